@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
     )
+    database_schema: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_SCHEMA", "database_schema")
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("DATA_DIR", "data_dir")
     )

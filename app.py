@@ -1,0 +1,147 @@
+"""Composition root: read settings, build database, adapter, state, dialogs and bot, register routes.
+
+`python app.py` serves on HOST:PORT (default 127.0.0.1:3978).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.core import ConversationState, PrivateConversationState, UserState
+from botbuilder.dialogs import DialogSet
+from botbuilder.integration.aiohttp import CloudAdapter
+
+from bot.adapter import build_adapter, install_error_handler
+from bot.cards import CoreCards
+from bot.clock import Clock, FixedClock
+from bot.config import Settings
+from bot.handler import VngBot
+from bot.http import healthz_handler, messages_handler
+from bot.i18n import Catalog
+from bot.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
+from bot.nlu import Recognizer
+from bot.proactive import Messenger
+from bot.qa import QuestionAnswering
+from bot.router import Router
+from bot.sessions import load_sessions
+from dialogs.ask_question import AskQuestionDialog
+from dialogs.forward_question import ForwardQuestionDialog
+from dialogs.services import DialogServices
+from storage.bot_state import SqlStorage
+from storage.db import Database
+
+log = logging.getLogger("app")
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything built for one app instance (tests reach in through `app[SERVICES]`)."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    catalog: Catalog
+    recognizer: Recognizer
+    adapter: CloudAdapter
+    bot: VngBot
+    router: Router
+    qa: QuestionAnswering
+    messenger: Messenger
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+def build_clock(settings: Settings) -> Clock:
+    if settings.bot_fake_now is not None:
+        log.warning("BOT_FAKE_NOW is set: the bot's clock is frozen at %s", settings.bot_fake_now.isoformat())
+        return FixedClock(settings.bot_fake_now)
+    return Clock()
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> web.Application:
+    settings = settings or Settings()
+    clock = clock or build_clock(settings)
+    db = Database(settings.effective_database_url, schema=settings.database_schema)
+    catalog = Catalog.load(settings.content_dir / "messages")
+    recognizer = Recognizer.load(settings.content_dir / "knowledge")
+    sessions = load_sessions(
+        settings.content_dir / "sessions.yaml",
+        default_venue_address=settings.session_venue_address,
+        default_join_url=settings.session_join_url,
+    )
+
+    storage = SqlStorage(db, clock.now)
+    conversation_state = ConversationState(storage)
+    user_state = UserState(storage)
+    private_state = PrivateConversationState(storage)
+    profile = user_state.create_property("UserProfile")
+    dialogs = DialogSet(private_state.create_property("DialogState"))
+
+    cards = CoreCards(catalog)
+    services = DialogServices(settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock)
+    qa = QuestionAnswering(recognizer=recognizer, catalog=catalog, settings=settings, sessions=sessions, db=db, clock=clock)
+    router = Router(catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile, answerer=qa)
+    for action, handler in qa.actions().items():
+        router.add_action(action, handler)
+    dialogs.add(AskQuestionDialog(services, qa))
+    router.add_job_dialog("ask_question", AskQuestionDialog.ID)
+    dialogs.add(ForwardQuestionDialog(services, qa))
+    router.add_job_dialog("human", ForwardQuestionDialog.ID)
+
+    bot = VngBot(
+        router=router,
+        cards=cards,
+        conversation_state=conversation_state,
+        user_state=user_state,
+        private_state=private_state,
+        db=db,
+        clock=clock,
+    )
+    adapter = build_adapter(settings)
+    adapter.use(TenantGuard(settings.allowed_tenants, catalog))
+    adapter.use(MentionRule())
+    adapter.use(DropRedelivered(db, clock))
+    adapter.use(ChooseLanguage(profile))
+    install_error_handler(adapter, catalog, [conversation_state, private_state])
+
+    messenger = Messenger(adapter, app_id=settings.microsoft_app_id, db=db, clock=clock)
+
+    app = web.Application()
+    app[SERVICES] = Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        catalog=catalog,
+        recognizer=recognizer,
+        adapter=adapter,
+        bot=bot,
+        router=router,
+        qa=qa,
+        messenger=messenger,
+    )
+    app.router.add_post("/api/messages", messages_handler(adapter, bot, local_mode=settings.local_mode))
+    app.router.add_get("/healthz", healthz_handler(db, VERSION))
+    app.cleanup_ctx.append(_database_lifetime)
+    return app
+
+
+async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
+    db = app[SERVICES].db
+    await db.migrate()
+    yield
+    await db.dispose()
+
+
+def main() -> None:
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(settings), host=settings.host, port=settings.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Repositories: the only code that queries. Each takes an `AsyncSession`; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AnswerFeedback, ConversationReferenceRecord, ForwardedQuestion, ProcessedActivity
+
+
+def _insert_for(session: AsyncSession):
+    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+
+
+class ProcessedActivities:
+    """Remembers inbound activity ids so a re-delivered activity is handled once."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    @staticmethod
+    def key_for(channel_id: str, conversation_id: str, activity_id: str) -> str:
+        raw = f"{channel_id}\x1f{conversation_id}\x1f{activity_id}".encode()
+        return hashlib.sha256(raw).hexdigest()
+
+    async def claim(self, key: str, now: datetime) -> bool:
+        """True when this is the first time the key is seen (and records it); False for a re-delivery."""
+        insert = _insert_for(self._session)
+        stmt = insert(ProcessedActivity).values(key=key, seen_at=now).on_conflict_do_nothing(
+            index_elements=[ProcessedActivity.key]
+        )
+        result = await self._session.execute(stmt)
+        return result.rowcount == 1
+
+    async def release(self, key: str) -> None:
+        """Forget a claim (the turn failed before doing anything), so a retry is processed."""
+        await self._session.execute(delete(ProcessedActivity).where(ProcessedActivity.key == key))
+
+    async def prune(self, older_than: datetime) -> int:
+        result = await self._session.execute(
+            delete(ProcessedActivity).where(ProcessedActivity.seen_at < older_than)
+        )
+        return result.rowcount or 0
+
+
+class ConversationReferences:
+    """Conversation references for proactive messages, one per conversation."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def upsert(
+        self,
+        *,
+        conversation_id: str,
+        conversation_type: str,
+        user_id: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None,
+        service_url: str,
+        reference_json: str,
+        now: datetime,
+    ) -> None:
+        values = dict(
+            conversation_type=conversation_type,
+            user_id=user_id,
+            aad_object_id=aad_object_id,
+            tenant_id=tenant_id,
+            service_url=service_url,
+            reference=reference_json,
+            removed=False,
+            updated_at=now,
+        )
+        insert = _insert_for(self._session)
+        stmt = insert(ConversationReferenceRecord).values(conversation_id=conversation_id, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=[ConversationReferenceRecord.conversation_id], set_=values)
+        await self._session.execute(stmt)
+
+    async def get(self, conversation_id: str) -> ConversationReferenceRecord | None:
+        return await self._session.get(ConversationReferenceRecord, conversation_id)
+
+    async def personal_for(self, aad_object_id: str) -> ConversationReferenceRecord | None:
+        """The user's personal (1:1) chat with the bot, if the app is installed."""
+        stmt = (
+            select(ConversationReferenceRecord)
+            .where(
+                ConversationReferenceRecord.aad_object_id == aad_object_id,
+                ConversationReferenceRecord.conversation_type == "personal",
+                ConversationReferenceRecord.removed.is_(False),
+            )
+            .order_by(ConversationReferenceRecord.updated_at.desc())
+            .limit(1)
+        )
+        return (await self._session.execute(stmt)).scalars().first()
+
+    async def mark_removed(self, conversation_id: str, now: datetime) -> None:
+        record = await self._session.get(ConversationReferenceRecord, conversation_id)
+        if record is not None:
+            record.removed = True
+            record.updated_at = now
+
+
+
+class Feedback:
+    """Helpful / not helpful verdicts on answers."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def record(
+        self,
+        *,
+        entry_id: str,
+        helpful: bool,
+        user_key: str,
+        aad_object_id: str | None,
+        message_key: str,
+        language: str,
+        now: datetime,
+    ) -> None:
+        """Store the verdict; a repeated click on the same answer changes it rather than adding one."""
+        insert = _insert_for(self._session)
+        stmt = insert(AnswerFeedback).values(
+            entry_id=entry_id,
+            helpful=helpful,
+            user_key=user_key,
+            aad_object_id=aad_object_id,
+            message_key=message_key,
+            language=language,
+            created_at=now,
+            updated_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[AnswerFeedback.user_key, AnswerFeedback.entry_id, AnswerFeedback.message_key],
+            set_={"helpful": helpful, "updated_at": now},
+        )
+        await self._session.execute(stmt)
+
+    async def for_user(self, user_key: str) -> list[AnswerFeedback]:
+        stmt = select(AnswerFeedback).where(AnswerFeedback.user_key == user_key).order_by(AnswerFeedback.id)
+        return list((await self._session.execute(stmt)).scalars())
+
+
+class ForwardedQuestions:
+    """Questions passed on to the organizers."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    @staticmethod
+    def dedup_key(user_key: str, question: str) -> str:
+        folded = " ".join(question.lower().split())
+        return hashlib.sha256(f"{user_key}\x1f{folded}".encode()).hexdigest()
+
+    async def add(
+        self,
+        *,
+        question: str,
+        language: str,
+        user_key: str,
+        aad_object_id: str | None,
+        asker_name: str | None,
+        tenant_id: str | None,
+        conversation_id: str,
+        conversation_reference: str,
+        now: datetime,
+    ) -> tuple[ForwardedQuestion, bool]:
+        """Store an open question; the same open question from the same user is stored once.
+        Returns (the record, whether it was new)."""
+        key = self.dedup_key(user_key, question)
+        insert = _insert_for(self._session)
+        stmt = (
+            insert(ForwardedQuestion)
+            .values(
+                dedup_key=key,
+                question=question,
+                language=language,
+                user_key=user_key,
+                aad_object_id=aad_object_id,
+                asker_name=asker_name,
+                tenant_id=tenant_id,
+                conversation_id=conversation_id,
+                conversation_reference=conversation_reference,
+                status="open",
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[ForwardedQuestion.dedup_key])
+        )
+        created = (await self._session.execute(stmt)).rowcount == 1
+        record = (
+            await self._session.execute(select(ForwardedQuestion).where(ForwardedQuestion.dedup_key == key))
+        ).scalar_one()
+        return record, created
+
+    async def open_questions(self) -> list[ForwardedQuestion]:
+        stmt = select(ForwardedQuestion).where(ForwardedQuestion.status == "open").order_by(ForwardedQuestion.id)
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def for_user(self, user_key: str) -> list[ForwardedQuestion]:
+        stmt = select(ForwardedQuestion).where(ForwardedQuestion.user_key == user_key).order_by(ForwardedQuestion.id)
+        return list((await self._session.execute(stmt)).scalars())

@@ -1,0 +1,157 @@
+"""Turns through the HTTP edge with Teams-shaped activities and the fake Bot Connector."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from tests.conftest import new_conversation
+from tests.support import all_text, cards, fixture, submit_actions
+
+
+def _jobs(card: dict) -> list[str]:
+    return [a["data"]["job"] for a in submit_actions(card) if a["data"].get("action") == "job.start"]
+
+
+async def test_hallo_gets_a_dutch_welcome_with_the_menu(nl):
+    replies = await nl.say("hallo")
+    assert len(replies) == 1
+    card = cards(replies)[0]
+    assert card["version"] == "1.5"
+    text = all_text(replies)
+    assert "digitale assistent" in text and "medewerker" in text
+    assert _jobs(card) == ["ask_question", "register", "offer_expertise", "contribute", "my_data", "help"]
+    assert replies[0]["replyToId"]
+
+
+async def test_english_locale_gets_english(en):
+    replies = await en.say("hello")
+    text = all_text(replies)
+    assert "digital assistant" in text and "Register for the session" in text
+
+
+async def test_install_sends_the_welcome_card(client, connector):
+    conversation = new_conversation(client, connector, "install_personal.json")
+    activity = conversation.activity()
+    replies = await conversation.post(activity)
+    assert "Welkom" in all_text(replies)
+
+
+async def test_language_switch_is_remembered(nl):
+    replies = await nl.say("English please")
+    assert "English" in all_text(replies)
+    replies = await nl.say("menu")
+    assert "What would you like to do?" in all_text(replies)
+    replies = await nl.say("Nederlands")
+    assert "Nederlands" in all_text(replies)
+    assert "Wat wilt u doen?" in all_text(await nl.say("menu"))
+
+
+async def test_menu_card_buttons_start_jobs(nl):
+    replies = await nl.submit({"action": "job.start", "job": "help"})
+    assert "Zo werkt deze assistent" in all_text(replies)
+    replies = await nl.submit({"action": "job.start", "job": "ask_question"})
+    assert "Wat is uw vraag" in all_text(replies)
+
+
+async def test_unknown_card_action_gets_a_friendly_answer(nl):
+    replies = await nl.submit({"action": "nothing.here"})
+    assert "begrijp deze actie niet" in all_text(replies)
+    replies = await nl.submit({"action": "job.start"})
+    assert "begrijp deze actie niet" in all_text(replies)
+
+
+async def test_ask_question_dialog_answers_the_next_message(nl):
+    await nl.say("vraag stellen")
+    replies = await nl.say("Op welke datum is de bijeenkomst?")
+    assert "4 oktober" in all_text(replies)
+
+
+async def test_cancel_help_and_menu_work_inside_a_guided_conversation(nl):
+    assert "Wat is uw vraag" in all_text(await nl.submit({"action": "job.start", "job": "ask_question"}))
+    replies = await nl.say("help")
+    text = all_text(replies)
+    assert "Zo werkt deze assistent" in text and "Wat is uw vraag" in text  # help, then the question again
+    replies = await nl.say("menu")
+    assert "Wat wilt u doen?" in all_text(replies)
+    replies = await nl.say("stop")
+    assert "gestopt" in all_text(replies)
+    replies = await nl.say("stop")
+    assert "niets" in all_text(replies)
+
+
+async def test_english_cancel_inside_a_dialog(en):
+    await en.submit({"action": "job.start", "job": "ask_question"})
+    assert "stopped" in all_text(await en.say("cancel"))
+
+
+async def test_redelivered_activity_is_processed_once(nl):
+    activity = nl.activity(type="message", text="hallo")
+    first = await nl.post(activity)
+    second = await nl.post(copy.deepcopy(activity))
+    assert len(first) == 1 and second == []
+
+
+async def test_group_chat_answers_only_when_mentioned(client, connector):
+    chat = new_conversation(client, connector, "groupchat_message_mention.json")
+    replies = await chat.say("<at>VNG Oekraine-assistent</at> wanneer is de bijeenkomst?")
+    assert "4 oktober" in all_text(replies)
+    unmentioned = chat.activity(type="message", text="wanneer is de bijeenkomst?", entities=[])
+    assert await chat.post(unmentioned) == []
+
+
+async def test_channel_mention_is_stripped_before_reading(client, connector):
+    channel = new_conversation(client, connector, "channel_message_mention.json")
+    replies = await channel.post(channel.activity())
+    assert "4 oktober" in all_text(replies)
+
+
+async def test_guided_conversation_in_a_group_belongs_to_one_person(client, connector):
+    chat = new_conversation(client, connector, "groupchat_message_mention.json")
+    mention = "<at>VNG Oekraine-assistent</at> "
+    assert "Wat is uw vraag" in all_text(await chat.say(mention + "vraag stellen"))
+    other = dict(fixture("groupchat_message_mention.json")["from"], id="29:someone-else", aadObjectId="0000-other")
+    # Another person in the same chat is not inside Anna's dialog: "stop" has nothing to stop for them.
+    assert "niets" in all_text(await chat.say(mention + "stop", **{"from": other}))
+    assert "4 oktober" in all_text(await chat.say(mention + "Op welke datum is de bijeenkomst?"))
+
+
+async def test_other_tenants_are_refused_politely(make_client, connector):
+    client = await make_client(allowed_tenants=["11111111-0000-4000-8000-000000000000"])
+    conversation = new_conversation(client, connector)
+    replies = await conversation.say("hallo")
+    assert "alleen beschikbaar" in all_text(replies) and not cards(replies)
+
+
+async def test_allowed_tenant_is_served(make_client, connector):
+    client = await make_client(allowed_tenants=["9B1C2D3E-0000-4000-8000-00000000A001"])
+    replies = await new_conversation(client, connector).say("hallo")
+    assert cards(replies)
+
+
+async def test_a_dialog_started_on_one_instance_finishes_on_another(make_client, connector):
+    first = await make_client()
+    second = await make_client()
+    anna = new_conversation(first, connector)
+    assert "Wat is uw vraag" in all_text(await anna.say("vraag stellen"))
+    await first.close()  # the first instance goes away mid-conversation
+    replies = await anna.with_client(second).say("Hoe laat is de informatiebijeenkomst?")
+    text = all_text(replies)
+    assert re.search(r"14[.:]00", text) and re.search(r"16[.:]00", text)
+
+
+async def test_unhandled_error_apologizes_and_clears_the_conversation(client, nl, monkeypatch):
+    from app import SERVICES
+
+    await nl.say("vraag stellen")
+    qa = client.app[SERVICES].qa
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(qa, "respond", broken)
+    replies = await nl.say("Wat is de datum?")
+    assert "ging bij mij iets mis" in all_text(replies)
+    monkeypatch.undo()
+    # the broken dialog is gone: "stop" has nothing to stop
+    assert "niets" in all_text(await nl.say("stop"))

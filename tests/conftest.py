@@ -1,0 +1,124 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the fake
+Bot Connector, and bot instances built by the real `create_app`."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app import create_app
+from bot.clock import FixedClock
+from bot.config import Settings
+from storage.db import Database
+from tests.support import Conversation, FakeConnector, fixture
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set"))]
+DEFAULT_NOW = datetime.fromisoformat("2022-09-20T10:15:00+02:00")
+
+
+class DatabaseTarget:
+    """Where one test's data lives: a fresh SQLite file, or a fresh schema in the test PostgreSQL."""
+
+    def __init__(self, backend: str, url: str, schema: str | None):
+        self.backend = backend
+        self.url = url
+        self.schema = schema
+
+    def database(self) -> Database:
+        return Database(self.url, schema=self.schema)
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_target(request, tmp_path) -> AsyncIterator[DatabaseTarget]:
+    if request.param == "sqlite":
+        yield DatabaseTarget("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", None)
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield DatabaseTarget("postgresql", PG_URL, schema)
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def db(db_target) -> AsyncIterator[Database]:
+    database = db_target.database()
+    await database.migrate()
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def make_client(db_target, clock, tmp_path) -> AsyncIterator[Callable[..., Any]]:
+    """Builds bot instances with `create_app` that share this test's database."""
+    clients: list[TestClient] = []
+
+    async def make(**overrides: Any) -> TestClient:
+        instance_clock = overrides.pop("clock", clock)
+        values: dict[str, Any] = {
+            "database_url": db_target.url,
+            "database_schema": db_target.schema,
+            "data_dir": tmp_path,
+            "microsoft_app_id": "",
+            "public_base_url": "http://127.0.0.1:3978",
+        }
+        values.update(overrides)
+        settings = Settings(_env_file=None, **values)
+        app = create_app(settings, clock=instance_clock)
+        client = TestClient(TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def client(make_client) -> TestClient:
+    return await make_client()
+
+
+def new_conversation(client: TestClient, connector: FakeConnector, fixture_name: str = "personal_message.json", **base_changes: Any) -> Conversation:
+    base = fixture(fixture_name)
+    base.update(base_changes)
+    conversation_id = base["conversation"]["id"] + "-" + uuid.uuid4().hex[:8]
+    return Conversation(client=client, connector=connector, base=base, conversation_id=conversation_id)
+
+
+@pytest.fixture
+def nl(client, connector) -> Conversation:
+    return new_conversation(client, connector)
+
+
+@pytest.fixture
+def en(client, connector) -> Conversation:
+    return new_conversation(client, connector, "personal_message_en.json")

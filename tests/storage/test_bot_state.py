@@ -1,0 +1,93 @@
+"""The bot-state Storage: round trips, e-tag concurrency, and botbuilder state objects."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from botbuilder.dialogs import DialogInstance, DialogState
+
+from storage.bot_state import SqlStorage, StateConflictError
+
+
+@pytest.fixture
+def storage(db, clock) -> SqlStorage:
+    return SqlStorage(db, clock.now)
+
+
+async def test_read_missing_keys_returns_nothing(storage):
+    assert await storage.read(["nope"]) == {}
+    assert await storage.read([]) == {}
+
+
+async def test_write_then_read_round_trips_and_sets_an_etag(storage):
+    await storage.write({"k1": {"count": 1, "name": "Anna"}})
+    items = await storage.read(["k1"])
+    assert items["k1"]["count"] == 1 and items["k1"]["name"] == "Anna"
+    assert items["k1"]["e_tag"]
+
+
+async def test_matching_etag_writes_and_changes_the_etag(storage):
+    await storage.write({"k": {"n": 1}})
+    first = (await storage.read(["k"]))["k"]
+    first["n"] = 2
+    await storage.write({"k": first})
+    second = (await storage.read(["k"]))["k"]
+    assert second["n"] == 2
+    assert second["e_tag"] != first.get("old", None) and second["e_tag"] == first["e_tag"]
+
+
+async def test_stale_etag_raises_and_writes_nothing(storage):
+    await storage.write({"k": {"n": 1}})
+    a = (await storage.read(["k"]))["k"]
+    b = (await storage.read(["k"]))["k"]
+    a["n"] = 2
+    await storage.write({"k": a})
+    b["n"] = 3
+    with pytest.raises(StateConflictError):
+        await storage.write({"k": b})
+    assert (await storage.read(["k"]))["k"]["n"] == 2
+
+
+async def test_star_etag_overwrites(storage):
+    await storage.write({"k": {"n": 1}})
+    await storage.write({"k": {"n": 5, "e_tag": "*"}})
+    assert (await storage.read(["k"]))["k"]["n"] == 5
+
+
+async def test_delete_removes_keys(storage):
+    await storage.write({"a": {"n": 1}, "b": {"n": 2}})
+    await storage.delete(["a"])
+    assert set(await storage.read(["a", "b"])) == {"b"}
+
+
+async def test_dialog_state_objects_survive_a_round_trip(storage):
+    state = DialogState([DialogInstance(id="register", state={"values": {"mode": "online"}})])
+    await storage.write({"conv": {"DialogState": state}})
+    restored = (await storage.read(["conv"]))["conv"]["DialogState"]
+    assert isinstance(restored, DialogState)
+    assert restored.dialog_stack[0].id == "register"
+    assert restored.dialog_stack[0].state["values"]["mode"] == "online"
+
+
+async def test_concurrent_writers_with_the_same_etag_only_one_wins(db_target, clock):
+    """Two bot processes (two engines) read the same state and write at once: exactly one succeeds."""
+    db_a, db_b = db_target.database(), db_target.database()
+    await db_a.migrate()
+    try:
+        a, b = SqlStorage(db_a, clock.now), SqlStorage(db_b, clock.now)
+        await a.write({"shared": {"n": 0}})
+        results = []
+        for _round in range(5):
+            item_a = (await a.read(["shared"]))["shared"]
+            item_b = (await b.read(["shared"]))["shared"]
+            item_a["n"] += 1
+            item_b["n"] += 1
+            outcome = await asyncio.gather(a.write({"shared": item_a}), b.write({"shared": item_b}), return_exceptions=True)
+            errors = [o for o in outcome if isinstance(o, Exception)]
+            assert len(errors) == 1 and isinstance(errors[0], StateConflictError), outcome
+            results.append((await a.read(["shared"]))["shared"]["n"])
+        assert results == [1, 2, 3, 4, 5]
+    finally:
+        await db_a.dispose()
+        await db_b.dispose()

@@ -1,0 +1,165 @@
+"""Test support: a fake Bot Connector, Teams-shaped activities, and a client for one bot instance."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures" / "teams"
+_ids = itertools.count(1)
+
+
+def fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+class FakeConnector:
+    """An aiohttp server on loopback that records what the bot posts back to `serviceUrl`."""
+
+    def __init__(self) -> None:
+        self.posted: list[dict[str, Any]] = []
+        self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.members: dict[str, dict[str, Any]] = {}
+        self.fail_next: list[int] = []  # statuses to answer the next posts with (e.g. 403, 429)
+        self.server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/"))
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._post_activity)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._post_activity)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._post_activity)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._get_member)
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _post_activity(self, request: web.Request) -> web.Response:
+        if self.fail_next:
+            return web.json_response({"error": {"code": "Failure"}}, status=self.fail_next.pop(0))
+        body = await request.json()
+        body["_conversation_id"] = request.match_info["cid"]
+        self.posted.append(body)
+        self.by_conversation[request.match_info["cid"]].append(body)
+        return web.json_response({"id": f"reply-{next(_ids)}"})
+
+    async def _get_member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["uid"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": f"a:created-{next(_ids)}"})
+
+
+@dataclass
+class Conversation:
+    """One user in one conversation, talking to one bot instance through `/api/messages`."""
+
+    client: TestClient
+    connector: FakeConnector
+    base: dict[str, Any]
+    conversation_id: str
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+    def activity(self, **changes: Any) -> dict[str, Any]:
+        activity = copy.deepcopy(self.base)
+        activity["id"] = f"act-{next(_ids)}"
+        activity["serviceUrl"] = self.connector.url
+        activity["conversation"]["id"] = self.conversation_id
+        activity.pop("value", None) if "value" not in changes else None
+        activity.update(changes)
+        return activity
+
+    async def post(self, activity: dict[str, Any], *, expect_status: int | None = None) -> list[dict[str, Any]]:
+        before = len(self.connector.by_conversation[self.conversation_id])
+        response = await self.client.post("/api/messages", json=activity)
+        if expect_status is not None:
+            assert response.status == expect_status, await response.text()
+        else:
+            assert response.status < 300, (response.status, await response.text())
+        new = self.connector.by_conversation[self.conversation_id][before:]
+        self.replies = list(new)
+        return self.replies
+
+    async def say(self, text: str, **changes: Any) -> list[dict[str, Any]]:
+        return await self.post(self.activity(type="message", text=text, **changes))
+
+    async def submit(self, value: dict[str, Any], **changes: Any) -> list[dict[str, Any]]:
+        activity = self.activity(type="message", value=value, **changes)
+        activity.pop("text", None)
+        return await self.post(activity)
+
+    def with_client(self, client: TestClient) -> "Conversation":
+        """The same user and conversation, talking to another bot instance."""
+        return Conversation(client=client, connector=self.connector, base=self.base, conversation_id=self.conversation_id)
+
+
+def all_text(activities: list[dict[str, Any]]) -> str:
+    """Every text a user reads in these replies: message text and card texts and button titles."""
+    parts: list[str] = []
+    for activity in activities:
+        if activity.get("text"):
+            parts.append(activity["text"])
+        for attachment in activity.get("attachments") or []:
+            _collect(attachment.get("content"), parts)
+    return "\n".join(parts)
+
+
+def _collect(node: Any, parts: list[str]) -> None:
+    if isinstance(node, dict):
+        for key in ("text", "title", "label", "fallbackText", "placeholder", "value"):
+            if isinstance(node.get(key), str) and key != "value" or (key == "value" and node.get("type") == "Fact"):
+                parts.append(node[key])
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                _collect(value, parts)
+    elif isinstance(node, list):
+        for item in node:
+            _collect(item, parts)
+
+
+def cards(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        a["content"]
+        for activity in activities
+        for a in activity.get("attachments") or []
+        if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+    ]
+
+
+def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """All Action.Submit actions of a card, in the card's body (ActionSets) and its actions."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Submit":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
