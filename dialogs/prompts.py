@@ -10,23 +10,42 @@ from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerRe
 from botbuilder.schema import ActivityTypes
 
 from bot.i18n import LANGUAGES, Catalog
-from bot.turn import card_value, clean_text
+from bot.turn import card_value, clean_text, lang_of
 
 _WORD_EDGE = re.compile(r"[^\w\s']+")
 
 
-class YesNoPrompt(Prompt):
-    """Recognizes yes/no from an ordered list of phrases per language (the user's language first),
-    or from a card submit whose data has `answer: "yes" | "no"`. Same input, same answer, every run."""
+class YesNo:
+    """Yes/no from an ordered list of phrases per language (the user's language first).
+    Same input, same answer, in every process (no set iteration, unlike botbuilder's ConfirmPrompt)."""
 
-    def __init__(self, dialog_id: str, catalog: Catalog):
-        super().__init__(dialog_id)
+    def __init__(self, catalog: Catalog):
         self._phrases: dict[str, list[tuple[str, bool]]] = {}
         for lang in LANGUAGES:
             pairs = [(p, True) for p in _split(catalog.raw(lang, "yesno.yes_words"))]
             pairs += [(p, False) for p in _split(catalog.raw(lang, "yesno.no_words"))]
-            # Longer phrases first, so "liever niet" wins over "niet"-like prefixes; order is fixed.
+            # Longer phrases first, so "liever niet" is tried before shorter ones; the order is fixed.
             self._phrases[lang] = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))
+
+    def match(self, text: str, lang: str | None = None) -> bool | None:
+        normalized = " ".join(_WORD_EDGE.sub(" ", text.lower()).split())
+        if not normalized:
+            return None
+        order = [lang] if lang in self._phrases else []
+        order += [other for other in LANGUAGES if other not in order]
+        for code in order:
+            for phrase, answer in self._phrases[code]:
+                if normalized == phrase or normalized.startswith(phrase + " "):
+                    return answer
+        return None
+
+
+class YesNoPrompt(Prompt):
+    """A yes/no prompt on `YesNo`; also takes a card submit whose data has `answer: "yes" | "no"`."""
+
+    def __init__(self, dialog_id: str, catalog: Catalog):
+        super().__init__(dialog_id)
+        self._yes_no = YesNo(catalog)
 
     async def on_prompt(self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool):
         activity = options.retry_prompt if is_retry and options.retry_prompt else options.prompt
@@ -42,22 +61,10 @@ class YesNoPrompt(Prompt):
         if value is not None and value.get("answer") in ("yes", "no"):
             result.succeeded, result.value = True, value["answer"] == "yes"
             return result
-        answer = self.match(clean_text(activity), state.get("lang") if isinstance(state.get("lang"), str) else None)
+        answer = self._yes_no.match(clean_text(activity), lang_of(turn_context))
         if answer is not None:
             result.succeeded, result.value = True, answer
         return result
-
-    def match(self, text: str, lang: str | None = None) -> bool | None:
-        normalized = " ".join(_WORD_EDGE.sub(" ", text.lower()).split())
-        if not normalized:
-            return None
-        order = [lang] if lang in self._phrases else []
-        order += [other for other in LANGUAGES if other not in order]
-        for code in order:
-            for phrase, answer in self._phrases[code]:
-                if normalized == phrase or normalized.startswith(phrase + " "):
-                    return answer
-        return None
 
 
 def _split(words: str) -> list[str]:

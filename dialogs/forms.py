@@ -1,0 +1,512 @@
+"""Declared forms: a guided conversation that fills named fields, by one Adaptive Card or by typing.
+
+A feature declares its fields (`FormSpec`) and what happens on confirmation (`FormDialog.on_confirm`);
+this module does the rest, the same way for every form:
+
+- start: one card with every field (prefilled where known, e.g. name and e-mail from the Teams profile),
+  and, for those who prefer typing, the first open question as a message;
+- a card submit is validated as a whole; problems come back on the same card, next to the field, with
+  everything already entered kept;
+- a typed answer fills the field that was asked; an invalid one gets a friendly re-ask that keeps the rest;
+- when all is filled: a summary to confirm, change any field (by card or by typing), or cancel;
+- confirming calls `on_confirm(turn_context, values, token)` once; the token is the same for a double click
+  on the same summary card, so a feature can store idempotently.
+
+Texts: `<form id>.form.*` and `<form id>.fields.<field>.label|prompt` in the catalog, plus the shared `form.*`.
+Card actions are named `<form id>.<verb>`, so the router hands them to the active form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.numbers import format_currency
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
+from botbuilder.schema import ActivityTypes
+
+from bot.cards import card, card_activity, heading, paragraph, submit
+from bot.i18n import Catalog
+from bot.turn import card_value, clean_text, lang_of
+from dialogs import validators
+from dialogs.base import GuidedDialog
+from dialogs.prompts import YesNo
+from dialogs.services import DialogServices
+from dialogs.validators import Invalid
+
+Options = Callable[[str], list[tuple[str, str]]]
+KINDS = ("text", "longtext", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
+MAX_CHOICE_BUTTONS = 6
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = "text"
+    required: bool = True
+    options: Options | None = None  # lang -> [(value, label)] for choice kinds
+    when: Callable[[dict[str, Any]], bool] | None = None  # asked only when this holds for the values so far
+    prefill: str | None = None  # "name" | "email": from the Teams profile
+    max_length: int = 200
+    minimum: int = 1
+    maximum: int = 1000
+    other_field: str | None = None  # for (multi)choice: the text field that says what "other" means
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
+        if self.kind in ("choice", "multichoice") and self.options is None:
+            raise ValueError(f"field {self.name}: a choice needs options")
+
+    def applies(self, values: dict[str, Any]) -> bool:
+        return self.when is None or bool(self.when(values))
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    id: str
+    fields: tuple[Field, ...]
+    summary_extra: Callable[[dict[str, Any], str], list[tuple[str, str]]] | None = field(default=None)
+
+    def get(self, name: str) -> Field:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+
+class FormDialog(GuidedDialog):
+    """Subclass with a `FormSpec` and an `on_confirm`; start it with options {"values": {...}} to edit."""
+
+    spec: FormSpec
+
+    def __init__(self, spec: FormSpec, services: DialogServices):
+        super().__init__(spec.id, services)
+        self.spec = spec
+        self._yes_no = YesNo(services.catalog)
+        self.add_dialog(_FormEngine(f"{spec.id}.engine", self))
+        self.initial_dialog_id = f"{spec.id}.engine"
+
+    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
+        raise NotImplementedError
+
+    async def prefill(self, turn_context: TurnContext) -> dict[str, str]:
+        """Name and e-mail from the Teams profile (TeamsInfo), else from the activity."""
+        activity = turn_context.activity
+        found: dict[str, str] = {}
+        if activity.from_property is not None and activity.from_property.name:
+            found["name"] = activity.from_property.name
+        if activity.channel_id == "msteams" and activity.from_property is not None:
+            try:
+                member = await TeamsInfo.get_member(turn_context, activity.from_property.id)
+            except Exception:  # noqa: BLE001 - the profile is a convenience; the user can type it
+                member = None
+            if member is not None:
+                if member.name:
+                    found["name"] = member.name
+                mail = member.email or getattr(member, "user_principal_name", None)
+                if mail:
+                    try:
+                        found["email"] = validators.email(mail)
+                    except Invalid:
+                        pass
+        return found
+
+    # --- texts --------------------------------------------------------------------------------
+    def t(self, lang: str, key: str, **params: Any) -> str:
+        return self.services.catalog.text(lang, key, **params)
+
+    def label(self, lang: str, item: Field) -> str:
+        return self.t(lang, f"{self.spec.id}.fields.{item.name}.label")
+
+    def options(self, lang: str, item: Field) -> list[tuple[str, str]]:
+        return item.options(lang) if item.options else []
+
+
+class _FormEngine(Dialog):
+    """The state machine behind a FormDialog; its state is plain JSON in the dialog instance."""
+
+    def __init__(self, dialog_id: str, form: FormDialog):
+        super().__init__(dialog_id)
+        self.form = form
+
+    @property
+    def spec(self) -> FormSpec:
+        return self.form.spec
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.form.services.catalog
+
+    # --- dialog lifecycle ---------------------------------------------------------------------
+    async def begin_dialog(self, dc: DialogContext, options: object = None) -> DialogTurnResult:
+        given = options.get("values") if isinstance(options, dict) else None
+        state = dc.active_dialog.state
+        state["values"] = dict(given or {})
+        state["editing"] = bool(given)
+        if not given:
+            for name, value in (await self.form.prefill(dc.context)).items():
+                if any(f.name == name for f in self.spec.fields):
+                    state["values"].setdefault(name, value)
+        lang = lang_of(dc.context)
+        if state["editing"] and self._missing(state["values"]) is None:
+            return await self._show_summary(dc)
+        await dc.context.send_activity(card_activity(self._form_card(lang, state["values"])))
+        return await self._ask_next(dc, intro=True)
+
+    async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
+        activity = dc.context.activity
+        if activity.type != ActivityTypes.message:
+            return Dialog.end_of_turn
+        value = card_value(activity)
+        if value is not None:
+            return await self._on_card(dc, value)
+        return await self._on_text(dc, clean_text(activity))
+
+    async def reprompt_dialog(self, context: TurnContext, instance) -> None:
+        lang = lang_of(context)
+        state = instance.state
+        if state.get("phase") == "summary":
+            await context.send_activity(card_activity(self._summary_card(lang, state["values"], state.get("token", ""))))
+        elif state.get("phase") == "pick_change":
+            await context.send_activity(card_activity(self._change_card(lang, state["values"])))
+        elif state.get("current"):
+            await context.send_activity(self._question(lang, self.spec.get(state["current"]), state["values"]))
+
+    # --- card submits -------------------------------------------------------------------------
+    async def _on_card(self, dc: DialogContext, value: dict[str, Any]) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        lang = lang_of(dc.context)
+        verb = value["action"].split(".", 1)[1] if "." in value["action"] else ""
+        if verb == "submit":
+            values, errors = self._validate_card(lang, value, state["values"])
+            state["values"] = values
+            if errors:
+                await dc.context.send_activity(card_activity(self._form_card(lang, values, errors)))
+                await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.fix_errors")))
+                return Dialog.end_of_turn
+            return await self._after_answer(dc)
+        if verb == "confirm":
+            if state.get("phase") == "summary" and value.get("token") == state.get("token"):
+                return await self._confirm(dc)
+            return await self._show_summary(dc) if self._missing(state["values"]) is None else await self._ask_next(dc)
+        if verb == "change":
+            return await self._pick_change(dc)
+        if verb == "field" and isinstance(value.get("field"), str):
+            return await self._ask_field(dc, value["field"])
+        if verb == "answer" and isinstance(value.get("field"), str) and state.get("current") == value["field"]:
+            return await self._on_text(dc, str(value.get("value", "")))
+        if verb == "cancel":
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "cancel.done")))
+            return await dc.end_dialog(None)
+        await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "dialog.stale_card")))
+        await self.reprompt_dialog(dc.context, dc.active_dialog)
+        return Dialog.end_of_turn
+
+    def _validate_card(self, lang: str, value: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        values = dict(current)
+        errors: dict[str, str] = {}
+        for item in self.spec.fields:
+            raw = value.get(item.name)
+            if item.kind == "consent":
+                raw = "yes" if str(raw).lower() == "true" else ""
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                values.pop(item.name + "__raw", None)
+                if item.required:
+                    values.pop(item.name, None)
+                else:
+                    values[item.name] = [] if item.kind == "multichoice" else ""
+                continue
+            try:
+                values[item.name] = self._clean(lang, item, str(raw))
+                values.pop(item.name + "__raw", None)
+            except Invalid as problem:
+                values[item.name + "__raw"] = str(raw)
+                errors[item.name] = self.form.t(lang, problem.key, **problem.params)
+        for item in self.spec.fields:
+            if item.name not in values and item.name not in errors and item.required and item.applies(values):
+                errors[item.name] = self.form.t(lang, "form.invalid.required")
+        for item in self.spec.fields:
+            if not item.applies(values):
+                values.pop(item.name, None)
+                errors.pop(item.name, None)
+        return values, errors
+
+    # --- typed answers ------------------------------------------------------------------------
+    async def _on_text(self, dc: DialogContext, text: str) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        lang = lang_of(dc.context)
+        phase = state.get("phase")
+        if phase == "summary":
+            answer = self.form._yes_no.match(text, lang)
+            if answer is True:
+                return await self._confirm(dc)
+            if answer is False or self._is_change_word(lang, text):
+                return await self._pick_change(dc)
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.summary_hint")))
+            return Dialog.end_of_turn
+        if phase == "pick_change":
+            names = [(f.name, self.form.label(lang, f)) for f in self._visible(state["values"])]
+            try:
+                picked = validators.choice(text, names)
+            except Invalid:
+                await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.invalid.choice")))
+                await dc.context.send_activity(card_activity(self._change_card(lang, state["values"])))
+                return Dialog.end_of_turn
+            return await self._ask_field(dc, picked)
+        current = state.get("current")
+        if not current:
+            return await self._ask_next(dc)
+        item = self.spec.get(current)
+        if not text:
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "dialog.text_expected")))
+            await dc.context.send_activity(self._question(lang, item, state["values"]))
+            return Dialog.end_of_turn
+        if not item.required and self._is_skip_word(lang, text):
+            state["values"][item.name] = "" if item.kind != "multichoice" else []
+            state["values"].pop(item.name + "__raw", None)
+            return await self._after_answer(dc)
+        try:
+            state["values"][item.name] = self._clean(lang, item, text)
+            state["values"].pop(item.name + "__raw", None)
+        except Invalid as problem:
+            await dc.context.send_activity(
+                MessageFactory.text(self.form.t(lang, "form.retry", problem=self.form.t(lang, problem.key, **problem.params)))
+            )
+            await dc.context.send_activity(self._question(lang, item, state["values"]))
+            return Dialog.end_of_turn
+        return await self._after_answer(dc)
+
+    def _clean(self, lang: str, item: Field, raw: str) -> Any:
+        kind = item.kind
+        if kind == "text":
+            return validators.text(raw, max_length=item.max_length, required=item.required)
+        if kind == "longtext":
+            return validators.long_text(raw, max_length=item.max_length, required=item.required)
+        if kind == "email":
+            return validators.email(raw)
+        if kind == "phone":
+            return validators.phone(raw)
+        if kind == "municipality":
+            return validators.municipality(raw)
+        if kind == "number":
+            return validators.whole_number(raw, minimum=item.minimum, maximum=item.maximum)
+        if kind == "amount":
+            return validators.euro_amount(raw)
+        if kind == "choice":
+            return validators.choice(raw, self.form.options(lang, item))
+        if kind == "multichoice":
+            options = self.form.options(lang, item)
+            # A card multi-select sends "a,b": values never contain commas, so split on them first.
+            known = {value for value, _ in options}
+            parts = [p.strip() for p in raw.split(",")]
+            if parts and all(p in known for p in parts):
+                return parts
+            return validators.choices(raw, options)
+        if kind == "consent":
+            answer = self.form._yes_no.match(raw, lang)
+            if answer is True:
+                return "yes"
+            raise Invalid("form.invalid.consent")
+        raise Invalid("form.invalid.required")
+
+    # --- flow ---------------------------------------------------------------------------------
+    async def _after_answer(self, dc: DialogContext) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        if state.get("phase") == "change" and self._missing(state["values"]) is None:
+            return await self._show_summary(dc)
+        return await self._ask_next(dc)
+
+    async def _ask_next(self, dc: DialogContext, *, intro: bool = False) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        lang = lang_of(dc.context)
+        missing = self._missing(state["values"])
+        if missing is None:
+            return await self._show_summary(dc)
+        state["phase"], state["current"] = "collect", missing.name
+        if intro:
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.how")))
+        await dc.context.send_activity(self._question(lang, missing, state["values"]))
+        return Dialog.end_of_turn
+
+    async def _ask_field(self, dc: DialogContext, name: str) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        try:
+            item = self.spec.get(name)
+        except KeyError:
+            return await self._pick_change(dc)
+        state["phase"], state["current"] = "change", item.name
+        await dc.context.send_activity(self._question(lang_of(dc.context), item, state["values"]))
+        return Dialog.end_of_turn
+
+    async def _pick_change(self, dc: DialogContext) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        state["phase"], state["current"] = "pick_change", None
+        await dc.context.send_activity(card_activity(self._change_card(lang_of(dc.context), state["values"])))
+        return Dialog.end_of_turn
+
+    async def _show_summary(self, dc: DialogContext) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        state["phase"], state["current"] = "summary", None
+        state["token"] = uuid.uuid4().hex
+        await dc.context.send_activity(card_activity(self._summary_card(lang_of(dc.context), state["values"], state["token"])))
+        return Dialog.end_of_turn
+
+    async def _confirm(self, dc: DialogContext) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        values = {k: v for k, v in state["values"].items() if not k.endswith("__raw")}
+        await self.form.on_confirm(dc.context, values, state["token"])
+        return await dc.end_dialog(values)
+
+    def _missing(self, values: dict[str, Any]) -> Field | None:
+        for item in self.spec.fields:
+            if item.applies(values) and item.name not in values:
+                return item
+        return None
+
+    def _visible(self, values: dict[str, Any]) -> list[Field]:
+        return [f for f in self.spec.fields if f.applies(values)]
+
+    def _is_skip_word(self, lang: str, text: str) -> bool:
+        words = [w.strip().lower() for w in self.form.t(lang, "form.skip_words").split(",")]
+        return text.strip().lower().rstrip(".!") in words
+
+    def _is_change_word(self, lang: str, text: str) -> bool:
+        words = [w.strip().lower() for w in self.form.t(lang, "form.change_words").split(",")]
+        first = text.strip().lower().split(" ", 1)[0] if text.strip() else ""
+        return first in words
+
+    # --- cards and questions ------------------------------------------------------------------
+    def _question(self, lang: str, item: Field, values: dict[str, Any]):
+        prompt = self.form.t(lang, f"{self.spec.id}.fields.{item.name}.prompt")
+        current = values.get(item.name)
+        lines = [prompt]
+        if item.kind in ("choice", "multichoice"):
+            options = self.form.options(lang, item)
+            lines.append("\n".join(f"{i}. {label}" for i, (_, label) in enumerate(options, start=1)))
+            lines.append(self.form.t(lang, "form.multi_hint" if item.kind == "multichoice" else "form.choice_hint"))
+        if not item.required:
+            lines.append(self.form.t(lang, "form.optional_hint"))
+        if current not in (None, "", []):
+            lines.append(self.form.t(lang, "form.current_value", value=self._display(lang, item, current)))
+        text = "\n\n".join(lines)
+        if item.kind == "choice" and len(self.form.options(lang, item)) <= MAX_CHOICE_BUTTONS:
+            actions = [submit(label, f"{self.spec.id}.answer", field=item.name, value=value) for value, label in self.form.options(lang, item)]
+            return card_activity(card([paragraph(text)], fallback=text, actions=actions))
+        return MessageFactory.text(text)
+
+    def _display(self, lang: str, item: Field, value: Any) -> str:
+        if value in (None, "", []):
+            return self.form.t(lang, "form.empty_value")
+        if item.kind in ("choice", "multichoice"):
+            labels = dict(self.form.options(lang, item))
+            chosen = value if isinstance(value, list) else [value]
+            return ", ".join(labels.get(v, v) for v in chosen)
+        if item.kind == "consent":
+            return self.form.t(lang, "form.consent_given")
+        if item.kind == "amount":
+            return self.form.t(lang, "form.amount_display", amount=_euro(value, lang))
+        return str(value)
+
+    def _form_card(self, lang: str, values: dict[str, Any], errors: dict[str, str] | None = None) -> dict[str, Any]:
+        errors = errors or {}
+        body: list[dict[str, Any]] = [heading(self.form.t(lang, f"{self.spec.id}.form.title"))]
+        body.append(paragraph(self.form.t(lang, f"{self.spec.id}.form.intro")))
+        for item in self.spec.fields:
+            if item.name in errors:
+                body.append(paragraph(f"⚠ {errors[item.name]}", color="Attention", weight="Bolder", spacing="Medium"))
+            body.append(self._input(lang, item, values))
+        return card(
+            body,
+            fallback=self.form.t(lang, "form.card_fallback"),
+            actions=[
+                submit(self.form.t(lang, "form.next"), f"{self.spec.id}.submit"),
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel"),
+            ],
+        )
+
+    def _input(self, lang: str, item: Field, values: dict[str, Any]) -> dict[str, Any]:
+        label = self.form.label(lang, item)
+        current = values.get(item.name + "__raw", values.get(item.name))
+        base: dict[str, Any] = {"id": item.name, "label": label, "isRequired": item.required}
+        if item.required:
+            base["errorMessage"] = self.form.t(lang, "form.invalid.required")
+        if item.kind in ("choice", "multichoice"):
+            options = self.form.options(lang, item)
+            chosen = current if isinstance(current, list) else ([current] if current else [])
+            base.update(
+                type="Input.ChoiceSet",
+                choices=[{"title": title, "value": value} for value, title in options],
+                style="expanded" if len(options) <= 5 or item.kind == "multichoice" else "compact",
+                isMultiSelect=item.kind == "multichoice",
+            )
+            if chosen:
+                base["value"] = ",".join(str(c) for c in chosen)
+            return base
+        if item.kind == "consent":
+            base.update(type="Input.Toggle", title=self.form.t(lang, f"{self.spec.id}.fields.{item.name}.prompt"),
+                        valueOn="true", valueOff="false", value="true" if current == "yes" else "false")
+            return base
+        if item.kind == "number":
+            base.update(type="Input.Number", min=item.minimum, max=item.maximum)
+            if current not in (None, ""):
+                base["value"] = current if isinstance(current, int) else str(current)
+            return base
+        base.update(type="Input.Text", maxLength=item.max_length if item.kind in ("text", "longtext") else 254)
+        if item.kind == "email":
+            base["style"] = "Email"
+        elif item.kind == "phone":
+            base["style"] = "Tel"
+        elif item.kind == "longtext":
+            base["isMultiline"] = True
+        if current not in (None, "", []):
+            base["value"] = str(current)
+        return base
+
+    def _summary_card(self, lang: str, values: dict[str, Any], token: str) -> dict[str, Any]:
+        facts = [
+            {"title": self.form.label(lang, item), "value": self._display(lang, item, values.get(item.name))}
+            for item in self._visible(values)
+        ]
+        if self.spec.summary_extra:
+            facts = [{"title": t, "value": v} for t, v in self.spec.summary_extra(values, lang)] + facts
+        fallback = "\n".join(f"{f['title']}: {f['value']}" for f in facts)
+        return card(
+            [
+                heading(self.form.t(lang, f"{self.spec.id}.form.summary_title")),
+                {"type": "FactSet", "facts": facts},
+                paragraph(self.form.t(lang, "form.summary_hint"), isSubtle=True),
+            ],
+            fallback=f"{self.form.t(lang, f'{self.spec.id}.form.summary_title')}\n{fallback}",
+            actions=[
+                submit(self.form.t(lang, "form.confirm"), f"{self.spec.id}.confirm", token=token),
+                submit(self.form.t(lang, "form.change"), f"{self.spec.id}.change"),
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel"),
+            ],
+        )
+
+    def _change_card(self, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+        visible = self._visible(values)
+        listing = "\n".join(f"{i}. {self.form.label(lang, f)}" for i, f in enumerate(visible, start=1))
+        text = self.form.t(lang, "form.change_which")
+        whole_form = self._form_card(lang, values)
+        whole_form.pop("$schema", None)
+        return card(
+            [
+                paragraph(text, weight="Bolder"),
+                {
+                    "type": "ActionSet",
+                    "actions": [submit(self.form.label(lang, f), f"{self.spec.id}.field", field=f.name) for f in visible],
+                },
+            ],
+            fallback=f"{text}\n{listing}",
+            actions=[{"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form}],
+        )
+
+
+def _euro(value: str, lang: str) -> str:
+    return format_currency(value, "EUR", locale="nl_NL" if lang == "nl" else "en_GB")

@@ -1,0 +1,180 @@
+"""Small validators for form fields: each returns the clean value or raises `Invalid` with a catalog key.
+
+They know nothing of Teams or dialogs; the form engine calls them for typed answers and card inputs alike.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from rapidfuzz import fuzz, process
+
+
+class Invalid(ValueError):
+    """The input cannot be used; `key` names the catalog message that says why, `params` fill it."""
+
+    def __init__(self, key: str, **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
+_MUNICIPALITY_PREFIX = re.compile(r"^(?:de\s+)?(?:gemeente|gem\.|municipality\s+of|municipality|city\s+of)\s+", re.IGNORECASE)
+_MUNICIPALITY_SUFFIX = re.compile(r"\s+(?:municipality|gemeente)$", re.IGNORECASE)
+
+
+def text(value: str, *, max_length: int = 200, required: bool = True) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        if required:
+            raise Invalid("form.invalid.required")
+        return ""
+    if len(cleaned) > max_length:
+        raise Invalid("form.invalid.too_long", max=max_length)
+    return cleaned
+
+
+def long_text(value: str, *, max_length: int = 2000, required: bool = True) -> str:
+    cleaned = "\n".join(line.rstrip() for line in value.strip().splitlines()).strip()
+    if not cleaned:
+        if required:
+            raise Invalid("form.invalid.required")
+        return ""
+    if len(cleaned) > max_length:
+        raise Invalid("form.invalid.too_long", max=max_length)
+    return cleaned
+
+
+def email(value: str) -> str:
+    cleaned = value.strip().strip("<>").strip()
+    if cleaned.lower().startswith("mailto:"):
+        cleaned = cleaned[7:]
+    if not cleaned:
+        raise Invalid("form.invalid.required")
+    if len(cleaned) > 254 or not _EMAIL.match(cleaned) or ".." in cleaned:
+        raise Invalid("form.invalid.email")
+    local, domain = cleaned.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def phone(value: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise Invalid("form.invalid.required")
+    digits = re.sub(r"\D", "", cleaned)
+    if not _PHONE_CHARS.match(cleaned) or not 8 <= len(digits) <= 15:
+        raise Invalid("form.invalid.phone")
+    return cleaned
+
+
+def municipality(value: str) -> str:
+    """'gemeente Utrecht' -> 'Utrecht'; keeps names such as 's-Hertogenbosch and Súdwest-Fryslân intact."""
+    cleaned = " ".join(value.split()).strip(" .,;")
+    cleaned = _MUNICIPALITY_PREFIX.sub("", cleaned)
+    cleaned = _MUNICIPALITY_SUFFIX.sub("", cleaned).strip(" .,;")
+    if not cleaned:
+        raise Invalid("form.invalid.required")
+    if len(cleaned) > 80 or not re.search(r"[^\W\d_]", cleaned):
+        raise Invalid("form.invalid.municipality")
+    if cleaned.islower() or cleaned.isupper():
+        cleaned = "-".join(part[:1].upper() + part[1:].lower() if not part.startswith("'") else part.lower()
+                           for part in cleaned.split("-"))
+        cleaned = " ".join(w[:1].upper() + w[1:] if w[:1] != "'" and w.lower() not in ("aan", "den", "op", "de", "en") else w
+                           for w in cleaned.split(" "))
+    return cleaned
+
+
+def whole_number(value: str, *, minimum: int = 1, maximum: int = 1000) -> int:
+    cleaned = value.strip()
+    if not cleaned:
+        raise Invalid("form.invalid.required")
+    if not re.fullmatch(r"\d{1,7}", cleaned):
+        raise Invalid("form.invalid.number", min=minimum, max=maximum)
+    number = int(cleaned)
+    if not minimum <= number <= maximum:
+        raise Invalid("form.invalid.number", min=minimum, max=maximum)
+    return number
+
+
+def euro_amount(value: str, *, maximum: Decimal = Decimal("100000000")) -> str:
+    """A positive amount in euros, Dutch or English notation ('€ 5.000,50', '5,000.50', '2500'); returned
+    as a plain decimal string with two decimals ('5000.50')."""
+    cleaned = value.strip().lower().replace("€", "").replace("eur", "").replace("euro", "").replace(" ", "")
+    cleaned = cleaned.rstrip(",-").rstrip(".")
+    if not cleaned:
+        raise Invalid("form.invalid.required")
+    if not re.fullmatch(r"[0-9.,]+", cleaned):
+        raise Invalid("form.invalid.amount")
+    number = _parse_amount(cleaned)
+    if number is None or number <= 0 or number > maximum:
+        raise Invalid("form.invalid.amount")
+    return f"{number.quantize(Decimal('0.01'))}"
+
+
+def _parse_amount(raw: str) -> Decimal | None:
+    if "," in raw and "." in raw:
+        decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        raw = raw.replace(thousands, "").replace(decimal_sep, ".")
+    elif "," in raw or "." in raw:
+        sep = "," if "," in raw else "."
+        parts = raw.split(sep)
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
+            # 5.000 / 1,000,000: thousands separators
+            if not all(len(p) == 3 for p in parts[1:]):
+                return None
+            raw = "".join(parts)
+        else:
+            raw = raw.replace(sep, ".")
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
+
+
+def choice(value: str, options: list[tuple[str, str]]) -> str:
+    """One option by its number ('2'), its value or its label, with a little typo tolerance."""
+    picked = _pick(value.strip(), options)
+    if picked is None:
+        raise Invalid("form.invalid.choice")
+    return picked
+
+
+def choices(value: str | list[str], options: list[tuple[str, str]]) -> list[str]:
+    """Several options, comma- or 'en'/'and'-separated (card multi-selects arrive as 'a,b')."""
+    parts = value if isinstance(value, list) else re.split(r"\s*(?:,|;|\ben\b|\band\b|\n)\s*", value.strip())
+    picked: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        found = _pick(part, options)
+        if found is None:
+            raise Invalid("form.invalid.choice_item", item=part)
+        if found not in picked:
+            picked.append(found)
+    if not picked:
+        raise Invalid("form.invalid.required")
+    return picked
+
+
+def _pick(raw: str, options: list[tuple[str, str]]) -> str | None:
+    if not raw:
+        return None
+    if raw.isdigit() and 1 <= int(raw) <= len(options):
+        return options[int(raw) - 1][0]
+    folded = raw.casefold()
+    for value, label in options:
+        if folded in (value.casefold(), label.casefold()):
+            return value
+    labels = {label.casefold(): value for value, label in options}
+    best = process.extractOne(folded, list(labels), scorer=fuzz.WRatio, score_cutoff=86)
+    if best is not None:
+        # Refuse when two labels are about equally close: ask again rather than guess.
+        runner_up = process.extract(folded, list(labels), scorer=fuzz.WRatio, limit=2)
+        if len(runner_up) == 2 and runner_up[1][1] >= best[1] - 2 and runner_up[1][0] != best[0]:
+            return None
+        return labels[best[0]]
+    return None
