@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import pkgutil
 
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import storage
 from storage.models import Base
+
+# Feature modules keep their tables in `storage/<feature>_models.py`; import them all so the
+# metadata (used by `alembic revision --autogenerate`) is complete.
+for _module in pkgutil.iter_modules(storage.__path__):
+    if _module.name.endswith("_models"):
+        importlib.import_module(f"storage.{_module.name}")
 
 target_metadata = Base.metadata
 
