@@ -73,6 +73,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.start()
     yield fake
     await fake.close()
+    assert fake.card_problems == [], "the bot sent cards that break the card rules: " + "; ".join(sorted(set(fake.card_problems)))
 
 
 @pytest.fixture

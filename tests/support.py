@@ -31,6 +31,7 @@ class FakeConnector:
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
         self.fail_next: list[int] = []  # statuses to answer the next posts with (e.g. 403, 429)
+        self.card_problems: list[str] = []  # every card the bot posts is checked (tests/card_rules.py)
         self.server: TestServer | None = None
 
     @property
@@ -56,10 +57,20 @@ class FakeConnector:
         if self.fail_next:
             return web.json_response({"error": {"code": "Failure"}}, status=self.fail_next.pop(0))
         body = await request.json()
+        self._check_cards(body)
         body["_conversation_id"] = request.match_info["cid"]
         self.posted.append(body)
         self.by_conversation[request.match_info["cid"]].append(body)
         return web.json_response({"id": f"reply-{next(_ids)}"})
+
+    def _check_cards(self, activity: dict[str, Any]) -> None:
+        from tests.card_rules import card_problems
+
+        for attachment in activity.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                self.card_problems.extend(card_problems(attachment.get("content") or {}))
+        if activity.get("type") == "message" and not activity.get("text") and not activity.get("attachments"):
+            self.card_problems.append("an empty message was sent")
 
     async def _get_member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])

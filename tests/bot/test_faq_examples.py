@@ -8,10 +8,11 @@ import pytest
 import yaml
 
 from tests.conftest import new_conversation
-from tests.support import SHARED, all_text
+from tests.support import SHARED, all_text, cards, submit_actions
 
 EXAMPLES = yaml.safe_load((SHARED / "eval" / "faq_examples.yaml").read_text(encoding="utf-8"))["items"]
-FLOW_FIRST_PROMPT = {"register": "register", "offer": "offer_expertise"}
+# The guided flow each intent item must start: its form card's actions are named `<form id>.*`.
+FLOW_FORM_ID = {"register": "register", "offer": "offer"}
 
 
 @pytest.mark.parametrize("item", EXAMPLES, ids=[item["id"] for item in EXAMPLES])
@@ -25,6 +26,9 @@ async def test_example(item, client, connector):
         for pattern in item["expect"]:
             assert re.search(pattern, text, re.IGNORECASE), (pattern, text)
     elif item["kind"] == "intent":
+        form_id = FLOW_FORM_ID[item["flow"]]
+        actions = [a["data"]["action"] for card in cards(replies) for a in submit_actions(card)]
+        assert f"{form_id}.submit" in actions, (item["flow"], actions)
         for pattern in item["expect"]:
             assert re.search(pattern, text, re.IGNORECASE), (pattern, text)
     elif item["kind"] == "fallback":
