@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import ConnectorFactory
 
 from bot.config import Settings
 from bot.i18n import Catalog, language_for_locale
@@ -14,6 +16,63 @@ from bot.turn import LANG_KEY
 from storage.bot_state import StateConflictError
 
 log = logging.getLogger(__name__)
+
+
+class _ReusedConnectors(ConnectorFactory):
+    """Hands out one connector client per (app id, service URL, audience) for the life of the process.
+
+    Out of the box CloudAdapter builds a new client for every turn: a new HTTP session and TCP connection
+    to the Bot Connector, and msrest rebuilds its retry policy (milliseconds of CPU) each time. Reusing the
+    client keeps connections alive; its credentials refresh their own tokens."""
+
+    def __init__(self, inner: ConnectorFactory, cache: dict[tuple, ConnectorClient]):
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
+        key = (getattr(self._inner, "_app_id", None), service_url, audience)
+        client = self._cache.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            self._cache[key] = client
+        return client
+
+
+class _Authentication(ConfigurationBotFrameworkAuthentication):
+    """The configured authentication, with connector clients reused across turns."""
+
+    def __init__(self, configuration):
+        super().__init__(configuration)
+        self.connectors: dict[tuple, ConnectorClient] = {}
+        self._token_clients: dict[tuple, object] = {}
+
+    async def create_user_token_client(self, claims_identity):
+        # Built for every turn by CloudAdapter (its msrest configuration costs milliseconds of CPU);
+        # it depends only on the bot's identity, so one per identity serves every turn.
+        claims = claims_identity.claims or {}
+        key = (claims.get("aud"), claims.get("appid"), claims.get("azp"), claims_identity.is_authenticated)
+        client = self._token_clients.get(key)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return client
+
+    async def authenticate_request(self, activity, auth_header):
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _ReusedConnectors(result.connector_factory, self.connectors)
+        return result
+
+    def create_connector_factory(self, claims_identity):
+        return _ReusedConnectors(super().create_connector_factory(claims_identity), self.connectors)
+
+    async def close(self) -> None:
+        clients, self.connectors = list(self.connectors.values()), {}
+        for client in clients:
+            try:
+                await client.__aexit__(None, None, None)
+            except Exception:  # noqa: BLE001 - shutting down
+                log.debug("could not close a connector client", exc_info=True)
 
 
 def build_adapter(settings: Settings) -> CloudAdapter:
@@ -25,7 +84,14 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.microsoft_app_type if not settings.local_mode else "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
-    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    return CloudAdapter(_Authentication(configuration))
+
+
+async def close_adapter(adapter: CloudAdapter) -> None:
+    """Close the connector clients kept for reuse (at shutdown)."""
+    authentication = adapter.bot_framework_authentication
+    if isinstance(authentication, _Authentication):
+        await authentication.close()
 
 
 def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_clear: list[BotState]) -> None:

@@ -40,6 +40,9 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and makes a waiting writer sleep in growing steps; taking turns
+        # inside this process instead keeps the waits short (other processes still meet busy_timeout).
+        self._sqlite_turns = asyncio.Lock() if self.is_sqlite else None
 
     def _ensure_sqlite_dir(self) -> None:
         database = self.url.database
@@ -49,9 +52,12 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session:
-            async with session.begin():
+        if self._sqlite_turns is None:
+            async with self.sessions() as session, session.begin():
                 yield session
+            return
+        async with self._sqlite_turns, self.sessions() as session, session.begin():
+            yield session
 
     async def ping(self, timeout: float = 2.0) -> bool:
         try:
@@ -87,6 +93,7 @@ def _upgrade_to_head(sync_connection) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode except for the last commits on power loss
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -3,10 +3,13 @@ Bot Connector, and bot instances built by the real `create_app`."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +20,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.i18n import Catalog
+from bot.nlu import Recognizer
 from storage.db import Database
 from tests.support import Conversation, FakeConnector, fixture
 
@@ -37,9 +42,24 @@ class DatabaseTarget:
         return Database(self.url, schema=self.schema)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file with every migration applied, copied for each test (migrating anew costs more)."""
+    path = tmp_path_factory.mktemp("template") / "bot.sqlite3"
+
+    async def build() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await database.migrate()
+        await database.dispose()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-async def db_target(request, tmp_path) -> AsyncIterator[DatabaseTarget]:
+async def db_target(request, tmp_path, sqlite_template) -> AsyncIterator[DatabaseTarget]:
     if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "bot.sqlite3")
         yield DatabaseTarget("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", None)
         return
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -76,13 +96,23 @@ async def connector() -> AsyncIterator[FakeConnector]:
     assert fake.card_problems == [], "the bot sent cards that break the card rules: " + "; ".join(sorted(set(fake.card_problems)))
 
 
+@pytest.fixture(scope="session")
+def shared_content() -> dict[str, Any]:
+    """The catalog and recognizer of `content/`, loaded once for the whole run (read-only in tests;
+    a test that changes knowledge builds its own with `make_client(recognizer=...)`)."""
+    content = Settings(_env_file=None).content_dir
+    return {"catalog": Catalog.load(content / "messages"), "recognizer": Recognizer.load(content / "knowledge")}
+
+
 @pytest.fixture
-async def make_client(db_target, clock, tmp_path) -> AsyncIterator[Callable[..., Any]]:
+async def make_client(db_target, clock, tmp_path, shared_content) -> AsyncIterator[Callable[..., Any]]:
     """Builds bot instances with `create_app` that share this test's database."""
     clients: list[TestClient] = []
 
     async def make(**overrides: Any) -> TestClient:
         instance_clock = overrides.pop("clock", clock)
+        recognizer = overrides.pop("recognizer", shared_content["recognizer"])
+        catalog = overrides.pop("catalog", shared_content["catalog"])
         values: dict[str, Any] = {
             "database_url": db_target.url,
             "database_schema": db_target.schema,
@@ -92,7 +122,7 @@ async def make_client(db_target, clock, tmp_path) -> AsyncIterator[Callable[...,
         }
         values.update(overrides)
         settings = Settings(_env_file=None, **values)
-        app = create_app(settings, clock=instance_clock)
+        app = create_app(settings, clock=instance_clock, catalog=catalog, recognizer=recognizer)
         client = TestClient(TestServer(app, host="127.0.0.1"))
         await client.start_server()
         clients.append(client)
