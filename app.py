@@ -29,6 +29,7 @@ from bot.router import Router
 from bot.sessions import load_sessions
 from dialogs.ask_question import AskQuestionDialog
 from dialogs.forward_question import ForwardQuestionDialog
+from dialogs.registration import install_registration
 from dialogs.services import DialogServices
 from storage.bot_state import SqlStorage
 from storage.db import Database
@@ -135,6 +136,9 @@ def create_app(
     app.router.add_post("/api/messages", messages_handler(adapter, bot, local_mode=settings.local_mode))
     app.router.add_get("/healthz", healthz_handler(db, VERSION))
     app.cleanup_ctx.append(_database_lifetime)
+    # Session registration: form, 'my registration', calendar files, reminders (after the database's lifetime,
+    # so its scheduler stops before the engine is disposed).
+    install_registration(app, dialogs=dialogs, router=router, services=services, sessions=sessions, messenger=messenger)
     return app
 
 

@@ -98,6 +98,15 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ORGANIZER_CONTACT_EMAIL", "organizer_contact_email"),
     )
 
+    # Reminders about a registration (bot/reminders.py): before the session start, e.g. "24h,1h" (d, h, m);
+    # the scheduler looks every REMINDER_INTERVAL_SECONDS (0: no background loop).
+    reminder_offsets: str = Field(
+        default="24h,1h", validation_alias=AliasChoices("REMINDER_OFFSETS", "reminder_offsets")
+    )
+    reminder_interval_seconds: float = Field(
+        default=60.0, ge=0, validation_alias=AliasChoices("REMINDER_INTERVAL_SECONDS", "reminder_interval_seconds")
+    )
+
     # Teams app package (manifest/)
     app_version: str = Field(default="1.0.0", validation_alias=AliasChoices("APP_VERSION", "app_version"))
     privacy_url: str = Field(default="", validation_alias=AliasChoices("PRIVACY_URL", "privacy_url"))

@@ -1,0 +1,148 @@
+"""'My registration' through /api/messages: see it, switch mode, cancel with a yes/no question; a cancellation
+promotes the first on the waitlist, who is told proactively."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from app import SERVICES
+from dialogs.registration import REGISTRATION
+from storage.registration_models import Registration, RegistrationNotice
+from tests.card_rules import card_problems
+from tests.registration.conftest import SESSION_ID, card_with, person, register, session_yaml, to_summary
+from tests.support import all_text, cards, submit_actions
+
+
+async def _rows(client) -> list[tuple[str, str, str]]:
+    async with client.app[SERVICES].db.session() as session:
+        rows = (await session.execute(select(Registration).order_by(Registration.id))).scalars()
+        return [(r.name, r.mode, r.status) for r in rows]
+
+
+def _buttons(replies) -> dict[str, dict]:
+    return {a["title"]: a["data"] for card in cards(replies) for a in submit_actions(card)}
+
+
+async def test_see_switch_and_cancel_by_typing(client, connector):
+    anna = person(client, connector, 20)
+    await register(anna, name="Anna")
+    replies = await anna.say("mijn aanmelding")
+    for card in cards(replies):
+        assert card_problems(card) == []
+    text = all_text(replies)
+    assert "Uw aanmelding" in text and "dinsdag 4 oktober 2022" in text and "Fysiek in Den Haag" in text
+    assert "1. Overstappen naar: Online via Microsoft Teams" in cards(replies)[0]["fallbackText"]
+    replies = await anna.say("9")
+    assert "Die keuze ken ik niet" in all_text(replies)
+    replies = await anna.say("1")
+    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies)
+    assert await _rows(client) == [("Anna", "online", "confirmed")]
+
+    await anna.say("ik wil me afmelden")
+    replies = await anna.say("afmelden")
+    assert "Weet u zeker dat u zich wilt afmelden voor de bijeenkomst op dinsdag 4 oktober 2022?" in all_text(replies)
+    assert "U blijft aangemeld" in all_text(await anna.say("nee"))
+    assert await _rows(client) == [("Anna", "online", "confirmed")]
+
+    await anna.say("mijn aanmelding")
+    await anna.say("2")
+    assert "Antwoord met 'ja' of 'nee'" in all_text(await anna.say("misschien"))
+    assert "U bent afgemeld" in all_text(await anna.say("ja"))
+    assert await _rows(client) == [("Anna", "online", "cancelled")]
+    assert "U bent nu niet aangemeld" in all_text(await anna.say("mijn aanmelding"))
+    # Registering again after cancelling is allowed (only one *active* registration per person).
+    await register(anna, name="Anna")
+    assert [r[2] for r in await _rows(client)] == ["cancelled", "confirmed"]
+
+
+async def test_cancel_by_card_in_english(client, connector):
+    sam = person(client, connector, 21, lang="en")
+    await register(sam)
+    replies = await sam.submit({"action": "job.start", "job": "my_registration"})
+    assert "Your registration" in all_text(replies)
+    buttons = _buttons(replies)
+    replies = await sam.submit(buttons["Cancel my registration"])
+    assert "Are you sure you want to cancel" in all_text(replies)
+    answer = _buttons(replies)["Yes"]
+    assert answer == {"action": "my_registration.confirm", "answer": "yes"}
+    assert "Your registration is cancelled" in all_text(await sam.submit(answer))
+    assert [r[2] for r in await _rows(client)] == ["cancelled"]
+    # An old card's button later: the registration is gone, and the bot says so.
+    assert "cannot find this registration" in all_text(await sam.submit(buttons["Cancel my registration"]))
+
+
+async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_client, connector, content):
+    client = await make_client(content_dir=content(session_yaml(capacity={"in_person": 1, "online": 5})))
+    anna, ben, cor = (person(client, connector, n) for n in (30, 31, 32))
+    await register(anna, name="Anna")
+    assert "op plaats 1" in all_text(await register(ben, name="Ben"))
+    assert "op plaats 2" in all_text(await register(cor, name="Cor"))
+    before_ben = len(connector.by_conversation[ben.conversation_id])
+
+    replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
+    await anna.submit(_buttons(replies)["Ja"])
+    await client.app[REGISTRATION].idle()  # the message goes out after the reply, in the background
+    assert await _rows(client) == [("Anna", "in_person", "cancelled"), ("Ben", "in_person", "confirmed"),
+                                   ("Cor", "in_person", "waitlisted")]
+    told = connector.by_conversation[ben.conversation_id][before_ben:]
+    assert len(told) == 1 and "Er is een plaats vrij voor u" in all_text(told)
+    assert card_problems(cards(told)[0]) == []
+    assert "Zet in mijn agenda" in all_text(told)
+    # A scheduler tick (any instance) does not tell Ben twice.
+    report = await client.app[REGISTRATION].scheduler.tick()
+    assert report.sent == 0 and len(connector.by_conversation[ben.conversation_id]) == before_ben + 1
+    assert "Op de wachtlijst (plaats 1)" in all_text(await cor.say("mijn aanmelding"))
+
+
+async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_client, connector, content, monkeypatch):
+    client = await make_client(content_dir=content(session_yaml(capacity={"in_person": 1, "online": None})))
+    anna, ben = person(client, connector, 33), person(client, connector, 34)
+    await register(anna)
+    await register(ben)
+    desk = client.app[REGISTRATION]
+    monkeypatch.setattr(desk, "after_change", lambda outcome: None)  # as if the process died after the reply
+    replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
+    await anna.submit(_buttons(replies)["Ja"])
+    async with client.app[SERVICES].db.session() as session:
+        (notice,) = (await session.execute(select(RegistrationNotice))).scalars()
+        assert (notice.kind, notice.status) == ("promoted", "pending")
+    report = await desk.scheduler.tick()
+    assert report.sent == 1 and "Er is een plaats vrij" in all_text(connector.by_conversation[ben.conversation_id][-1:])
+
+
+async def test_switching_to_a_full_mode_changes_nothing(make_client, connector, content):
+    client = await make_client(content_dir=content(session_yaml(capacity={"in_person": 3, "online": 1})))
+    await register(person(client, connector, 40), mode="online", name="Online")
+    anna = person(client, connector, 41)
+    await register(anna, name="Anna")
+    replies = await anna.submit({"action": "my_registration.choose", "choice": f"mode:{SESSION_ID}:online"})
+    assert "Alle plaatsen voor 'Online via Microsoft Teams' zijn bezet" in all_text(replies)
+    assert await _rows(client) == [("Online", "online", "confirmed"), ("Anna", "in_person", "confirmed")]
+
+
+async def test_forged_or_stale_choices_are_refused_politely(client, connector):
+    anna, ben = person(client, connector, 42), person(client, connector, 43)
+    await register(ben, name="Ben")
+    for choice in (f"cancel:{SESSION_ID}", "cancel:unknown", "mode:x:y", "nonsense", None, 12):
+        replies = await anna.submit({"action": "my_registration.choose", "choice": choice})
+        assert "kan ik niet meer vinden" in all_text(replies) or "niet aangemeld" in all_text(replies)
+    assert await _rows(client) == [("Ben", "in_person", "confirmed")]  # Ben's registration is untouched
+
+
+async def test_concurrent_registrations_over_http_on_two_instances(make_client, connector, content):
+    folder = content(session_yaml(capacity={"in_person": 2, "online": None}))
+    first, second = await make_client(content_dir=folder), await make_client(content_dir=folder)
+    people = [person(first if n % 2 else second, connector, 50 + n) for n in range(6)]
+    tokens = [await to_summary(p, name=f"P{n}") for n, p in enumerate(people)]
+    replies = await asyncio.gather(
+        *(p.submit({"action": "register.confirm", "token": t}) for p, t in zip(people, tokens))
+    )
+    statuses = sorted(r[2] for r in await _rows(first))
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted", "waitlisted"]
+    texts = [all_text(r) for r in replies]
+    assert sum("U bent aangemeld" in t for t in texts) == 2 and sum("U staat op de wachtlijst" in t for t in texts) == 4
+    positions = sorted(int(t.split("op plaats ")[1].split(".")[0]) for t in texts if "op plaats " in t)
+    assert positions == [1, 2, 3, 4]
+    assert card_with(replies[0], "Bijeenkomst")

@@ -1,0 +1,204 @@
+"""Registering through /api/messages with Teams-shaped activities: by card (Dutch) and by typing (English),
+the deadline, double submits, full modes and the waitlist."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app import SERVICES
+from bot.clock import FixedClock
+from storage.registration_models import Registration, SessionInterest
+from tests.card_rules import card_problems
+from tests.registration.conftest import (
+    JOIN_URL,
+    SESSION_ID,
+    aad,
+    card_with,
+    confirm_token,
+    form_values,
+    open_urls,
+    person,
+    register,
+    session_yaml,
+    to_summary,
+)
+from tests.support import all_text, cards, submit_actions
+
+
+async def _registrations(client) -> list[Registration]:
+    async with client.app[SERVICES].db.session() as session:
+        return list((await session.execute(select(Registration).order_by(Registration.id))).scalars())
+
+
+def _assert_cards_valid(replies):
+    for card in cards(replies):
+        assert card_problems(card) == [], card_problems(card)
+
+
+async def test_register_by_card_in_dutch(client, connector):
+    anna = person(client, connector, 1)
+    connector.members["29:user-1"] = {"id": "29:user-1", "name": "Anna de Vries", "email": "Anna.deVries@Utrecht.NL",
+                                      "userPrincipalName": "anna.devries@utrecht.nl", "aadObjectId": aad(1)}
+    replies = await anna.say("aanmelden")
+    _assert_cards_valid(replies)
+    text = all_text(replies)
+    assert "Wat doen wij met uw gegevens?" in text and "Autoriteit Persoonsgegevens" in text  # privacy first
+    form = card_with(replies, "register.submit")
+    inputs = {i["id"]: i for i in form["body"] if i.get("type", "").startswith("Input.")}
+    assert inputs["session"]["value"] == SESSION_ID  # the only open session is chosen already
+    assert inputs["name"]["value"] == "Anna de Vries" and inputs["email"]["value"] == "Anna.deVries@utrecht.nl"
+    assert [c["title"] for c in inputs["mode"]["choices"]] == ["Fysiek in Den Haag", "Online via Microsoft Teams"]
+    assert all(i["label"] for i in inputs.values())
+    assert "Doet u fysiek mee" in text  # the first open question, for those who type
+
+    replies = await anna.submit(form_values(dietary="vegetarisch", accessibility="Ringleiding graag"))
+    _assert_cards_valid(replies)
+    summary = card_with(replies, "register.confirm")
+    facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
+    assert facts["Gemeente"] == "Utrecht" and facts["Hoe doet u mee?"] == "Fysiek in Den Haag"
+    assert facts["Dieetwensen (alleen als u op de locatie komt)"] == "vegetarisch"
+
+    replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
+    _assert_cards_valid(replies)
+    text = all_text(replies)
+    assert "U bent aangemeld" in text and "dinsdag 4 oktober 2022" in text and "14:00 tot 16:00 uur" in text
+    assert "Den Haag. Het precieze adres volgt nog." in text  # no venue configured: never invented
+    links = open_urls(card_with(replies, "U bent aangemeld"))
+    assert list(links) == ["Zet in mijn agenda"]  # in person: no Teams button
+    stored = await _registrations(client)
+    assert len(stored) == 1
+    record = stored[0]
+    assert (record.status, record.mode, record.municipality, record.dietary, record.language) == (
+        "confirmed", "in_person", "Utrecht", "vegetarisch", "nl")
+    assert record.user_key == f"aad:{aad(1)}" and record.aad_object_id == aad(1)
+    assert links["Zet in mijn agenda"] == f"http://127.0.0.1:3978/calendar/{record.calendar_token}.ics"
+    assert len(record.calendar_token) >= 43
+
+
+async def test_register_by_typing_in_english_with_a_join_link(make_client, connector):
+    client = await make_client(session_join_url=JOIN_URL)
+    sam = person(client, connector, 2, lang="en")
+    replies = await sam.say("register me for the session")
+    assert "What do we do with your data?" in all_text(replies)
+    assert "in person, at the venue, or online" in all_text(replies)
+    assert "Online in Microsoft Teams" in all_text(replies)
+    assert "Which e-mail address" in all_text(await sam.say("online"))  # name came from Teams
+    replies = await sam.say("sam@@example")
+    assert "does not look like a valid e-mail" in all_text(replies)
+    assert "Which municipality" in all_text(await sam.say("Sam.Jansen@Example.org"))
+    assert "job or role" in all_text(await sam.say("municipality of Utrecht"))
+    assert "accessibility needs" in all_text(await sam.say("Policy adviser"))
+    replies = await sam.say("none")  # optional; dietary requirements are not asked online
+    summary = card_with(replies, "register.confirm")
+    facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
+    assert facts["Municipality"] == "Utrecht" and facts["Name"] == "Deelnemer 2"
+    assert "Dietary requirements (only if you come to the venue)" not in facts
+    replies = await sam.say("yes")
+    _assert_cards_valid(replies)
+    text = all_text(replies)
+    assert "You are registered" in text and "Tuesday 4 October 2022" in text and "14:00 to 16:00" in text
+    assert open_urls(card_with(replies, "You are registered"))["Join in Teams"] == JOIN_URL
+    (record,) = await _registrations(client)
+    assert (record.mode, record.email, record.language, record.dietary) == ("online", "Sam.Jansen@example.org", "en", "")
+
+
+async def test_online_without_a_join_link_says_it_follows(client, connector):
+    replies = await register(person(client, connector, 3), mode="online")
+    assert "De link naar Microsoft Teams volgt nog" in all_text(replies)
+    assert "Deelnemen in Teams" not in all_text(replies)
+
+
+async def test_double_click_and_redelivery_store_one_registration(client, connector):
+    anna = person(client, connector, 4)
+    token = await to_summary(anna)
+    confirm = anna.activity(type="message", value={"action": "register.confirm", "token": token})
+    confirm.pop("text", None)
+    first = await anna.post(confirm)
+    assert "U bent aangemeld" in all_text(first)
+    assert await anna.post(dict(confirm)) == []  # the same activity re-delivered by Teams: dropped
+    second = await anna.submit({"action": "register.confirm", "token": token})  # a double click
+    assert "U bent aangemeld" in all_text(second)  # the same confirmation again, nothing new stored
+    assert len(await _registrations(client)) == 1
+    # Starting again: already registered, no second form.
+    replies = await anna.say("aanmelden")
+    assert "U was al aangemeld" in all_text(replies) and "register.submit" not in str(replies)
+    assert len(await _registrations(client)) == 1
+
+
+async def test_the_deadline_before_at_and_after(make_client, connector, content):
+    deadline = "2022-10-03T12:00:00+02:00"
+    folder = content(session_yaml(registration_deadline="2022-10-03T12:00"))
+    clock = FixedClock(datetime.fromisoformat("2022-10-03T11:59:59+02:00"))
+    client = await make_client(content_dir=folder, clock=clock)
+    early = person(client, connector, 5)
+    assert "register.submit" in str(await early.say("aanmelden"))  # before: the form
+    late = person(client, connector, 6)
+    token = await to_summary(late)
+    clock.set(datetime.fromisoformat(deadline))  # at the deadline: closed
+    replies = await late.submit({"action": "register.confirm", "token": token})
+    assert "De aanmelding voor deze bijeenkomst is gesloten" in all_text(replies)
+    assert await _registrations(client) == []
+    replies = await person(client, connector, 7).say("aanmelden")
+    _assert_cards_valid(replies)
+    assert "Er is nu geen bijeenkomst waarvoor u zich kunt aanmelden" in all_text(replies)
+    notify = next(a for a in submit_actions(cards(replies)[0]) if a["data"]["action"] == "registration.notify")
+    clock.set(datetime.fromisoformat("2022-10-05T09:00:00+02:00"))  # after: still closed
+    later = person(client, connector, 8)
+    assert "Ja, stuur mij een bericht" in all_text(await later.say("aanmelden"))
+    for _ in range(2):  # idempotent per person
+        assert "stuur ik u een bericht" in all_text(await later.submit(notify["data"]))
+    async with client.app[SERVICES].db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(SessionInterest))).scalar_one() == 1
+
+
+async def test_a_full_mode_offers_the_waitlist_or_the_other_mode(make_client, connector, content):
+    client = await make_client(content_dir=content(session_yaml(capacity={"in_person": 1, "online": None})))
+    await register(person(client, connector, 10))
+    ben = person(client, connector, 11)
+    replies = await register(ben)
+    _assert_cards_valid(replies)
+    text = all_text(replies)
+    assert "U staat op de wachtlijst" in text and "op plaats 1" in text
+    assert "Voor 'Online via Microsoft Teams' is nog plaats" in text
+    card = card_with(replies, "U staat op de wachtlijst")
+    buttons = {a["title"]: a["data"] for a in submit_actions(card)}
+    assert "Zet in mijn agenda" not in open_urls(card)  # no calendar entry without a seat
+    assert "Goed. U blijft op de wachtlijst" in all_text(await ben.submit(buttons["Op de wachtlijst blijven"]))
+    replies = await ben.submit(buttons["Liever zo: Online via Microsoft Teams"])
+    _assert_cards_valid(replies)
+    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies) and "U bent aangemeld" in all_text(replies)
+    statuses = [(r.mode, r.status) for r in await _registrations(client)]
+    assert statuses == [("in_person", "confirmed"), ("online", "confirmed")]
+
+
+async def test_nothing_saved_when_the_form_is_cancelled(client, connector):
+    anna = person(client, connector, 12)
+    await anna.say("aanmelden")
+    assert "gestopt" in all_text(await anna.say("stop"))
+    assert await _registrations(client) == []
+
+
+async def test_a_failed_save_keeps_everything_and_can_be_confirmed_again(client, connector, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from dialogs.registration import REGISTRATION
+
+    registrar = client.app[REGISTRATION].registrar
+    real = registrar.register
+
+    async def broken(**_kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database is away"))
+
+    anna = person(client, connector, 13)
+    token = await to_summary(anna, role="Wethouder")
+    monkeypatch.setattr(registrar, "register", broken)
+    replies = await anna.submit({"action": "register.confirm", "token": token})
+    assert "Het opslaan van uw aanmelding is nu niet gelukt" in all_text(replies)
+    facts = {f["title"]: f["value"] for f in card_with(replies, "register.confirm")["body"][1]["facts"]}
+    assert facts["Functie of rol"] == "Wethouder"  # the summary again, with everything entered
+    monkeypatch.setattr(registrar, "register", real)
+    replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
+    assert "U bent aangemeld" in all_text(replies)
+    assert [r.role for r in await _registrations(client)] == ["Wethouder"]

@@ -1,0 +1,104 @@
+"""Sessions are data: loading and checking content/sessions.yaml, and choosing between open sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import yaml
+
+from bot.sessions import find_session, load_sessions, open_sessions
+from tests.registration.conftest import CONTENT, person, session_yaml
+from tests.support import all_text, cards, submit_actions
+
+
+def _write(tmp_path, *sessions):
+    path = tmp_path / "sessions.yaml"
+    path.write_text(yaml.safe_dump({"sessions": list(sessions)}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_real_file_is_the_announced_session():
+    (session,) = load_sessions(CONTENT / "sessions.yaml")
+    assert session.local_start.isoformat() == "2022-10-04T14:00:00+02:00"
+    assert session.local_end.isoformat() == "2022-10-04T16:00:00+02:00"
+    assert session.modes == ("in_person", "online") and session.capacity == {"in_person": None, "online": None}
+    assert session.city_for("nl") == "Den Haag" and session.venue_address == "" and session.join_url == ""
+    assert session.deadline == session.start
+
+
+def test_defaults_from_settings_and_the_deadline(tmp_path):
+    path = _write(tmp_path, session_yaml(registration_deadline="2022-10-03T12:00", capacity={"in_person": 40}))
+    (session,) = load_sessions(path, default_venue_address="Nassaulaan 12, Den Haag", default_join_url="https://teams.example/x")
+    assert session.venue_address == "Nassaulaan 12, Den Haag" and session.join_url == "https://teams.example/x"
+    assert session.capacity_for("in_person") == 40 and session.capacity_for("online") is None
+    assert session.is_open(datetime.fromisoformat("2022-10-03T11:59:59+02:00"))
+    assert not session.is_open(datetime.fromisoformat("2022-10-03T12:00:00+02:00"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"capacity": {"in_person": -1}},
+        {"capacity": {"in_person": "ten"}},
+        {"capacity": {"online": True}},
+        {"registration_deadline": "2022-10-04T17:00"},
+        {"modes": ["hybrid"]},
+        {"end": "2022-10-04T13:00"},
+        {"id": "x" * 65},
+        {"join_url": "teams meeting tomorrow"},
+    ],
+)
+def test_mistakes_in_the_file_are_refused(tmp_path, changes):
+    with pytest.raises(ValueError):
+        load_sessions(_write(tmp_path, session_yaml(**changes)))
+
+
+def test_several_sessions_open_and_closed(tmp_path):
+    second = session_yaml(id="info-2022-11-15", start="2022-11-15T10:00", end="2022-11-15T12:00")
+    sessions = load_sessions(_write(tmp_path, second, session_yaml()))
+    assert [s.id for s in sessions] == ["info-2022-10-04", "info-2022-11-15"]  # soonest first
+    between = datetime.fromisoformat("2022-10-10T09:00:00+02:00")
+    assert [s.id for s in open_sessions(sessions, between)] == ["info-2022-11-15"]
+    assert find_session(sessions, "info-2022-11-15") is sessions[1] and find_session(sessions, "nope") is None
+
+
+async def test_with_two_open_sessions_the_person_chooses_by_typing(make_client, connector, content):
+    second = session_yaml(id="info-2022-11-15", start="2022-11-15T10:00", end="2022-11-15T12:00")
+    client = await make_client(content_dir=content(session_yaml(), second))
+    anna = person(client, connector, 80)
+    replies = await anna.say("ik wil me aanmelden")
+    form = next(c for c in cards(replies) if any(i.get("id") == "session" for i in c["body"]))
+    assert "value" not in next(i for i in form["body"] if i.get("id") == "session")  # nothing chosen for her
+    text = all_text(replies)
+    assert "Voor welke bijeenkomst wilt u zich aanmelden?" in text and "dinsdag 15 november 2022" in text
+    assert "Doet u fysiek mee" in all_text(await anna.say("2"))
+    assert "e-mailadres" in all_text(await anna.say("fysiek"))
+    await anna.say("anna@utrecht.nl")
+    await anna.say("Utrecht")
+    await anna.say("Adviseur")
+    assert "dieetwensen" in all_text(await anna.say("geen"))
+    replies = await anna.say("geen")
+    assert "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 15 november 2022" in all_text(replies)
+    replies = await anna.say("ja")
+    assert "U bent aangemeld" in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
+    # Registered for one of two: the form comes again, now with the other session chosen.
+    replies = await anna.say("aanmelden")
+    form = next(c for c in cards(replies) if any(i.get("id") == "session" for i in c["body"]))
+    assert next(i for i in form["body"] if i.get("id") == "session")["value"] == "info-2022-10-04"
+
+
+async def test_an_online_only_session_does_not_ask_the_mode(make_client, connector, content):
+    client = await make_client(content_dir=content(session_yaml(modes=["online"], capacity={"online": None})))
+    sam = person(client, connector, 81, lang="en")
+    replies = await sam.say("sign me up")
+    assert "Which e-mail address" in all_text(replies)  # session chosen, no mode question, name from Teams
+    await sam.say("sam@example.org")
+    await sam.say("Leiden")
+    await sam.say("Adviser")
+    replies = await sam.say("none")
+    facts = [f["title"] for c in cards(replies) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]]
+    assert "How will you take part?" not in facts and "Dietary requirements (only if you come to the venue)" not in facts
+    replies = await sam.say("yes")
+    assert "Online in Microsoft Teams" in all_text(replies)
+    assert any(a["data"].get("job") == "my_registration" for c in cards(replies) for a in submit_actions(c))
