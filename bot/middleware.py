@@ -82,7 +82,10 @@ class ChooseLanguage(Middleware):
         self._profile = profile
 
     async def on_turn(self, context: TurnContext, logic: NextFn):
-        lang = language_for_locale(context.activity.locale)
+        locale = context.activity.locale
+        if locale is None and _is_continuation(context) and context.activity.relates_to is not None:
+            locale = context.activity.relates_to.locale  # a proactive turn: the locale of the stored reference
+        lang = language_for_locale(locale)
         if context.activity.from_property is not None and context.activity.conversation is not None:
             profile: UserProfile = await self._profile.get(context, UserProfile)
             if profile.language:

@@ -91,7 +91,9 @@ class FormDialog(GuidedDialog):
         self.add_dialog(_FormEngine(f"{spec.id}.engine", self))
         self.initial_dialog_id = f"{spec.id}.engine"
 
-    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
+    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool | None:
+        """Store the values and tell the user. Return False when nothing could be stored: the form then
+        stays open at its summary, with everything the user entered."""
         raise NotImplementedError
 
     async def prefill(self, turn_context: TurnContext) -> dict[str, str]:
@@ -359,7 +361,8 @@ class _FormEngine(Dialog):
     async def _confirm(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
         values = {k: v for k, v in state["values"].items() if not k.endswith("__raw")}
-        await self.form.on_confirm(dc.context, values, state["token"])
+        if await self.form.on_confirm(dc.context, values, state["token"]) is False:
+            return await self._show_summary(dc)  # not saved (the feature said why): everything stays
         return await dc.end_dialog(values)
 
     def _missing(self, values: dict[str, Any]) -> Field | None:

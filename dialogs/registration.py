@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 REGISTRATION = web.AppKey("registration", RegistrationDesk)
 _AVAILABLE = "registration.available"  # turn state: open sessions the person can still register for
-_RETRY = "registration.retry_values"  # turn state: values to show again when saving failed
 
 
 class RegistrationDialog(FormDialog):
@@ -119,7 +118,7 @@ class RegistrationDialog(FormDialog):
         return found
 
     # --- on confirm ---------------------------------------------------------------------------
-    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
+    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool | None:
         """Stores the registration (a seat, or the waitlist when the mode is full); sends the confirmation."""
         lang = lang_of(turn_context)
         cards = self.desk.cards
@@ -148,9 +147,8 @@ class RegistrationDialog(FormDialog):
             )
         except SQLAlchemyError as error:
             log.error("a registration could not be saved: %s", type(error).__name__)
-            turn_context.turn_state[_RETRY] = values
             await turn_context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "registration.error")))
-            return
+            return False
         registration = outcome.registration
         item = Listed(registration, session, await self.desk.registrar.waitlist_position(registration) if registration.status == WAITLISTED else None)
         existing = outcome.kind == "existing" and registration.confirm_token != token
@@ -160,13 +158,6 @@ class RegistrationDialog(FormDialog):
                 if other != registration.mode and await self.desk.registrar.has_seat(session.id, other, session.capacity_for(other)):
                     free_mode = other
         await turn_context.send_activity(card_activity(cards.confirmation(lang, item, existing=existing, free_mode=free_mode)))
-
-    async def end_component(self, outer_dc: DialogContext, result: object) -> DialogTurnResult:
-        """When saving failed, the summary comes back with everything the person entered."""
-        values = outer_dc.context.turn_state.pop(_RETRY, None)
-        if values is not None:
-            return await outer_dc.replace_dialog(self.id, {"values": values})
-        return await super().end_component(outer_dc, result)
 
 
 class RegistrationActions:

@@ -30,7 +30,8 @@ class Database:
         if schema and not self.is_sqlite:
             # All tables of this instance live in one PostgreSQL schema (tests use one per test).
             args["server_settings"] = {"search_path": schema}
-        engine_kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: errors and logs never carry the values of a statement (names, e-mail addresses).
+        engine_kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             self._ensure_sqlite_dir()
             args.setdefault("timeout", 30)

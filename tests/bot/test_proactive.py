@@ -84,3 +84,15 @@ async def test_gives_up_after_the_last_attempt(client, nl, connector):
 
     assert await messenger.send(reference, build) is Delivery.FAILED
     assert len(sleeps) == 3
+
+
+async def test_without_a_chosen_language_the_stored_locale_decides(client, en, connector):
+    reference = await _reference(client, en)  # an English Teams client; no explicit language choice
+    messenger = await _messenger(client, [])
+    before = len(connector.by_conversation[en.conversation_id])
+
+    async def build(turn_context):
+        return f"reminder in {lang_of(turn_context)}"
+
+    assert await messenger.send(reference, build) is Delivery.SENT
+    assert all_text(connector.by_conversation[en.conversation_id][before:]) == "reminder in en"
