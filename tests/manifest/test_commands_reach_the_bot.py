@@ -1,0 +1,42 @@
+"""Every command in the app manifest, sent as Teams sends it, starts the matching job in the bot."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import SERVICES
+from manifest import LANGUAGES, load_menu
+from tests.conftest import new_conversation
+
+MENU = load_menu()
+CASES = [(lang, command.intent, command.title(lang)) for command in MENU.commands for lang in LANGUAGES]
+
+
+def _spy_on_jobs(client) -> list[str]:
+    router = client.app[SERVICES].router
+    started: list[str] = []
+    original = router.start_job
+
+    async def spy(dc, job):
+        started.append(job)
+        return await original(dc, job)
+
+    router.start_job = spy
+    return started
+
+
+@pytest.mark.parametrize(("lang", "intent", "title"), CASES, ids=[f"{lang}-{intent}" for lang, intent, _ in CASES])
+async def test_command_starts_its_job(client, connector, lang, intent, title):
+    started = _spy_on_jobs(client)
+    fixture_name = "personal_message_en.json" if lang == "en" else "personal_message.json"
+    replies = await new_conversation(client, connector, fixture_name).say(title)
+    assert started == [intent]
+    assert replies
+
+
+@pytest.mark.parametrize("intent", [c.intent for c in MENU.commands])
+async def test_command_with_a_mention_in_a_channel(client, connector, intent):
+    started = _spy_on_jobs(client)
+    title = next(c for c in MENU.commands if c.intent == intent).title("nl")
+    await new_conversation(client, connector, "channel_message_mention.json").say(f"<at>VNG Oekraine-assistent</at> {title}")
+    assert started == [intent]
