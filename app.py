@@ -30,6 +30,7 @@ from bot.sessions import load_sessions
 from dialogs.ask_question import AskQuestionDialog
 from dialogs.forward_question import ForwardQuestionDialog
 from dialogs.registration import install_registration
+from dialogs.my_offers import install_offers
 from dialogs.services import DialogServices
 from storage.bot_state import SqlStorage
 from storage.db import Database
@@ -133,6 +134,8 @@ def create_app(
         qa=qa,
         messenger=messenger,
     )
+    # Expertise offers and financial contributions (dialogs, jobs, card actions, organizer channel posts).
+    install_offers(app, dialogs=dialogs, services=services, router=router, messenger=messenger, qa=qa)
     app.router.add_post("/api/messages", messages_handler(adapter, bot, local_mode=settings.local_mode))
     app.router.add_get("/healthz", healthz_handler(db, VERSION))
     app.cleanup_ctx.append(_database_lifetime)

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 ActionHandler = Callable[[DialogContext, dict[str, Any]], Awaitable[None]]
 JobHandler = Callable[[DialogContext], Awaitable[None]]
+CommandMatcher = Callable[[TurnContext, str], bool]
 
 
 class Answerer(Protocol):
@@ -57,6 +58,7 @@ class Router:
             "lang_nl": lambda dc: self._switch_language(dc, "nl"),
         }
         self._actions: dict[str, ActionHandler] = {ACTION_JOB_START: self._on_job_start}
+        self._commands: list[tuple[CommandMatcher, JobHandler]] = []
 
     # --- wiring -------------------------------------------------------------------------------
     def set_answerer(self, answerer: Answerer) -> None:
@@ -72,6 +74,11 @@ class Router:
     def add_action(self, action: str, handler: ActionHandler) -> None:
         self._actions[action] = handler
 
+    def add_command(self, matches: CommandMatcher, handler: JobHandler) -> None:
+        """A strict command (the whole typed message, e.g. an organizer command in a channel), checked before
+        an active dialog and intent recognition; `matches(turn_context, clean_text)` must be cheap and exact."""
+        self._commands.append((matches, handler))
+
     def knows_job(self, job: str) -> bool:
         return job in self._job_dialogs or job in self._jobs
 
@@ -82,10 +89,14 @@ class Router:
         if value is not None:
             await self._on_card(dc, value)
             return
+        text = clean_text(turn_context.activity)
+        for matches, handler in self._commands:
+            if text and matches(turn_context, text):
+                await handler(dc)
+                return
         if dc.active_dialog is not None:
             await dc.continue_dialog()
             return
-        text = clean_text(turn_context.activity)
         lang = lang_of(turn_context)
         if not text:
             await turn_context.send_activity(card_activity(self._cards.menu(lang, note=self._catalog.text(lang, "dialog.text_expected"))))

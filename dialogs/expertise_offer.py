@@ -1,0 +1,197 @@
+"""Offer expertise on behalf of a municipality: a declared form (dialogs/forms.py) whose confirmation stores
+the offer once and tells the organizers. Started with options {"values": {...}} it changes a stored offer.
+
+Diagram: expertise_offer.mmd.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.schema import ActivityTypes
+
+from bot.cards import card_activity
+from bot.offer_cards import OTHER, OfferCards, OfferOptions
+from bot.organizer_channel import OrganizerChannel
+from bot.turn import card_value, clean_text, lang_of, tenant_id, user_ids, user_key
+from dialogs.forms import Field, FormDialog, FormSpec
+from dialogs.services import DialogServices
+from storage.offers import ExpertiseOffers, OfferFields, OfferView, Outcome
+
+RECORD_ID = "record_id"  # in the form values when a stored record is being changed (not a form field)
+PRIVACY_ENTRY = "privacy"  # the FAQ entry that holds the privacy statement
+_NOT_WORD = re.compile(r"[^\w\s']+")
+
+
+@dataclass(frozen=True)
+class OffersDeps:
+    """What the offer, contribution and 'my offers' dialogs share."""
+
+    options: OfferOptions
+    cards: OfferCards
+    organizers: OrganizerChannel
+    qa: Any = None  # bot.qa.QuestionAnswering: shows the privacy statement
+
+
+class OffersForm(FormDialog):
+    """A form of this feature: 'privacy' at any step shows the privacy statement, then asks the same again."""
+
+    def __init__(self, spec: FormSpec, services: DialogServices, deps: OffersDeps):
+        super().__init__(spec, services)
+        self.deps = deps
+        catalog = services.catalog
+        self._privacy_words = {
+            normalize_phrase(word)
+            for lang in ("nl", "en")
+            for word in catalog.raw(lang, "offers.privacy_words").split(",")
+            if normalize_phrase(word)
+        }
+
+    # --- 'privacy' at any step ----------------------------------------------------------------
+    def asks_privacy(self, turn_context: TurnContext) -> bool:
+        activity = turn_context.activity
+        return (
+            activity.type == ActivityTypes.message
+            and card_value(activity) is None
+            and normalize_phrase(clean_text(activity)) in self._privacy_words
+        )
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        if self.asks_privacy(inner_dc.context):
+            await self.show_privacy(inner_dc.context)
+            await inner_dc.reprompt_dialog()
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        return await super().on_continue_dialog(inner_dc)
+
+    async def show_privacy(self, turn_context: TurnContext) -> None:
+        qa = self.deps.qa
+        if qa is not None:
+            try:
+                await qa.send_answer(turn_context, PRIVACY_ENTRY)
+                return
+            except KeyError:
+                pass
+        await turn_context.send_activity(MessageFactory.text(self.t(lang_of(turn_context), "offers.privacy_later")))
+
+    @staticmethod
+    def identity(turn_context: TurnContext) -> tuple[str, str | None, str | None]:
+        """(user key, Entra object id, tenant) of the sender."""
+        activity = turn_context.activity
+        return user_key(activity), user_ids(activity)[1], tenant_id(activity)
+
+    async def reply(self, turn_context: TurnContext, key: str, *, with_list: bool) -> None:
+        lang = lang_of(turn_context)
+        if with_list:
+            await turn_context.send_activity(card_activity(self.deps.cards.saved(lang, key)))
+        else:
+            await turn_context.send_activity(MessageFactory.text(self.t(lang, key)))
+
+
+def normalize_phrase(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def _other_chosen(values: dict[str, Any]) -> bool:
+    return OTHER in (values.get("areas") or [])
+
+
+def offer_spec(options: OfferOptions) -> FormSpec:
+    return FormSpec(
+        id="offer",
+        fields=(
+            Field("municipality", kind="municipality"),
+            Field("name", prefill="name"),
+            Field("email", kind="email", prefill="email"),
+            Field("phone", kind="phone"),
+            Field("areas", kind="multichoice", options=options.areas, other_field="other_area"),
+            Field("other_area", when=_other_chosen),
+            Field("description", kind="longtext", max_length=1000),
+            Field("experts", kind="number", minimum=1, maximum=100),
+            Field("availability", max_length=300),
+            Field("languages", kind="multichoice", options=options.languages),
+            Field("work_mode", kind="choice", options=options.work_modes),
+            Field("consent", kind="consent"),
+        ),
+    )
+
+
+def offer_fields(values: dict[str, Any]) -> OfferFields:
+    areas = tuple(values["areas"])
+    return OfferFields(
+        municipality=values["municipality"],
+        contact_name=values["name"],
+        contact_email=values["email"],
+        contact_phone=str(values["phone"])[:100],
+        areas=areas,
+        other_area=(values.get("other_area") or None) if OTHER in areas else None,
+        description=values["description"],
+        expert_count=int(values["experts"]),
+        availability=values["availability"],
+        working_languages=tuple(values["languages"]),
+        work_mode=values["work_mode"],
+    )
+
+
+def offer_values(offer: OfferView) -> dict[str, Any]:
+    """The form values of a stored offer, to change it."""
+    values: dict[str, Any] = {
+        RECORD_ID: offer.id,
+        "municipality": offer.municipality,
+        "name": offer.contact_name or "",
+        "email": offer.contact_email or "",
+        "phone": offer.contact_phone or "",
+        "areas": list(offer.areas),
+        "description": offer.description,
+        "experts": offer.expert_count,
+        "availability": offer.availability,
+        "languages": list(offer.working_languages),
+        "work_mode": offer.work_mode,
+        "consent": "yes",
+    }
+    if OTHER in offer.areas:
+        values["other_area"] = offer.other_area or ""
+    return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+# Which message the user gets, and which event the organizers get, for each outcome.
+NEW_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+    "created": ("saved", "created"),
+    "duplicate": ("duplicate", None),
+}
+EDIT_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+    "changed": ("updated", "changed"),
+    "unchanged": ("unchanged", None),
+    "duplicate": ("edit_duplicate", None),
+    "missing": ("gone", None),
+}
+
+
+class ExpertiseOfferDialog(OffersForm):
+    ID = "offer"
+
+    def __init__(self, services: DialogServices, deps: OffersDeps):
+        super().__init__(offer_spec(deps.options), services, deps)
+
+    async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
+        """Stores the offer (once per confirm token and per content) or the change; tells the user and the organizers."""
+        key, lang = self.identity(turn_context), lang_of(turn_context)
+        fields = offer_fields(values)
+        now = self.services.clock.now()
+        record_id = values.get(RECORD_ID)
+        async with self.services.db.session() as session:
+            offers = ExpertiseOffers(session)
+            if record_id is None:
+                view, outcome = await offers.add(
+                    user_key=key[0], aad_object_id=key[1], tenant_id=key[2], language=lang, token=token, fields=fields, now=now
+                )
+                message, event = NEW_OUTCOMES[outcome]
+            else:
+                view, outcome = await offers.update(user_key=key[0], offer_id=int(record_id), token=token, fields=fields, now=now)
+                message, event = EDIT_OUTCOMES[outcome]
+        await self.reply(turn_context, f"offer.{message}", with_list=outcome != "missing")
+        if event is not None and view is not None:
+            self.deps.organizers.announce(event, view)

@@ -1,0 +1,210 @@
+"""Offering expertise through /api/messages: by card and by typing, Dutch and English, validation,
+idempotency (re-delivery, double click, the same offer twice) and the post in the organizers' channel."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+
+import pytest
+
+from tests.offers.conftest import (
+    ANNA,
+    BOB,
+    OFFER_CARD,
+    buttons,
+    drain,
+    facts,
+    offer_by_card,
+    offers_of,
+    person,
+    posts,
+    set_channel,
+    token_of,
+)
+from tests.support import all_text, cards
+
+
+@pytest.mark.parametrize("phrase", ["wij willen expertise aanbieden", "offer expertise", "we have water engineers we could send"])
+async def test_the_offer_starts_from_typed_wishes(nl, phrase):
+    replies = await nl.say(phrase)
+    text = all_text(replies)
+    assert "expertise" in text.lower()
+    assert "Voor welke gemeente biedt u expertise aan?" in text
+
+
+async def test_the_menu_button_starts_the_offer_form_with_the_profile_prefilled(nl, connector):
+    connector.members[ANNA["id"]] = {"id": ANNA["id"], "name": "Anna de Vries", "email": "Anna.deVries@Utrecht.example.NL",
+                                     "aadObjectId": ANNA["aadObjectId"]}
+    replies = await nl.submit({"action": "job.start", "job": "offer_expertise"})
+    form = cards(replies)[0]
+    assert form["body"][0]["text"] == "Expertise aanbieden"
+    inputs = {i["id"]: i for i in form["body"] if i.get("id")}
+    assert inputs["name"]["value"] == "Anna de Vries"
+    assert inputs["email"]["value"] == "Anna.deVries@utrecht.example.nl"
+    assert len(inputs["areas"]["choices"]) == 17 and inputs["areas"]["isMultiSelect"]
+    assert [c["value"] for c in inputs["languages"]["choices"]] == ["uk", "ru", "en", "de", "other"]
+    assert "privacyverklaring" in inputs["consent"]["title"] and "Oekraïense partners" in inputs["consent"]["title"]
+    assert all(i.get("label") for i in inputs.values())
+
+
+async def test_offer_by_card_in_dutch_is_stored_once_and_posted_to_the_organizers(org_client, connector):
+    await set_channel(org_client, connector)
+    anna = person(org_client, connector, ANNA)
+    await anna.say("wij willen expertise aanbieden")
+    summary = await anna.submit({**OFFER_CARD, "areas": "water,other", "other_area": "Bruggen en viaducten"})
+    shown = facts(cards(summary)[-1])
+    assert shown["Gemeente"] == "Utrecht" and shown["Expertisegebieden"] == "Water en riolering, Anders"
+    assert shown["Ander gebied"] == "Bruggen en viaducten" and shown["Werktalen"] == "Engels, Duits"
+    token = token_of(summary, "offer")
+    replies = await anna.submit({"action": "offer.confirm", "token": token})
+    assert "Uw aanbod van expertise is opgeslagen" in all_text(replies)
+    assert buttons(replies, "job.start") == [{"action": "job.start", "job": "my_offers"}]
+    again = await anna.submit({"action": "offer.confirm", "token": token})  # a double click on the same card
+    assert "niet meer actief" in all_text(again)
+    await drain(org_client)
+
+    stored = await offers_of(org_client)
+    assert len(stored) == 1
+    offer = stored[0]
+    assert offer.municipality == "Utrecht" and offer.areas == ("water", "other") and offer.other_area == "Bruggen en viaducten"
+    assert offer.expert_count == 3 and offer.working_languages == ("en", "de") and offer.work_mode == "remote"
+    assert offer.contact_email == "anna.devries@utrecht.example.nl" and offer.status == "active"
+
+    [post] = posts(connector)
+    card = cards([post])[0]
+    assert card["body"][0]["text"] == "Nieuw aanbod van expertise"
+    posted = facts(card)
+    assert posted["Nummer"] == str(offer.id) and posted["Gemeente"] == "Utrecht"
+    assert posted["E-mailadres"] == "anna.devries@utrecht.example.nl" and posted["Telefoonnummer"] == "06 12345678"
+    assert posted["Expertisegebieden"] == "Water en riolering, Anders (Bruggen en viaducten)"
+    assert posted["Ontvangen"] == "dinsdag 20 september 2022, 10:15"
+    assert "Wij herstellen drinkwaterleidingen" in all_text([post])
+
+
+async def test_offer_by_typing_in_english_with_friendly_re_asks(make_client, connector):
+    client = await make_client()
+    anna = person(client, connector, ANNA, "personal_message_en.json")
+    steps = [
+        ("we have water engineers we could send", "For which municipality"),
+        ("Municipality of Groningen", "At which e-mail address"),  # the name came from the Teams activity
+        ("anna@", "does not look like a valid e-mail address"),
+        ("anna.devries@groningen.example.nl", "At which phone number"),
+        ("call me", "does not look like a valid phone number"),
+        ("+31 6 12345678", "In which areas"),
+        ("3, housing", "Briefly describe"),  # "other" not chosen: no question about it
+        ("We repair water mains.", "How many experts"),
+        ("many", "whole number from 1 to 100"),
+        ("0", "whole number from 1 to 100"),
+        ("4", "How much time"),
+        ("three days a month until summer", "In which languages"),
+        ("Ukrainian and English", "Do the experts work remotely only"),
+        ("2", "Do you agree?"),
+        ("no", "Without your consent"),
+        ("yes", "Your offer of expertise"),
+    ]
+    for said, expected in steps:
+        replies = await anna.say(said)
+        assert expected in all_text(replies), (said, all_text(replies))
+    assert "Which area do you mean" not in all_text(anna.replies)
+    shown = facts(cards(anna.replies)[-1])
+    assert shown["Contact person"] == "Anna de Vries" and shown["Way of working"] == "Also on site"
+    assert shown["Areas of expertise"] == "Water and sewerage, Housing" and shown["Working languages"] == "Ukrainian, English"
+    replies = await anna.say("yes")
+    assert "Your offer of expertise has been saved" in all_text(replies)
+    await drain(client)
+    [offer] = await offers_of(client)
+    assert offer.municipality == "Groningen" and offer.areas == ("water", "housing") and offer.other_area is None
+    assert offer.expert_count == 4 and offer.work_mode == "on_site" and offer.language == "en"
+    assert posts(connector) == []  # no organizer channel set: nothing posted, nothing failed
+
+
+async def test_other_area_is_asked_only_when_other_is_chosen(nl):
+    await nl.say("expertise aanbieden")
+    for said in ("Utrecht", "Anna de Vries", "anna@utrecht.example.nl", "06 12345678"):
+        await nl.say(said)
+    replies = await nl.say("anders")
+    assert "Welk gebied bedoelt u?" in all_text(replies)
+    replies = await nl.say("Archeologie")
+    assert "Beschrijf kort" in all_text(replies)
+
+
+async def test_card_errors_come_back_next_to_the_fields_with_the_input_kept(nl):
+    await nl.say("expertise aanbieden")
+    replies = await nl.submit({**OFFER_CARD, "experts": "0", "email": "anna@@utrecht", "areas": "water,other"})
+    form = cards(replies)[0]
+    texts = [b.get("text", "") for b in form["body"]]
+    assert any("heel getal in van 1 tot en met 100" in t for t in texts)
+    assert any("geen geldig e-mailadres" in t for t in texts)
+    assert any("Dit moet u nog invullen" in t for t in texts)  # the other area, now that "other" is chosen
+    inputs = {i["id"]: i for i in form["body"] if i.get("id")}
+    assert inputs["email"]["value"] == "anna@@utrecht" and inputs["municipality"]["value"] == "Utrecht"
+    assert inputs["experts"]["value"] == 0  # sent back as a number, as Input.Number requires
+    assert "Er klopt nog iets niet" in all_text(replies)
+
+
+async def test_the_same_confirm_delivered_twice_is_stored_once(org_client, connector):
+    await set_channel(org_client, connector)
+    anna = person(org_client, connector, ANNA)
+    await anna.say("expertise aanbieden")
+    summary = await anna.submit(OFFER_CARD)
+    confirm = anna.activity(type="message", value={"action": "offer.confirm", "token": token_of(summary, "offer")})
+    confirm.pop("text", None)
+    first = await anna.post(confirm)
+    second = await anna.post(copy.deepcopy(confirm))  # Teams re-sends when the first answer was slow
+    assert "opgeslagen" in all_text(first) and second == []
+    await drain(org_client)
+    assert len(await offers_of(org_client)) == 1
+    assert len(posts(connector)) == 1
+
+
+async def test_two_clicks_at_the_same_moment_store_one_offer(org_client, connector):
+    await set_channel(org_client, connector)
+    anna = person(org_client, connector, ANNA)
+    await anna.say("expertise aanbieden")
+    token = token_of(await anna.submit(OFFER_CARD), "offer")
+    await asyncio.gather(
+        anna.submit({"action": "offer.confirm", "token": token}),
+        anna.submit({"action": "offer.confirm", "token": token}),
+    )
+    await drain(org_client)
+    assert len(await offers_of(org_client)) == 1
+    assert len(posts(connector)) == 1
+
+
+async def test_the_same_offer_sent_twice_is_stored_once_but_another_one_is_welcome(org_client, connector):
+    await set_channel(org_client, connector)
+    anna = person(org_client, connector, ANNA)
+    assert "opgeslagen" in all_text(await offer_by_card(anna))
+    assert "al precies zo doorgegeven" in all_text(await offer_by_card(anna, description="  Wij herstellen  drinkwaterleidingen en gemalen. "))
+    assert "opgeslagen" in all_text(await offer_by_card(anna, areas="housing", experts="2"))
+    await drain(org_client)
+    stored = await offers_of(org_client)
+    assert [o.areas for o in stored] == [("water", "energy"), ("housing",)]
+    assert len(posts(connector)) == 2
+
+
+async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl):
+    await nl.say("expertise aanbieden")
+    replies = await nl.say("privacy")
+    text = all_text(replies)
+    assert "gegevens" in text.lower()
+    assert "Voor welke gemeente biedt u expertise aan?" in text
+    replies = await nl.say("Utrecht")
+    assert "contactpersoon" in all_text(replies)
+
+
+async def test_stop_inside_the_form_saves_nothing(client, nl):
+    await nl.say("expertise aanbieden")
+    await nl.say("Utrecht")
+    assert "gestopt" in all_text(await nl.say("stop"))
+    assert await offers_of(client) == []
+
+
+async def test_offers_of_different_users_are_separate(client, connector):
+    anna, bob = person(client, connector, ANNA), person(client, connector, BOB)
+    await offer_by_card(anna)
+    await offer_by_card(bob, name="Bob Bakker", email="bob@utrecht.example.nl")  # same municipality and content
+    await drain(client)
+    assert len(await offers_of(client)) == 1
+    assert len(await offers_of(client, f"aad:{BOB['aadObjectId']}")) == 1

@@ -1,0 +1,72 @@
+"""The option lists of the offer form: expertise areas from content/, languages and ways of working from
+the catalogs; cards build without a connector."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import Catalog
+from bot.offer_cards import OfferCards, OfferOptions, load_expertise_areas
+from storage.offers import ContributionView, OfferView
+from tests.card_rules import card_problems
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def options() -> OfferOptions:
+    return OfferOptions.load(Catalog.load(CONTENT / "messages"), CONTENT)
+
+
+def test_the_areas_for_local_recovery(options):
+    ids = [value for value, _ in options.areas("en")]
+    assert len(ids) == 17 and len(set(ids)) == 17 and ids[-1] == "other"
+    labels = dict(options.areas("en"))
+    assert labels["water"] == "Water and sewerage" and dict(options.areas("nl"))["water"] == "Water en riolering"
+    assert {"spatial_planning", "housing", "energy", "waste", "mobility", "public_space", "finance", "governance",
+            "participation", "digital_services", "social_care", "education", "local_economy", "crisis_safety",
+            "procurement_projects"} <= set(ids)
+
+
+def test_languages_and_ways_of_working(options):
+    assert options.languages("nl") == [("uk", "Oekraïens"), ("ru", "Russisch"), ("en", "Engels"), ("de", "Duits"), ("other", "Anders")]
+    assert options.work_modes("en") == [("remote", "Remote only"), ("on_site", "Also on site")]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("areas:\n  - {id: a, nl: A, en: A}\n  - {id: a, nl: B, en: B}\n  - {id: other, nl: X, en: X}\n", "unique id"),
+        ("areas:\n  - {id: a, nl: A}\n  - {id: other, nl: X, en: X}\n", "needs a label"),
+        ("areas:\n  - {id: a, nl: A, en: A}\n", "'other' is missing"),
+    ],
+)
+def test_a_broken_area_list_is_refused(tmp_path, text, problem):
+    path = tmp_path / "areas.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        load_expertise_areas(path)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("event", ["created", "changed", "withdrawn"])
+def test_organizer_cards_follow_the_card_rules(options, lang, event):
+    cards = OfferCards(Catalog.load(CONTENT / "messages"), options)
+    offer = OfferView(
+        id=7, status="active", language="nl", municipality="Utrecht", contact_name="Anna", contact_email="a@x.nl",
+        contact_phone="06 12345678", areas=("water", "other"), other_area="Bruggen", description="Herstel.",
+        expert_count=2, availability="1 dag per week", working_languages=("uk",), work_mode="on_site",
+        created_at=NOW, updated_at=NOW, withdrawn_at=NOW if event == "withdrawn" else None,
+    )
+    intention = ContributionView(
+        id=3, status="active", language="en", municipality="Utrecht", contact_name="Anna", contact_email="a@x.nl",
+        amount_cents=None, remarks="", created_at=NOW, updated_at=NOW, withdrawn_at=None,
+    )
+    for item in (offer, intention):
+        assert card_problems(cards.organizer_post(lang, event, item)) == []
+    assert card_problems(cards.my_list(lang, [offer, intention])) == []
+    assert card_problems(cards.contribute_intro(lang, details="", has_mine=True)) == []
