@@ -17,7 +17,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
-from msrest.exceptions import HttpOperationError
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.clock import Clock
 from storage.db import Database
@@ -71,8 +71,11 @@ class Messenger:
             error = outcome.get("error")
             if error is None:
                 return Delivery.SENT
-            status = error.response.status_code if error.response is not None else None
-            retry_after = _retry_after(error)
+            if isinstance(error, HttpOperationError):
+                status = error.response.status_code if error.response is not None else None
+                retry_after = _retry_after(error)
+            else:  # the connector could not be reached at all (refused, name lookup, time-out)
+                status, retry_after = 503, None
             if status in GONE_STATUSES:
                 log.info("proactive message not delivered: the conversation is gone (%s)", status)
                 async with self._db.session() as session:
@@ -94,7 +97,7 @@ class Messenger:
             await turn_context.send_activities(
                 [Activity(type="message", text=r) if isinstance(r, str) else r for r in outcome["replies"]]
             )
-        except HttpOperationError as error:
+        except (HttpOperationError, ClientRequestError) as error:
             outcome["error"] = error
 
 

@@ -456,8 +456,9 @@ class _FormEngine(Dialog):
             return base
         if item.kind == "number":
             base.update(type="Input.Number", min=item.minimum, max=item.maximum)
-            if current not in (None, ""):
-                base["value"] = current if isinstance(current, int) else str(current)
+            number = _as_number(current)
+            if number is not None:  # Input.Number takes a number; unreadable input is left out, not echoed
+                base["value"] = number
             return base
         base.update(type="Input.Text", maxLength=item.max_length if item.kind in ("text", "longtext") else 254)
         if item.kind == "email":
@@ -509,6 +510,18 @@ class _FormEngine(Dialog):
             fallback=f"{text}\n{listing}",
             actions=[{"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form}],
         )
+
+
+def _as_number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        text = str(value).strip().replace(",", ".")
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _euro(value: str, lang: str) -> str:

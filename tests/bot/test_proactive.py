@@ -96,3 +96,16 @@ async def test_without_a_chosen_language_the_stored_locale_decides(client, en, c
 
     assert await messenger.send(reference, build) is Delivery.SENT
     assert all_text(connector.by_conversation[en.conversation_id][before:]) == "reminder in en"
+
+
+async def test_an_unreachable_connector_is_retried_then_reported_failed(client, nl):
+    reference = json.loads(await _reference(client, nl))
+    reference["serviceUrl"] = "http://127.0.0.1:9/"  # nothing listens on the discard port
+    sleeps: list[float] = []
+    messenger = await _messenger(client, sleeps)
+
+    async def build(_tc):
+        return "hello"
+
+    assert await messenger.send(json.dumps(reference), build) is Delivery.FAILED
+    assert sleeps == [1.0, 2.0, 4.0]
