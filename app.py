@@ -23,6 +23,7 @@ from bot.http import healthz_handler, messages_handler
 from bot.i18n import Catalog
 from bot.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
 from bot.nlu import Recognizer
+from bot.organizers import Organizers
 from bot.proactive import Messenger
 from bot.qa import QuestionAnswering
 from bot.router import Router
@@ -53,6 +54,7 @@ class Services:
     router: Router
     qa: QuestionAnswering
     messenger: Messenger
+    organizers: Organizers
 
 
 SERVICES = web.AppKey("services", Services)
@@ -133,6 +135,7 @@ def create_app(
         router=router,
         qa=qa,
         messenger=messenger,
+        organizers=Organizers(settings=settings, catalog=catalog, db=db, clock=clock),
     )
     # Expertise offers and financial contributions (dialogs, jobs, card actions, organizer channel posts).
     install_offers(app, dialogs=dialogs, services=services, router=router, messenger=messenger, qa=qa)
