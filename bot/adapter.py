@@ -34,6 +34,10 @@ class _ReusedConnectors(ConnectorFactory):
         client = self._cache.get(key)
         if client is None:
             client = await self._inner.create(service_url, audience)
+            # Only quick retries of a broken connection here; waiting out throttling or an outage is the
+            # job of the caller (Messenger backs off; an inbound turn fails fast and Teams re-sends it).
+            client.config.retry_policy.retries = 2
+            client.config.retry_policy.backoff_factor = 0.1
             self._cache[key] = client
         return client
 
