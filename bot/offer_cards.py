@@ -92,6 +92,9 @@ def euro(cents: int, lang: str) -> str:
     return format_currency(Decimal(cents) / 100, "EUR", locale="nl_NL" if lang == "nl" else "en_GB")
 
 
+MAX_LISTED_WITH_BUTTONS = 12
+
+
 class OfferCards:
     def __init__(self, catalog: Catalog, options: OfferOptions):
         self._catalog = catalog
@@ -150,6 +153,8 @@ class OfferCards:
         for number, item in enumerate(items, start=1):
             line = self.item_line(lang, number, item)
             lines.append(line)
+            if number > MAX_LISTED_WITH_BUTTONS:
+                continue  # the card stays small; the rest are reachable by typing their number
             body.append(
                 {
                     "type": "Container",
@@ -166,6 +171,10 @@ class OfferCards:
                     ],
                 }
             )
+        if len(items) > MAX_LISTED_WITH_BUTTONS:
+            rest = lines[MAX_LISTED_WITH_BUTTONS:]
+            body.append(paragraph(self.t(lang, "my_offers.more", count=len(rest)), weight="Bolder", spacing="Medium"))
+            body.append(paragraph("\n\n".join(rest)))
         hint = self.t(lang, "my_offers.hint")
         body.append(paragraph(hint, isSubtle=True, spacing="Medium"))
         fallback = "\n".join([self.t(lang, "my_offers.title"), *lines, hint])
