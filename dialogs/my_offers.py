@@ -14,8 +14,7 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
-from botbuilder.schema import ActivityTypes
+from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.cards import card_activity
 from bot.i18n import LANGUAGES, Catalog
@@ -27,7 +26,7 @@ from bot.turn import card_value, clean_text, is_group, lang_of, user_key
 from dialogs.base import GuidedDialog
 from dialogs.contribution import ContributionDialog, contribution_values
 from dialogs.expertise_offer import ExpertiseOfferDialog, OffersDeps, offer_values
-from dialogs.prompts import YesNoPrompt
+from dialogs.prompts import MessagePrompt, YesNoPrompt
 from dialogs.services import DialogServices
 from storage.offer_models import ACTIVE
 from storage.offers import ContributionIntentions, ExpertiseOffers
@@ -62,7 +61,7 @@ def choice_from_card(value: dict[str, Any]) -> dict[str, Any] | None:
     return {"verb": verb, "kind": value["kind"], "id": record_id}
 
 
-class PickPrompt(Prompt):
+class PickPrompt(MessagePrompt):
     """Which listed record to change or withdraw: a list-card button, or typed ('wijzig 1', 'withdraw 2', 'klaar').
     The listed records come in `PromptOptions.validations` as [{"kind", "id"}], in display order."""
 
@@ -72,16 +71,8 @@ class PickPrompt(Prompt):
         self._withdraw = _words(catalog, "my_offers.withdraw_words")
         self._done = _words(catalog, "my_offers.done_words")
 
-    async def on_prompt(self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool):
-        activity = options.retry_prompt if is_retry and options.retry_prompt else options.prompt
-        if activity is not None:
-            await turn_context.send_activity(activity)
-
-    async def on_recognize(self, turn_context: TurnContext, state: dict[str, Any], options: PromptOptions) -> PromptRecognizerResult:
-        result = PromptRecognizerResult()
+    async def recognize(self, turn_context: TurnContext, state: dict[str, Any], options: PromptOptions) -> dict[str, Any] | None:
         activity = turn_context.activity
-        if activity.type != ActivityTypes.message:
-            return result
         value = card_value(activity)
         choice = choice_from_card(value) if value is not None else self._from_text(clean_text(activity), options.validations or [])
         if choice is None and value is None:
@@ -89,9 +80,7 @@ class PickPrompt(Prompt):
             state["misses"] = int(state.get("misses", 0)) + 1
             if state["misses"] >= MAX_MISSES:
                 choice = {"verb": CLOSE}
-        if choice is not None:
-            result.succeeded, result.value = True, choice
-        return result
+        return choice
 
     def _from_text(self, text: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
         normalized = " ".join(_NOT_WORD.sub(" ", text.casefold()).split())

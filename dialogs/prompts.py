@@ -40,12 +40,9 @@ class YesNo:
         return None
 
 
-class YesNoPrompt(Prompt):
-    """A yes/no prompt on `YesNo`; also takes a card submit whose data has `answer: "yes" | "no"`."""
-
-    def __init__(self, dialog_id: str, catalog: Catalog):
-        super().__init__(dialog_id)
-        self._yes_no = YesNo(catalog)
+class MessagePrompt(Prompt):
+    """A prompt that sends its (retry) prompt as is and recognizes message activities with `recognize`,
+    which returns the value, or None to ask again."""
 
     async def on_prompt(self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool):
         activity = options.retry_prompt if is_retry and options.retry_prompt else options.prompt
@@ -54,17 +51,29 @@ class YesNoPrompt(Prompt):
 
     async def on_recognize(self, turn_context: TurnContext, state: dict[str, Any], options: PromptOptions) -> PromptRecognizerResult:
         result = PromptRecognizerResult()
-        activity = turn_context.activity
-        if activity.type != ActivityTypes.message:
+        if turn_context.activity.type != ActivityTypes.message:
             return result
-        value = card_value(activity)
-        if value is not None and value.get("answer") in ("yes", "no"):
-            result.succeeded, result.value = True, value["answer"] == "yes"
-            return result
-        answer = self._yes_no.match(clean_text(activity), lang_of(turn_context))
-        if answer is not None:
-            result.succeeded, result.value = True, answer
+        value = await self.recognize(turn_context, state, options)
+        if value is not None:
+            result.succeeded, result.value = True, value
         return result
+
+    async def recognize(self, turn_context: TurnContext, state: dict[str, Any], options: PromptOptions) -> Any:
+        raise NotImplementedError
+
+
+class YesNoPrompt(MessagePrompt):
+    """A yes/no prompt on `YesNo`; also takes a card submit whose data has `answer: "yes" | "no"`."""
+
+    def __init__(self, dialog_id: str, catalog: Catalog):
+        super().__init__(dialog_id)
+        self._yes_no = YesNo(catalog)
+
+    async def recognize(self, turn_context: TurnContext, state: dict[str, Any], options: PromptOptions) -> bool | None:
+        value = card_value(turn_context.activity)
+        if value is not None and value.get("answer") in ("yes", "no"):
+            return value["answer"] == "yes"
+        return self._yes_no.match(clean_text(turn_context.activity), lang_of(turn_context))
 
 
 def _split(words: str) -> list[str]:
