@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +73,47 @@ class Database:
 
     async def migrate(self) -> None:
         """Apply all Alembic migrations (idempotent; serialized between instances on PostgreSQL)."""
+        if await self._at_heads():
+            return  # the usual start: nothing to do, no lock to wait for
         async with self.engine.begin() as conn:
             if not self.is_sqlite:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
             await conn.run_sync(_upgrade_to_head)
 
+    async def _at_heads(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        except Exception:  # noqa: BLE001 - no version table yet: a new database
+            return False
+        return bool(rows) and _all_revisions() <= _applied(tuple(sorted(rows)))
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@lru_cache(maxsize=1)
+def _script():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+@lru_cache(maxsize=1)
+def _all_revisions() -> frozenset[str]:
+    return frozenset(r.revision for r in _script().walk_revisions())
+
+
+@lru_cache(maxsize=16)
+def _applied(current: tuple[str, ...]) -> frozenset[str]:
+    """Every revision applied when the version table holds `current` (ancestors and dependencies)."""
+    try:
+        return frozenset(r.revision for r in _script().revision_map.iterate_revisions(current, "base"))
+    except Exception:  # noqa: BLE001 - an unknown revision in the table: let the upgrade decide
+        return frozenset()
 
 
 def _upgrade_to_head(sync_connection) -> None:
