@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import Bot
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -85,3 +86,17 @@ def healthz_handler(db: Database, version: str):
         return web.json_response({"status": "unavailable", "database": "down", "version": version}, status=503)
 
     return healthz
+
+
+class RedactedAccessLogger(AbstractAccessLogger):
+    """Access log without secrets or personal data: no client address, and the token part of links the bot
+    serves itself (calendar files, exports) left out."""
+
+    _SECRET_PATHS = ("/calendar/", "/exports/")
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = request.path
+        for prefix in self._SECRET_PATHS:
+            if path.startswith(prefix):
+                path = prefix + "…"
+        self.logger.info("%s %s %s %.1f ms", request.method, path, response.status, time * 1000)

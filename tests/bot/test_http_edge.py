@@ -77,3 +77,19 @@ async def test_ping_fails_for_an_unreachable_database():
     db = Database("postgresql+asyncpg://postgres@127.0.0.1:1/none")
     assert await db.ping(timeout=2) is False
     await db.dispose()
+
+
+async def test_access_log_leaves_out_tokens_and_addresses(caplog):
+    import logging
+    from unittest.mock import Mock
+
+    from bot.http import RedactedAccessLogger
+
+    logger = logging.getLogger("aiohttp.access")
+    access = RedactedAccessLogger(logger, "")
+    with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+        for path in ("/calendar/s3cr3t-token.ics", "/exports/abc.def.sig", "/api/messages"):
+            access.log(Mock(method="GET", path=path, remote="203.0.113.9"), Mock(status=200), 0.01)
+    text = caplog.text
+    assert "s3cr3t" not in text and "abc.def" not in text and "203.0.113.9" not in text
+    assert "/api/messages" in text and "/calendar/…" in text
