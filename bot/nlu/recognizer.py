@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,10 +66,16 @@ class _Engine:
         self.guesser = LanguageGuesser(seen_words)
         fillers = frozenset().union(*(data.languages[lang].fillers for lang in LANGUAGES))
         self.commands = CommandMatcher(data.intents, fillers)
+        self.intent_names = frozenset(intent.name for intent in data.intents)
 
     def recognize(self, text: str, lang: str) -> Recognition:
         text = text[:MAX_TEXT]
         guess = self.guesser.guess(text)
+        exact = self.commands.match(text, self.intent_names)
+        if exact is not None:
+            # The whole message is one of a task's own phrasings ("medewerker", "aanmelden"): that task,
+            # even when a question's examples share the word.
+            return Recognition(kind="intent", intent=exact, score=1.0, lang_guess=guess)
         scores: dict[int, float] = {}
         unknown_share = 1.0
         for index_lang in LANGUAGES:
@@ -138,11 +144,21 @@ class Recognizer:
         `asyncio.to_thread`. Concurrent calls are serialized; recognition keeps using the previous index
         until the new one is complete.
         """
+        self.add_entries([entry])
+
+    def add_entries(self, new_entries: Sequence[KnowledgeEntry]) -> None:
+        """`add_entry` for several entries with one re-index (all or none are added)."""
+        if not new_entries:
+            return
         with self._lock:
             current = self._engine
-            entries = [e for e in current.data.entries if e.id != entry.id]
-            position = next((i for i, e in enumerate(current.data.entries) if e.id == entry.id), len(entries))
-            entries.insert(position, entry)
+            entries = list(current.data.entries)
+            for entry in new_entries:
+                position = next((i for i, e in enumerate(entries) if e.id == entry.id), None)
+                if position is None:
+                    entries.append(entry)
+                else:
+                    entries[position] = entry
             problems = collection_problems(entries, current.data.intents)
             if problems:
                 raise KnowledgeDataError(problems)
