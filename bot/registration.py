@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.clock import Clock
 from bot.registration_cards import Listed, RegistrationCards
@@ -25,6 +27,13 @@ class RegistrationDesk:
     clock: Clock
     scheduler: ReminderScheduler
     _tasks: set[asyncio.Task] = field(default_factory=set)
+    # Set by the sessions desk: re-reads organizers' session changes (cheap when nothing changed), so a seat
+    # is never taken against a capacity another instance has just lowered.
+    refresh_sessions: Callable[[], Awaitable[Any]] | None = None
+
+    async def current_sessions(self) -> None:
+        if self.refresh_sessions is not None:
+            await self.refresh_sessions()
 
     def open_sessions(self) -> list[Session]:
         return open_sessions(self.sessions, self.clock.now())

@@ -1,7 +1,8 @@
 """The information sessions, read from `content/sessions.yaml` (data, not code).
 
 A session is open for registration until its deadline (default: its start). Several sessions may be open at
-once; adding one is an edit of the YAML file only.
+once; adding one is an edit of the YAML file, or an organizer's 'sessie toevoegen' in Teams (the app merges the
+file with the database in bot/session_book.py and shares one list of these frozen objects).
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def load_sessions(path: Path, *, default_venue_address: str = "", default_join_u
             raise ValueError(f"session {raw['id']}: the registration deadline is after the end")
         capacity = {mode: _capacity(raw, mode) for mode in modes}
         join_url = (raw.get("join_url") or default_join_url or "").strip()
-        if join_url and not join_url.startswith(("https://", "http://")):
-            raise ValueError(f"session {raw['id']}: the join link must be a web address (https://...)")
+        if join_url and not join_url.startswith("https://"):
+            raise ValueError(f"session {raw['id']}: the join link must be a secure web address (https://...)")
         sessions.append(
             Session(
                 id=str(raw["id"]),

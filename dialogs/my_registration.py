@@ -154,7 +154,8 @@ class MyRegistrationDialog(GuidedDialog):
 
     async def _switch(self, context: TurnContext, item: Listed, mode: str) -> None:
         lang = lang_of(context)
-        session = item.session
+        await self.desk.current_sessions()
+        session = self.desk.session(item.session.id) or item.session
         label = self.desk.cards.mode_label(lang, mode, session)
         outcome = await self.desk.registrar.switch_mode(
             session_id=session.id, user_key=user_key(context.activity), to_mode=mode, capacity=session.capacity, now=self.desk.clock.now()

@@ -123,6 +123,7 @@ class RegistrationDialog(FormDialog):
         lang = lang_of(turn_context)
         cards = self.desk.cards
         now = self.desk.clock.now()
+        await self.desk.current_sessions()
         session = self._chosen(values)
         if session is None or not session.is_open(now):
             others = [s for s in self.desk.open_sessions() if session is None or s.id != session.id]
@@ -221,7 +222,7 @@ def install_registration(
     cards = RegistrationCards(
         services.catalog,
         public_base_url=settings.effective_public_base_url,
-        privacy_url=settings.privacy_url,
+        privacy_url=settings.privacy_url or f"{settings.effective_public_base_url}/privacy",
         contact_email=settings.organizer_contact_email,
     )
     registrar = Registrar(services.db)
