@@ -34,6 +34,7 @@ class Database:
         # hide_parameters: errors and logs never carry the values of a statement (names, e-mail addresses).
         engine_kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
+            _quiet_driver_logs()
             self._ensure_sqlite_dir()
             args.setdefault("timeout", 30)
         else:
@@ -124,6 +125,14 @@ def _upgrade_to_head(sync_connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = sync_connection
     command.upgrade(config, "heads")  # feature branches of the migration tree may each have a head
+
+
+def _quiet_driver_logs() -> None:
+    """aiosqlite logs every call with its SQL parameters (names, e-mail addresses, message texts) at DEBUG;
+    keep it at INFO whatever LOG_LEVEL says. (SQLAlchemy's own logs hide parameters: hide_parameters.)"""
+    logger = logging.getLogger("aiosqlite")
+    if logger.level < logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

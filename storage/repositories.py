@@ -5,12 +5,22 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, case, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AnswerFeedback, ConversationReferenceRecord, ForwardedQuestion, ProcessedActivity
+from storage.models import AnswerFeedback, BotStateRecord, ConversationReferenceRecord, ForwardedQuestion, ProcessedActivity
+
+# What an anonymized row carries instead of a person's key ('delete my data'); real keys are "aad:..." or
+# "<channel>:<id>", so no person can ever have this one.
+ERASED = "erased"
+ERASED_QUESTION = "erased"  # status of a forwarded question that was still open when its asker erased it
+
+
+def _erased_id(column):
+    """'erased:<row id>': unique per row, for columns with a unique constraint."""
+    return literal(f"{ERASED}:").concat(cast(column, String))
 
 
 def _insert_for(session: AsyncSession):
@@ -104,6 +114,32 @@ class ConversationReferences:
             record.removed = True
             record.updated_at = now
 
+    @staticmethod
+    def _of_user(aad_object_id: str | None, user_id: str | None):
+        """Personal references are stored with the user's ids; group and channel ones carry none."""
+        conditions = []
+        if aad_object_id:
+            conditions.append(func.lower(ConversationReferenceRecord.aad_object_id) == aad_object_id.lower())
+        if user_id:
+            conditions.append(ConversationReferenceRecord.user_id == user_id)
+        return or_(*conditions) if conditions else None
+
+    async def for_user(self, aad_object_id: str | None, user_id: str | None) -> list[ConversationReferenceRecord]:
+        """Every reference stored with this user's ids ('my data')."""
+        condition = self._of_user(aad_object_id, user_id)
+        if condition is None:
+            return []
+        stmt = select(ConversationReferenceRecord).where(condition).order_by(ConversationReferenceRecord.updated_at.desc())
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def delete_for_user(self, aad_object_id: str | None, user_id: str | None) -> int:
+        """Forget where the bot can reach this user ('delete my data'); returns how many were stored."""
+        condition = self._of_user(aad_object_id, user_id)
+        if condition is None:
+            return 0
+        result = await self._session.execute(delete(ConversationReferenceRecord).where(condition))
+        return result.rowcount or 0
+
 
 
 class Feedback:
@@ -144,6 +180,17 @@ class Feedback:
     async def for_user(self, user_key: str) -> list[AnswerFeedback]:
         stmt = select(AnswerFeedback).where(AnswerFeedback.user_key == user_key).order_by(AnswerFeedback.id)
         return list((await self._session.execute(stmt)).scalars())
+
+    async def anonymize_for_user(self, user_key: str) -> int:
+        """'Delete my data': the verdicts stay as anonymous counts (entry, helpful, language, dates); who gave
+        them and on which message is erased. Running it again finds nothing."""
+        result = await self._session.execute(
+            update(AnswerFeedback)
+            .where(AnswerFeedback.user_key == user_key)
+            .values(user_key=ERASED, aad_object_id=None, message_key=_erased_id(AnswerFeedback.id))
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
 
 
 class ForwardedQuestions:
@@ -204,3 +251,52 @@ class ForwardedQuestions:
     async def for_user(self, user_key: str) -> list[ForwardedQuestion]:
         stmt = select(ForwardedQuestion).where(ForwardedQuestion.user_key == user_key).order_by(ForwardedQuestion.id)
         return list((await self._session.execute(stmt)).scalars())
+
+    async def erase_for_user(self, user_key: str) -> int:
+        """'Delete my data': the question, its answer, the asker's identity and where to reach them are
+        erased; an anonymous row stays for counts (language, dates, answered or not). A question that was
+        still open leaves the organizers' queue (status 'erased'): there is no one left to answer."""
+        result = await self._session.execute(
+            update(ForwardedQuestion)
+            .where(ForwardedQuestion.user_key == user_key)
+            .values(
+                user_key=ERASED,
+                dedup_key=_erased_id(ForwardedQuestion.id),
+                question="",
+                answer=None,
+                aad_object_id=None,
+                asker_name=None,
+                tenant_id=None,
+                conversation_id="",
+                conversation_reference="",
+                status=case((ForwardedQuestion.status == "open", ERASED_QUESTION), else_=ForwardedQuestion.status),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
+class BotStates:
+    """Bot state rows (storage/bot_state.py) of one user: UserState and their private state in every conversation."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    @staticmethod
+    def _of_user(channel_id: str, user_id: str):
+        user_state = f"{channel_id}/users/{user_id}"
+        # botbuilder's PrivateConversationState key: <channel>/conversations/<conversation>/users/<user>/<namespace>
+        private = f"{_like_literal(channel_id)}/conversations/%/users/{_like_literal(user_id)}/%"
+        return or_(BotStateRecord.key == user_state, BotStateRecord.key.like(private, escape="\\"))
+
+    async def keys_for_user(self, channel_id: str, user_id: str) -> list[str]:
+        stmt = select(BotStateRecord.key).where(self._of_user(channel_id, user_id)).order_by(BotStateRecord.key)
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def delete_for_user(self, channel_id: str, user_id: str) -> int:
+        result = await self._session.execute(delete(BotStateRecord).where(self._of_user(channel_id, user_id)))
+        return result.rowcount or 0
+
+
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

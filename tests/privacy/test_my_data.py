@@ -1,0 +1,149 @@
+"""'Mijn gegevens' / 'my data' through /api/messages: one card with everything stored about the sender, and
+nothing about anyone else; only in a personal chat."""
+
+from __future__ import annotations
+
+import json
+
+from app import SERVICES
+from storage.offer_models import ExpertiseOffer
+from storage.models import ForwardedQuestion
+from tests.card_rules import card_problems
+from tests.privacy.conftest import (
+    ANNA,
+    ANNA_QUESTION,
+    BOB,
+    MENTION,
+    buttons,
+    contribution_by_card,
+    forward_question,
+    offer_by_card,
+    person,
+    rate_answer,
+    register,
+    rows,
+    visible,
+)
+from tests.conftest import new_conversation
+from tests.support import all_text, cards
+
+
+def _card(replies) -> dict:
+    (payload,) = cards(replies)
+    assert card_problems(payload) == []
+    return payload
+
+
+async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(client, connector):
+    anna = person(client, connector, ANNA)
+    bob = person(client, connector, BOB)
+    await register(anna)
+    await offer_by_card(anna)
+    await contribution_by_card(anna)
+    await forward_question(anna)
+    await rate_answer(anna, "privacy", helpful=True)
+    await rate_answer(anna, "bot_identity", helpful=False)
+    await register(bob, name="Bob Bakker", email="bob.bakker@zwolle.example.nl", municipality="gemeente Zwolle")
+    await offer_by_card(bob, name="Bob Bakker", email="bob.bakker@zwolle.example.nl", phone="038 1234567", municipality="Zwolle")
+    await forward_question(bob, "Is er een parkeerplaats voor Bob?")
+
+    replies = await anna.say("mijn gegevens")
+    payload = _card(replies)
+    text = visible(replies)
+    dump = json.dumps(payload, ensure_ascii=False)
+    # Anna's own records, each kind
+    for expected in (
+        "Uw gegevens",
+        "Aanmeldingen voor de bijeenkomst (1)",
+        "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 4 oktober 2022",
+        "Op de locatie",
+        "anna.devries@utrecht.nl",
+        "Beleidsadviseur",
+        "Aanbod van expertise (1)",
+        "anna.devries@utrecht.example.nl",
+        "06 12345678",
+        "Wij herstellen drinkwaterleidingen en gemalen.",
+        "Voorgenomen financiële bijdragen (1)",
+        "€\u00a05.000,00",
+        "Doorgestuurde vragen (1)",
+        ANNA_QUESTION,
+        "Nog geen antwoord",
+        "Uw oordeel over antwoorden (2)",
+        "Nuttig: 1. Niet nuttig: 1.",
+        "Wat gebeurt er met mijn gegevens?",
+        "Niet gekozen. Ik volg de taal van Teams.",
+        "Ja. Ik weet hoe ik u in Teams bereik",
+    ):
+        assert expected in text, expected
+    # ... and nothing of Bob's
+    for foreign in ("Bob", "bob.bakker", "Zwolle", "038 1234567", "parkeerplaats"):
+        assert foreign not in dump, foreign
+    assert "Aanmeldingen: 1. Aanbod van expertise: 1." in payload["fallbackText"]
+    assert set(buttons(replies)) == {"Mijn gegevens verwijderen", "Privacyverklaring"}
+
+    # Bob sees his own, not Anna's.
+    bob_text = visible(await bob.submit({"action": "job.start", "job": "my_data"}))
+    assert "bob.bakker@zwolle.example.nl" in bob_text and "Is er een parkeerplaats voor Bob?" in bob_text
+    assert "anna" not in bob_text.lower() and ANNA_QUESTION not in bob_text
+
+
+async def test_an_empty_record_in_english_with_the_chosen_language(client, connector, en):
+    await en.say("English please")
+    replies = await en.say("my data")
+    text = visible(replies)
+    _card(replies)
+    assert "Your data" in text and "Registrations for the session (0)" in text and "Nothing stored." in text
+    assert "English (chosen by you)" in text
+    # The privacy button on the card shows the statement.
+    statement = all_text(await en.submit(buttons(replies)["Privacy statement"]))
+    assert "Privacy statement of the VNG Ukraine assistant" in statement
+
+
+async def test_withdrawn_and_answered_records_are_shown_as_such(client, connector):
+    anna = person(client, connector, ANNA)
+    await offer_by_card(anna)
+    (offer,) = await rows(client, ExpertiseOffer)
+    replies = await anna.say("mijn aanbod")
+    await anna.submit(buttons(replies)["Intrekken"])
+    await anna.say("ja")
+    await forward_question(anna)
+    (stored,) = await rows(client, ForwardedQuestion)
+    async with client.app[SERVICES].db.session() as session:  # as the organizers' question desk does
+        question = await session.get(ForwardedQuestion, stored.id)
+        question.status, question.answer = "answered", "Ja, dat mag. Meld het even vooraf."
+    text = visible(await anna.say("mijn gegevens"))
+    assert "Ingetrokken (contactgegevens gewist)" in text and "06 12345678" not in text and offer.municipality in text
+    assert "Beantwoord" in text and "Ja, dat mag. Meld het even vooraf." in text
+
+
+async def test_long_lists_stay_under_the_card_limit_newest_first(client, connector):
+    anna = person(client, connector, ANNA)
+    for n in range(12):
+        await forward_question(anna, f"Vraag nummer {n:02d}: " + "lange uitleg " * 90)
+    replies = await anna.say("mijn gegevens")
+    payload = _card(replies)
+    size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    assert size < 20_000
+    text = visible(replies)
+    assert "Doorgestuurde vragen (12)" in text
+    assert "U ziet de nieuwste" in text
+    assert "Vraag nummer 11" in text and "Vraag nummer 00" not in text
+    assert "(ingekort)" in text
+
+
+async def test_in_a_channel_the_data_goes_to_the_personal_chat_only(client, connector):
+    anna = person(client, connector, ANNA)
+    await register(anna)
+    channel = new_conversation(client, connector, "channel_message_mention.json", **{"from": ANNA})
+    before = len(connector.by_conversation[anna.conversation_id])
+    replies = await channel.say(MENTION + "mijn gegevens")
+    assert "alleen in een persoonlijk gesprek" in all_text(replies) and "net gestuurd" in all_text(replies)
+    assert "anna.devries" not in json.dumps(replies) and not cards(replies)
+    sent = connector.by_conversation[anna.conversation_id][before:]
+    assert "anna.devries@utrecht.nl" in visible(sent)
+
+    # Someone without a personal chat with the bot is told how to get one; nothing is shown.
+    stranger = {"id": "29:stranger", "name": "Sam Vreemd", "aadObjectId": "99999999-0000-4000-8000-000000000001"}
+    other = new_conversation(client, connector, "channel_message_mention.json", **{"from": stranger})
+    replies = await other.say(MENTION + "mijn gegevens")
+    assert "Open een chat met mij" in all_text(replies) and not cards(replies)

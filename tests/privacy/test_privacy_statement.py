@@ -1,0 +1,116 @@
+"""The privacy statement: the strict commands and the card button in Teams, and the web pages /privacy and /terms
+(Dutch with an English section, or English first with ?lang=en; escaped; the configured contact)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.i18n import Catalog
+from bot.privacy import render_page
+from tests.conftest import new_conversation
+from tests.privacy.conftest import MENTION, buttons
+from tests.support import all_text, cards
+
+
+async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_channel(client, connector, nl, en):
+    replies = await nl.say("privacy")
+    text = all_text(replies)
+    (payload,) = cards(replies)
+    for part in (
+        "Privacyverklaring van de VNG Oekraïne-assistent",
+        "Wie is verantwoordelijk?",
+        "VNG International is verantwoordelijk",
+        "typ 'medewerker'",
+        "AVG, artikel 6 lid 1a",
+        "Oekraïense partners",
+        "tot 90 dagen na de bijeenkomst",
+        "typ 'mijn gegevens'",
+        "typ 'verwijder mijn gegevens'",
+        "Autoriteit Persoonsgegevens",
+    ):
+        assert part in text, part
+    assert "@" not in text  # no address is made up when none is configured
+    assert set(buttons(replies)) == {"Mijn gegevens bekijken", "Mijn gegevens verwijderen"}
+    assert payload["actions"][-1] == {
+        "type": "Action.OpenUrl", "title": "Lees de verklaring op internet", "url": "http://127.0.0.1:3978/privacy"
+    }
+    text = all_text(await en.say("Privacy statement!"))
+    assert "Privacy statement of the VNG Ukraine assistant" in text and "type 'person'" in text
+    assert "Dutch Data Protection Authority" in text
+    channel = new_conversation(client, connector, "channel_message_mention.json")
+    assert "Privacyverklaring" in all_text(await channel.say(MENTION + "privacy"))
+
+
+async def test_a_configured_contact_and_retention_and_the_buttons(make_client, connector):
+    client = await make_client(organizer_contact_email="privacy@vng-international.example.nl", retention_days_after_session=30,
+                               privacy_url="https://www.vng-international.example.nl/privacy")
+    conversation = new_conversation(client, connector)
+    replies = await conversation.say("privacyverklaring")
+    text = all_text(replies)
+    assert "Mail naar privacy@vng-international.example.nl" in text and "typ 'medewerker'" not in text
+    assert "tot 30 dagen na de bijeenkomst" in text
+    assert cards(replies)[0]["actions"][-1]["url"] == "https://www.vng-international.example.nl/privacy"
+    assert "Uw gegevens" in all_text(await conversation.submit(buttons(replies)["Mijn gegevens bekijken"]))
+    assert "Al uw gegevens verwijderen?" in all_text(await conversation.submit(buttons(replies)["Mijn gegevens verwijderen"]))
+
+
+async def test_in_the_middle_of_a_form_the_question_is_asked_again(client, nl):
+    await nl.say("aanmelden")
+    replies = await nl.say("privacy")
+    text = all_text(replies)
+    assert "Privacyverklaring van de VNG Oekraïne-assistent" in text
+    # the form's current question, asked again after the statement
+    assert text.index("Typ het nummer of de naam.") > text.index("Autoriteit Persoonsgegevens")
+    assert "Op welk e-mailadres" in all_text(await nl.say("2"))  # and the form goes on
+
+
+async def test_the_pages_dutch_first_or_english_first(make_client):
+    client = await make_client(organizer_contact_email="privacy@vng-international.example.nl")
+    for path in ("/privacy", "/terms", "/privacy?lang=nl", "/privacy?lang=<script>"):
+        response = await client.get(path)
+        assert response.status == 200, path
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert response.headers["Content-Language"] == "nl"
+        page = await response.text()
+        assert page.startswith("<!DOCTYPE html>") and '<html lang="nl">' in page and "<script>" not in page
+        assert page.index('<article id="nl" lang="nl">') < page.index('<article id="en" lang="en">')
+        assert '<a href="#en" hreflang="en" lang="en">Read this in English</a>' in page
+    for path in ("/privacy?lang=en", "/terms?lang=en"):
+        response = await client.get(path)
+        assert response.status == 200 and response.headers["Content-Language"] == "en"
+        page = await response.text()
+        assert '<html lang="en">' in page
+        assert page.index('<article id="en" lang="en">') < page.index('<article id="nl" lang="nl">')
+        assert '<a href="#nl" hreflang="nl" lang="nl">Lees dit in het Nederlands</a>' in page
+
+    page = await (await client.get("/privacy")).text()
+    assert "<h1>Privacyverklaring van de VNG Oekraïne-assistent</h1>" in page
+    assert "<h1>Privacy statement of the VNG Ukraine assistant</h1>" in page
+    assert '<a href="https://autoriteitpersoonsgegevens.nl">autoriteitpersoonsgegevens.nl</a>' in page
+    assert "tot 90 dagen" in page and "until 90 days" in page
+    assert '<a href="mailto:privacy@vng-international.example.nl">privacy@vng-international.example.nl</a>' in page
+    assert '<a href="/terms?lang=nl">Gebruiksvoorwaarden</a>' in page
+    page = await (await client.get("/terms")).text()
+    assert "<h1>Gebruiksvoorwaarden van de VNG Oekraïne-assistent</h1>" in page
+    assert "<h1>Terms of use of the VNG Ukraine assistant</h1>" in page
+
+
+def test_without_a_contact_address_the_pages_point_to_the_assistant(shared_content):
+    page = render_page(shared_content["catalog"], kind="statement", lang="nl", contact_email="", days=90)
+    assert "typ &#x27;medewerker&#x27;" in page and "type &#x27;person&#x27;" in page
+    assert "mailto:" not in page and "@" not in page
+
+
+def test_every_text_is_escaped(shared_content):
+    source: Catalog = shared_content["catalog"]
+    messages = {lang: {key: source.raw(lang, key) for key in source.keys(lang)} for lang in ("nl", "en")}
+    messages["nl"]["privacy.statement.who.body"] = "VNG <b>International</b> & \"partners\""
+    messages["en"]["privacy.terms.title"] = "Terms <script>alert(1)</script>"
+    catalog = Catalog(messages)
+    page = render_page(catalog, kind="statement", lang="nl", contact_email="a&b@example.nl", days=90)
+    assert "VNG &lt;b&gt;International&lt;/b&gt; &amp; &quot;partners&quot;" in page
+    assert "<b>" not in page
+    assert 'href="mailto:a&amp;b@example.nl"' in page
+    terms = render_page(catalog, kind="terms", lang="en", contact_email="", days=90)
+    assert "<script>" not in terms and "Terms &lt;script&gt;" in terms
+    assert not re.search(r"<(?!/?(html|head|meta|title|style|body|main|p|a|article|h1|h2|section)\b|!DOCTYPE)", terms)
