@@ -16,13 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from botbuilder.core import TurnContext
 
+from bot.periodic import TicksPeriodically
 from bot.cards import card_activity
 from bot.clock import Clock
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
@@ -89,7 +88,9 @@ class TickReport:
             self.skipped += 1
 
 
-class ReminderScheduler:
+class ReminderScheduler(TicksPeriodically):
+    TICK_NAME = "reminder"
+
     def __init__(
         self,
         *,
@@ -111,36 +112,6 @@ class ReminderScheduler:
         self._interval = interval
         self._lease = lease
         self._task: asyncio.Task | None = None
-
-    # --- the loop -----------------------------------------------------------------------------
-    async def run(self, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        """Tick every `interval` seconds until cancelled; a failing tick is logged and the loop goes on."""
-        while True:
-            await sleep(self._interval)
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 - the next tick tries again; no personal data in the log
-                log.error("reminder tick failed: %s", type(error).__name__)
-
-    def start(self) -> None:
-        """Start the loop (an interval of 0 seconds: no loop; ticks only when called)."""
-        if self._interval > 0 and self._task is None:
-            self._task = asyncio.create_task(self.run())
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
 
     async def tick(self) -> TickReport:
         report = TickReport()
