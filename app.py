@@ -19,19 +19,23 @@ from bot.cards import CoreCards
 from bot.clock import Clock, FixedClock
 from bot.config import Settings
 from bot.handler import VngBot
-from bot.http import healthz_handler, messages_handler
+from bot.http import RedactedAccessLogger, healthz_handler, messages_handler
 from bot.i18n import Catalog
 from bot.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
 from bot.nlu import Recognizer
 from bot.organizers import Organizers
+from bot.privacy import install_privacy
+from bot.organizer_desk import install_organizer_desk
 from bot.proactive import Messenger
+from bot.question_desk import install_question_desk
 from bot.qa import QuestionAnswering
 from bot.router import Router
-from bot.sessions import load_sessions
+from bot.session_book import SessionBook
+from bot.session_desk import install_session_desk
 from dialogs.ask_question import AskQuestionDialog
 from dialogs.forward_question import ForwardQuestionDialog
-from dialogs.registration import install_registration
-from dialogs.my_offers import install_offers
+from dialogs.registration import REGISTRATION, install_registration
+from dialogs.my_offers import OFFERS, install_offers
 from dialogs.services import DialogServices
 from storage.bot_state import SqlStorage
 from storage.db import Database
@@ -81,11 +85,14 @@ def create_app(
     db = Database(settings.effective_database_url, schema=settings.database_schema)
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
-    sessions = load_sessions(
+    # One shared session list: content/sessions.yaml merged with organizers' changes, kept up to date in place.
+    book = SessionBook.from_file(
         settings.content_dir / "sessions.yaml",
+        db=db,
         default_venue_address=settings.session_venue_address,
         default_join_url=settings.session_join_url,
     )
+    sessions = book.sessions
 
     storage = SqlStorage(db, clock.now)
     conversation_state = ConversationState(storage)
@@ -138,13 +145,32 @@ def create_app(
         organizers=Organizers(settings=settings, catalog=catalog, db=db, clock=clock),
     )
     # Expertise offers and financial contributions (dialogs, jobs, card actions, organizer channel posts).
-    install_offers(app, dialogs=dialogs, services=services, router=router, messenger=messenger, qa=qa)
+    install_offers(
+        app, dialogs=dialogs, services=services, router=router, messenger=messenger, organizers=app[SERVICES].organizers, qa=qa
+    )
     app.router.add_post("/api/messages", messages_handler(adapter, bot, local_mode=settings.local_mode))
     app.router.add_get("/healthz", healthz_handler(db, VERSION))
     app.cleanup_ctx.append(_database_lifetime)
     # Session registration: form, 'my registration', calendar files, reminders (after the database's lifetime,
     # so its scheduler stops before the engine is disposed).
     install_registration(app, dialogs=dialogs, router=router, services=services, sessions=sessions, messenger=messenger)
+    # Organizers' overview and exports: strict commands, card actions, the /exports/{token} download route.
+    install_organizer_desk(app, router=router, services=services, sessions=sessions, organizers=app[SERVICES].organizers)
+    # Forwarded questions: organizers list and answer them, and may add them to the knowledge base (stored
+    # entries are loaded after the database's lifetime has migrated, then refreshed on a timer).
+    install_question_desk(app, dialogs=dialogs, router=router, services=services, messenger=messenger,
+                          organizers=app[SERVICES].organizers)
+    # Privacy: 'my data', 'delete my data', the privacy statement (command, card, /privacy and /terms) and the
+    # retention task (after the database's lifetime, so the task stops before the engine is disposed).
+    install_privacy(app, dialogs=dialogs, router=router, services=services, sessions=sessions, messenger=messenger,
+                    profile=profile, user_state=user_state, private_state=private_state,
+                    registration_desk=app[REGISTRATION], organizer_channel=app[OFFERS].organizers,
+                    offer_options=app[OFFERS].deps.options)
+    # Sessions managed by organizers from Teams: the list is refreshed after the migrations, after a change,
+    # and on a timer (changes made on other instances); registrants are told what changed.
+    install_session_desk(app, book=book, dialogs=dialogs, router=router, services=services, messenger=messenger,
+                         organizers=app[SERVICES].organizers, registration=app[REGISTRATION],
+                         interval=settings.reminder_interval_seconds)
     return app
 
 
@@ -159,7 +185,7 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
 def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
 
 
 if __name__ == "__main__":

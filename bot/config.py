@@ -107,6 +107,30 @@ class Settings(BaseSettings):
         default=60.0, ge=0, validation_alias=AliasChoices("REMINDER_INTERVAL_SECONDS", "reminder_interval_seconds")
     )
 
+    # Organizer exports (bot/exports.py): download links are signed with EXPORT_SIGNING_KEY (empty: a random key
+    # is made once and kept in the database, so every instance shares it) and stay valid EXPORT_LINK_MINUTES.
+    export_signing_key: str = Field(
+        default="", validation_alias=AliasChoices("EXPORT_SIGNING_KEY", "export_signing_key")
+    )
+    export_link_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, validation_alias=AliasChoices("EXPORT_LINK_MINUTES", "export_link_minutes")
+    )
+
+    # Privacy (bot/privacy.py): personal data of a registration is anonymized RETENTION_DAYS_AFTER_SESSION days
+    # after its session ended; the retention task looks every RETENTION_INTERVAL_SECONDS (0: no background loop).
+    retention_days_after_session: int = Field(
+        default=90, ge=0, validation_alias=AliasChoices("RETENTION_DAYS_AFTER_SESSION", "retention_days_after_session")
+    )
+    retention_interval_seconds: float = Field(
+        default=3600.0, ge=0, validation_alias=AliasChoices("RETENTION_INTERVAL_SECONDS", "retention_interval_seconds")
+    )
+
+    # Knowledge entries organizers add (bot/knowledge_store.py): every instance looks for new ones every
+    # KNOWLEDGE_REFRESH_SECONDS (0: no background loop; they are still loaded at start-up).
+    knowledge_refresh_seconds: float = Field(
+        default=60.0, ge=0, validation_alias=AliasChoices("KNOWLEDGE_REFRESH_SECONDS", "knowledge_refresh_seconds")
+    )
+
     # Teams app package (manifest/)
     app_version: str = Field(default="1.0.0", validation_alias=AliasChoices("APP_VERSION", "app_version"))
     privacy_url: str = Field(default="", validation_alias=AliasChoices("PRIVACY_URL", "privacy_url"))
