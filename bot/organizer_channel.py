@@ -24,6 +24,7 @@ from bot.cards import card_activity
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Catalog
+from bot.organizers import Organizers
 from bot.offer_cards import Item, OfferCards
 from bot.proactive import Delivery, Messenger
 from bot.turn import clean_text, lang_of, tenant_id, user_ids
@@ -57,6 +58,7 @@ class OrganizerChannel:
         settings: Settings,
         messenger: Messenger,
         cards: OfferCards,
+        organizers: Organizers,
     ):
         self._db = db
         self._clock = clock
@@ -64,6 +66,7 @@ class OrganizerChannel:
         self._settings = settings
         self._messenger = messenger
         self._cards = cards
+        self._organizers = organizers
         self._commands: dict[str, tuple[str, str]] = {}
         for lang in LANGUAGES:
             for command, key in ((SET, "offers.channel.set_words"), (STOP, "offers.channel.stop_words")):
@@ -80,11 +83,6 @@ class OrganizerChannel:
     def matches(self, turn_context: TurnContext, text: str) -> bool:
         return self.command_of(text) is not None
 
-    def is_organizer(self, turn_context: TurnContext) -> bool:
-        _, aad_object_id = user_ids(turn_context.activity)
-        organizers = {oid.strip().lower() for oid in self._settings.organizer_aad_ids}
-        return bool(aad_object_id) and aad_object_id.lower() in organizers
-
     async def handle(self, dc: DialogContext) -> None:
         """Store or forget this conversation as the organizers' channel (organizers only)."""
         context = dc.context
@@ -93,11 +91,9 @@ class OrganizerChannel:
         found = self.command_of(clean_text(activity))
         if found is None or activity.conversation is None:
             return
-        if not self.is_organizer(context):
-            log.info("refused an organizer command from someone who is not an organizer")
-            await context.send_activity(MessageFactory.text(self._catalog.text(lang, "offers.channel.refused")))
-            return
         command, post_lang = found
+        if not await self._organizers.authorize(context, f"organizer_channel.{command}", refusal_key="offers.channel.refused"):
+            return
         conversation_id = channel_root(activity.conversation.id)
         async with self._db.session() as session:
             channels = OrganizerChannels(session)

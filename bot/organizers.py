@@ -32,7 +32,9 @@ class Organizers:
     def sender_is_organizer(self, turn_context: TurnContext) -> bool:
         return self.is_organizer(user_ids(turn_context.activity)[1])
 
-    async def authorize(self, turn_context: TurnContext, action: str, *, target: str | None = None) -> bool:
+    async def authorize(
+        self, turn_context: TurnContext, action: str, *, target: str | None = None, refusal_key: str = "organizer.refused"
+    ) -> bool:
         """True for an organizer. Anyone else gets a polite refusal and nothing else; both are audited."""
         aad_object_id = user_ids(turn_context.activity)[1] or ""
         allowed = self.is_organizer(aad_object_id)
@@ -40,7 +42,7 @@ class Organizers:
         if not allowed:
             log.info("refused organizer action %s to a non-organizer", action)
             await turn_context.send_activity(
-                MessageFactory.text(self._catalog.text(lang_of(turn_context), "organizer.refused"))
+                MessageFactory.text(self._catalog.text(lang_of(turn_context), refusal_key))
             )
         return allowed
 

@@ -20,6 +20,7 @@ from bot.cards import card_activity
 from bot.i18n import LANGUAGES, Catalog
 from bot.offer_cards import Item, OfferCards, OfferOptions
 from bot.organizer_channel import OrganizerChannel
+from bot.organizers import Organizers
 from bot.proactive import Messenger
 from bot.router import Router
 from bot.turn import card_value, clean_text, is_group, lang_of, user_key
@@ -227,6 +228,7 @@ def install_offers(
     services: DialogServices,
     router: Router,
     messenger: Messenger,
+    organizers: Organizers,
     qa: Any = None,
 ) -> OffersFeature:
     """Registers the offer, contribution and 'my offers' dialogs, their jobs and card actions, and the
@@ -235,7 +237,7 @@ def install_offers(
     cards = OfferCards(services.catalog, options)
     organizers = OrganizerChannel(
         db=services.db, clock=services.clock, catalog=services.catalog, settings=services.settings,
-        messenger=messenger, cards=cards,
+        messenger=messenger, cards=cards, organizers=organizers,
     )
     deps = OffersDeps(options=options, cards=cards, organizers=organizers, qa=qa)
     dialogs.add(ExpertiseOfferDialog(services, deps))

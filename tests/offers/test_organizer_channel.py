@@ -138,3 +138,13 @@ async def test_an_exception_while_posting_does_not_break_anything(org_client, co
 def test_channel_root():
     assert channel_root("19:abc@thread.tacv2;messageid=1663661730123") == "19:abc@thread.tacv2"
     assert channel_root("a:personal-chat") == "a:personal-chat"
+
+
+async def test_channel_commands_are_audited(org_client, connector):
+    from storage.audit import AuditTrail
+
+    await channel(org_client, connector, BOB).say(MENTION + "meldingen hier")
+    await channel(org_client, connector).say(MENTION + "meldingen hier")
+    async with org_client.app[SERVICES].db.session() as session:
+        rows = await AuditTrail(session).recent()
+    assert [(r.action, r.allowed) for r in reversed(rows)] == [("organizer_channel.set", False), ("organizer_channel.set", True)]
