@@ -87,8 +87,8 @@ class ChooseLanguage(Middleware):
             locale = context.activity.relates_to.locale  # a proactive turn: the locale of the stored reference
         lang = language_for_locale(locale)
         if context.activity.from_property is not None and context.activity.conversation is not None:
-            profile: UserProfile = await self._profile.get(context, UserProfile)
-            if profile.language:
+            profile: UserProfile | None = await self._profile.get(context)  # no default: nothing stored for a mere read
+            if profile is not None and profile.language:
                 lang = normalize_language(profile.language)
         set_lang(context, lang)
         return await logic()
