@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -30,6 +30,7 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.periodic import TicksPeriodically
 from bot.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
 from bot.clock import Clock
 from bot.facts import format_clock, format_day
@@ -218,7 +219,9 @@ class SessionDeskCards:
 
 # --- the desk -----------------------------------------------------------------------------------------
 @dataclass
-class SessionDesk:
+class SessionDesk(TicksPeriodically):
+    TICK_NAME = "session desk"
+
     book: SessionBook
     store: SessionStore
     registration: RegistrationDesk
@@ -232,7 +235,7 @@ class SessionDesk:
     lease: timedelta = timedelta(minutes=10)
     _commands: dict[str, str] = field(default_factory=dict)
     _tasks: set[asyncio.Task] = field(default_factory=set)
-    _loop: asyncio.Task | None = None
+    _task: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
         for lang in LANGUAGES:
@@ -554,26 +557,12 @@ class SessionDesk:
         await self.book.refresh()
         return await self.deliver_notices()
 
-    async def run(self, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        while True:
-            await sleep(self.interval)
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 - the next tick tries again; no personal data in the log
-                log.error("session desk tick failed: %s", type(error).__name__)
-
-    def start(self) -> None:
-        """Start the loop (an interval of 0 seconds: no loop; ticks only when called)."""
-        if self.interval > 0 and self._loop is None:
-            self._loop = asyncio.create_task(self.run())
+    @property
+    def _interval(self) -> float:  # what TicksPeriodically reads
+        return self.interval
 
     async def stop(self, grace: float = 5.0) -> None:
-        loop, self._loop = self._loop, None
-        if loop is not None:
-            loop.cancel()
-            await asyncio.gather(loop, return_exceptions=True)
+        await super().stop()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=grace)
         for task in list(self._tasks):
