@@ -180,12 +180,119 @@ def _contribution_view(record: ContributionIntention) -> ContributionView:
     )
 
 
-# --- expertise offers --------------------------------------------------------------------------------------
-class ExpertiseOffers:
-    """A user's expertise offers: add once, change, withdraw; a user reaches only their own."""
+class _UserRecords:
+    """What offers and intentions share: a user's own records of one table, added once (the same confirm
+    token or the same content is stored once), changed, withdrawn (contact details erased), listed, erased."""
+
+    model: type[ExpertiseOffer] | type[ContributionIntention]
 
     def __init__(self, session: AsyncSession):
         self._session = session
+
+    @staticmethod
+    def _view(record):
+        raise NotImplementedError
+
+    async def _add(self, *, user_key: str, token: str, content_hash: str, values: dict[str, object], now: datetime):
+        """Insert unless this token or content exists for the user; (new id, None) or (None, existing record)."""
+        model = self.model
+        stmt = (
+            _insert_for(self._session)(model)
+            .values(
+                user_key=user_key, status=ACTIVE, confirm_token=token, content_hash=content_hash,
+                consented_at=now, created_at=now, updated_at=now, **values,
+            )
+            .on_conflict_do_nothing()
+            .returning(model.id)
+        )
+        new_id = (await self._session.execute(stmt)).scalar_one_or_none()
+        if new_id is not None:
+            return new_id, None
+        existing = (
+            await self._session.execute(
+                select(model)
+                .where(model.user_key == user_key, (model.confirm_token == token) | (model.content_hash == content_hash))
+                .order_by(model.id)
+                .limit(1)
+            )
+        ).scalar_one()
+        return None, existing
+
+    async def _before_change(self, user_key: str, record_id: int, token: str, content_hash: str):
+        """(record, outcome): an outcome ends the change ('missing', 'unchanged' for a replayed confirm or the
+        same content, 'duplicate' when another active record of the user has this content); None: go on."""
+        model = self.model
+        record = await self._owned(user_key, record_id)
+        if record is None or record.status != ACTIVE:
+            return record, "missing"
+        if record.confirm_token == token:
+            return record, "unchanged"
+        if content_hash == record.content_hash:
+            record.confirm_token = token
+            return record, "unchanged"
+        other = await self._session.execute(
+            select(model.id).where(model.user_key == user_key, model.content_hash == content_hash, model.id != record_id)
+        )
+        if other.first() is not None:
+            return record, "duplicate"
+        return record, None
+
+    def _changed(self, record, values: dict[str, object], *, token: str, content_hash: str, now: datetime) -> None:
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.confirm_token = token
+        record.content_hash = content_hash
+        record.consented_at = now
+        record.updated_at = now
+
+    async def _withdraw(self, user_key: str, record_id: int, now: datetime, erase: tuple[str, ...]):
+        """Withdraw a record of this user and erase the named personal fields; 'unchanged' when already withdrawn."""
+        record = await self._owned(user_key, record_id)
+        if record is None:
+            return None, "missing"
+        if record.status == WITHDRAWN:
+            return self._view(record), "unchanged"
+        record.status = WITHDRAWN
+        record.withdrawn_at = now
+        record.updated_at = now
+        record.content_hash = None
+        for name in erase:
+            setattr(record, name, None)
+        await self._session.flush()
+        return self._view(record), "changed"
+
+    async def _get(self, user_key: str, record_id: int):
+        record = await self._owned(user_key, record_id)
+        return self._view(record) if record else None
+
+    async def active_for(self, user_key: str) -> list:
+        model = self.model
+        stmt = select(model).where(model.user_key == user_key, model.status == ACTIVE).order_by(model.id)
+        return [self._view(r) for r in (await self._session.execute(stmt)).scalars()]
+
+    async def for_user(self, user_key: str) -> list:
+        """Everything stored for this user, withdrawn records included (for 'my data')."""
+        model = self.model
+        stmt = select(model).where(model.user_key == user_key).order_by(model.id)
+        return [self._view(r) for r in (await self._session.execute(stmt)).scalars()]
+
+    async def delete_for_user(self, user_key: str) -> int:
+        """Erase every record of this user (for 'delete my data')."""
+        result = await self._session.execute(delete(self.model).where(self.model.user_key == user_key))
+        return result.rowcount or 0
+
+    async def _owned(self, user_key: str, record_id: int):
+        model = self.model
+        stmt = select(model).where(model.id == record_id, model.user_key == user_key)
+        return (await self._session.execute(stmt)).scalar_one_or_none()
+
+
+# --- expertise offers --------------------------------------------------------------------------------------
+class ExpertiseOffers(_UserRecords):
+    """A user's expertise offers: add once, change, withdraw; a user reaches only their own."""
+
+    model = ExpertiseOffer
+    _view = staticmethod(_offer_view)
 
     async def add(
         self,
@@ -199,89 +306,28 @@ class ExpertiseOffers:
         now: datetime,
     ) -> tuple[OfferView, Outcome]:
         """Store a new offer; the same confirm token or the same content from the same user is stored once."""
-        content_hash = _hash(user_key, fields.content())
-        insert = _insert_for(self._session)
-        stmt = (
-            insert(ExpertiseOffer)
-            .values(
-                user_key=user_key,
-                aad_object_id=aad_object_id,
-                tenant_id=tenant_id,
-                language=language,
-                municipality=fields.municipality,
-                contact_name=fields.contact_name,
-                contact_email=fields.contact_email,
-                contact_phone=fields.contact_phone,
-                other_area=fields.other_area,
-                description=fields.description,
-                expert_count=fields.expert_count,
-                availability=fields.availability,
-                working_languages=",".join(fields.working_languages),
-                work_mode=fields.work_mode,
-                status=ACTIVE,
-                confirm_token=token,
-                content_hash=content_hash,
-                consented_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(ExpertiseOffer.id)
+        values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_offer_columns(fields))
+        new_id, existing = await self._add(
+            user_key=user_key, token=token, content_hash=_hash(user_key, fields.content()), values=values, now=now
         )
-        new_id = (await self._session.execute(stmt)).scalar_one_or_none()
-        if new_id is not None:
-            await self._session.execute(
-                insert(ExpertiseOfferArea),
-                [{"offer_id": new_id, "area": area, "position": i} for i, area in enumerate(fields.areas)],
-            )
-            return _offer_view(await self._load(new_id)), "created"
-        existing = (
-            await self._session.execute(
-                select(ExpertiseOffer).where(
-                    ExpertiseOffer.user_key == user_key,
-                    (ExpertiseOffer.confirm_token == token) | (ExpertiseOffer.content_hash == content_hash),
-                ).order_by(ExpertiseOffer.id).limit(1)
-            )
-        ).scalar_one()
-        return _offer_view(existing), "duplicate"
+        if new_id is None:
+            return _offer_view(existing), "duplicate"
+        await self._session.execute(
+            _insert_for(self._session)(ExpertiseOfferArea),
+            [{"offer_id": new_id, "area": area, "position": i} for i, area in enumerate(fields.areas)],
+        )
+        return _offer_view(await self._load(new_id)), "created"
 
     async def update(
         self, *, user_key: str, offer_id: int, token: str, fields: OfferFields, now: datetime
     ) -> tuple[OfferView | None, Outcome]:
         """Change an active offer of this user. 'unchanged' for a replayed confirm or no real change,
         'duplicate' when the new content equals another active offer, 'missing' when it is not theirs or gone."""
-        record = await self._owned(user_key, offer_id)
-        if record is None or record.status != ACTIVE:
-            return (_offer_view(record) if record else None), "missing"
-        if record.confirm_token == token:
-            return _offer_view(record), "unchanged"
         content_hash = _hash(user_key, fields.content())
-        if content_hash == record.content_hash:
-            record.confirm_token = token
-            return _offer_view(record), "unchanged"
-        other = await self._session.execute(
-            select(ExpertiseOffer.id).where(
-                ExpertiseOffer.user_key == user_key,
-                ExpertiseOffer.content_hash == content_hash,
-                ExpertiseOffer.id != offer_id,
-            )
-        )
-        if other.first() is not None:
-            return _offer_view(record), "duplicate"
-        record.municipality = fields.municipality
-        record.contact_name = fields.contact_name
-        record.contact_email = fields.contact_email
-        record.contact_phone = fields.contact_phone
-        record.other_area = fields.other_area
-        record.description = fields.description
-        record.expert_count = fields.expert_count
-        record.availability = fields.availability
-        record.working_languages = ",".join(fields.working_languages)
-        record.work_mode = fields.work_mode
-        record.confirm_token = token
-        record.content_hash = content_hash
-        record.consented_at = now
-        record.updated_at = now
+        record, outcome = await self._before_change(user_key, offer_id, token, content_hash)
+        if outcome is not None:
+            return (_offer_view(record) if record else None), outcome
+        self._changed(record, _offer_columns(fields), token=token, content_hash=content_hash, now=now)
         wanted = list(fields.areas)
         for area in list(record.areas):
             if area.area not in wanted:
@@ -299,56 +345,37 @@ class ExpertiseOffers:
 
     async def withdraw(self, *, user_key: str, offer_id: int, now: datetime) -> tuple[OfferView | None, Outcome]:
         """Withdraw an offer of this user and erase its contact details; 'unchanged' when already withdrawn."""
-        record = await self._owned(user_key, offer_id)
-        if record is None:
-            return None, "missing"
-        if record.status == WITHDRAWN:
-            return _offer_view(record), "unchanged"
-        record.status = WITHDRAWN
-        record.withdrawn_at = now
-        record.updated_at = now
-        record.content_hash = None
-        record.contact_name = record.contact_email = record.contact_phone = None
-        await self._session.flush()
-        return _offer_view(record), "changed"
+        return await self._withdraw(user_key, offer_id, now, ("contact_name", "contact_email", "contact_phone"))
 
     async def get(self, user_key: str, offer_id: int) -> OfferView | None:
-        record = await self._owned(user_key, offer_id)
-        return _offer_view(record) if record else None
-
-    async def active_for(self, user_key: str) -> list[OfferView]:
-        stmt = (
-            select(ExpertiseOffer)
-            .where(ExpertiseOffer.user_key == user_key, ExpertiseOffer.status == ACTIVE)
-            .order_by(ExpertiseOffer.id)
-        )
-        return [_offer_view(r) for r in (await self._session.execute(stmt)).scalars()]
-
-    async def for_user(self, user_key: str) -> list[OfferView]:
-        """Everything stored for this user, withdrawn offers included (for 'my data')."""
-        stmt = select(ExpertiseOffer).where(ExpertiseOffer.user_key == user_key).order_by(ExpertiseOffer.id)
-        return [_offer_view(r) for r in (await self._session.execute(stmt)).scalars()]
-
-    async def delete_for_user(self, user_key: str) -> int:
-        """Erase every offer of this user (for 'delete my data')."""
-        result = await self._session.execute(delete(ExpertiseOffer).where(ExpertiseOffer.user_key == user_key))
-        return result.rowcount or 0
-
-    async def _owned(self, user_key: str, offer_id: int) -> ExpertiseOffer | None:
-        stmt = select(ExpertiseOffer).where(ExpertiseOffer.id == offer_id, ExpertiseOffer.user_key == user_key)
-        return (await self._session.execute(stmt)).scalar_one_or_none()
+        return await self._get(user_key, offer_id)
 
     async def _load(self, offer_id: int) -> ExpertiseOffer:
         stmt = select(ExpertiseOffer).where(ExpertiseOffer.id == offer_id).execution_options(populate_existing=True)
         return (await self._session.execute(stmt)).scalar_one()
 
 
+def _offer_columns(fields: OfferFields) -> dict[str, object]:
+    return dict(
+        municipality=fields.municipality,
+        contact_name=fields.contact_name,
+        contact_email=fields.contact_email,
+        contact_phone=fields.contact_phone,
+        other_area=fields.other_area,
+        description=fields.description,
+        expert_count=fields.expert_count,
+        availability=fields.availability,
+        working_languages=",".join(fields.working_languages),
+        work_mode=fields.work_mode,
+    )
+
+
 # --- intentions to contribute money ------------------------------------------------------------------------
-class ContributionIntentions:
+class ContributionIntentions(_UserRecords):
     """A user's intentions to contribute through the VNG Fonds: add once, change, withdraw."""
 
-    def __init__(self, session: AsyncSession):
-        self._session = session
+    model = ContributionIntention
+    _view = staticmethod(_contribution_view)
 
     async def add(
         self,
@@ -361,124 +388,42 @@ class ContributionIntentions:
         fields: ContributionFields,
         now: datetime,
     ) -> tuple[ContributionView, Outcome]:
-        content_hash = _hash(user_key, fields.content())
-        insert = _insert_for(self._session)
-        stmt = (
-            insert(ContributionIntention)
-            .values(
-                user_key=user_key,
-                aad_object_id=aad_object_id,
-                tenant_id=tenant_id,
-                language=language,
-                municipality=fields.municipality,
-                contact_name=fields.contact_name,
-                contact_email=fields.contact_email,
-                amount_cents=fields.amount_cents,
-                remarks=fields.remarks or None,
-                status=ACTIVE,
-                confirm_token=token,
-                content_hash=content_hash,
-                consented_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(ContributionIntention.id)
+        values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_contribution_columns(fields))
+        new_id, existing = await self._add(
+            user_key=user_key, token=token, content_hash=_hash(user_key, fields.content()), values=values, now=now
         )
-        new_id = (await self._session.execute(stmt)).scalar_one_or_none()
-        if new_id is not None:
-            return _contribution_view(await self._session.get_one(ContributionIntention, new_id)), "created"
-        existing = (
-            await self._session.execute(
-                select(ContributionIntention).where(
-                    ContributionIntention.user_key == user_key,
-                    (ContributionIntention.confirm_token == token) | (ContributionIntention.content_hash == content_hash),
-                ).order_by(ContributionIntention.id).limit(1)
-            )
-        ).scalar_one()
-        return _contribution_view(existing), "duplicate"
+        if new_id is None:
+            return _contribution_view(existing), "duplicate"
+        return _contribution_view(await self._session.get_one(ContributionIntention, new_id)), "created"
 
     async def update(
         self, *, user_key: str, intention_id: int, token: str, fields: ContributionFields, now: datetime
     ) -> tuple[ContributionView | None, Outcome]:
-        record = await self._owned(user_key, intention_id)
-        if record is None or record.status != ACTIVE:
-            return (_contribution_view(record) if record else None), "missing"
-        if record.confirm_token == token:
-            return _contribution_view(record), "unchanged"
         content_hash = _hash(user_key, fields.content())
-        if content_hash == record.content_hash:
-            record.confirm_token = token
-            return _contribution_view(record), "unchanged"
-        other = await self._session.execute(
-            select(ContributionIntention.id).where(
-                ContributionIntention.user_key == user_key,
-                ContributionIntention.content_hash == content_hash,
-                ContributionIntention.id != intention_id,
-            )
-        )
-        if other.first() is not None:
-            return _contribution_view(record), "duplicate"
-        record.municipality = fields.municipality
-        record.contact_name = fields.contact_name
-        record.contact_email = fields.contact_email
-        record.amount_cents = fields.amount_cents
-        record.remarks = fields.remarks or None
-        record.confirm_token = token
-        record.content_hash = content_hash
-        record.consented_at = now
-        record.updated_at = now
+        record, outcome = await self._before_change(user_key, intention_id, token, content_hash)
+        if outcome is not None:
+            return (_contribution_view(record) if record else None), outcome
+        self._changed(record, _contribution_columns(fields), token=token, content_hash=content_hash, now=now)
         await self._session.flush()
         return _contribution_view(record), "changed"
 
     async def withdraw(
         self, *, user_key: str, intention_id: int, now: datetime
     ) -> tuple[ContributionView | None, Outcome]:
-        record = await self._owned(user_key, intention_id)
-        if record is None:
-            return None, "missing"
-        if record.status == WITHDRAWN:
-            return _contribution_view(record), "unchanged"
-        record.status = WITHDRAWN
-        record.withdrawn_at = now
-        record.updated_at = now
-        record.content_hash = None
-        record.contact_name = record.contact_email = None
-        record.remarks = None
-        await self._session.flush()
-        return _contribution_view(record), "changed"
+        return await self._withdraw(user_key, intention_id, now, ("contact_name", "contact_email", "remarks"))
 
     async def get(self, user_key: str, intention_id: int) -> ContributionView | None:
-        record = await self._owned(user_key, intention_id)
-        return _contribution_view(record) if record else None
+        return await self._get(user_key, intention_id)
 
-    async def active_for(self, user_key: str) -> list[ContributionView]:
-        stmt = (
-            select(ContributionIntention)
-            .where(ContributionIntention.user_key == user_key, ContributionIntention.status == ACTIVE)
-            .order_by(ContributionIntention.id)
-        )
-        return [_contribution_view(r) for r in (await self._session.execute(stmt)).scalars()]
 
-    async def for_user(self, user_key: str) -> list[ContributionView]:
-        stmt = (
-            select(ContributionIntention)
-            .where(ContributionIntention.user_key == user_key)
-            .order_by(ContributionIntention.id)
-        )
-        return [_contribution_view(r) for r in (await self._session.execute(stmt)).scalars()]
-
-    async def delete_for_user(self, user_key: str) -> int:
-        result = await self._session.execute(
-            delete(ContributionIntention).where(ContributionIntention.user_key == user_key)
-        )
-        return result.rowcount or 0
-
-    async def _owned(self, user_key: str, intention_id: int) -> ContributionIntention | None:
-        stmt = select(ContributionIntention).where(
-            ContributionIntention.id == intention_id, ContributionIntention.user_key == user_key
-        )
-        return (await self._session.execute(stmt)).scalar_one_or_none()
+def _contribution_columns(fields: ContributionFields) -> dict[str, object]:
+    return dict(
+        municipality=fields.municipality,
+        contact_name=fields.contact_name,
+        contact_email=fields.contact_email,
+        amount_cents=fields.amount_cents,
+        remarks=fields.remarks or None,
+    )
 
 
 # --- where organizers are told -----------------------------------------------------------------------------
