@@ -158,19 +158,29 @@ def cards(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """All Action.Submit actions of a card, in the card's body (ActionSets) and its actions."""
+def elements(node: Any, kind: str) -> list[dict[str, Any]]:
+    """Every element or action of this `type` anywhere in a card (or a list of cards), in document order."""
     found: list[dict[str, Any]] = []
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for value in node.values():
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            if item.get("type") == kind:
+                found.append(item)
+            for value in item.values():
                 walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
 
-    walk(card)
+    walk(node)
     return found
+
+
+def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """All Action.Submit actions of a card, in the card's body (ActionSets) and its actions."""
+    return elements(card, "Action.Submit")
+
+
+def facts(card: dict[str, Any]) -> dict[str, str]:
+    """The title -> value pairs of every FactSet in a card."""
+    return {f["title"]: f["value"] for fact_set in elements(card, "FactSet") for f in fact_set.get("facts", [])}

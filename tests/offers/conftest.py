@@ -10,7 +10,7 @@ from app import SERVICES
 from dialogs.my_offers import OFFERS
 from storage.offers import ContributionIntentions, ExpertiseOffers
 from tests.conftest import new_conversation
-from tests.support import Conversation, FakeConnector, cards, fixture, submit_actions
+from tests.support import Conversation, FakeConnector, cards, facts, fixture, submit_actions  # noqa: F401 - facts is re-exported to the tests
 
 ANNA = fixture("personal_message.json")["from"]
 ANNA_KEY = f"aad:{ANNA['aadObjectId']}"
@@ -68,23 +68,6 @@ async def set_channel(client, connector: FakeConnector, words: str = "meldingen 
 def posts(connector: FakeConnector) -> list[dict[str, Any]]:
     """What the bot posted to the organizers' channel itself (not to threads in it)."""
     return list(connector.by_conversation.get(CHANNEL_ROOT, []))
-
-
-def facts(card: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.update({f["title"]: f["value"] for f in node["facts"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 def token_of(replies: list[dict[str, Any]], form_id: str) -> str:

@@ -22,7 +22,7 @@ from storage.registrations import Attendee, Registrar
 from storage.repositories import Feedback, ForwardedQuestions
 from tests.conftest import new_conversation
 from tests.registration.conftest import SESSION_ID, make_content, session_yaml
-from tests.support import Conversation, FakeConnector, cards
+from tests.support import Conversation, FakeConnector, cards, facts  # noqa: F401 - facts is re-exported to the tests
 
 OLGA = {"id": "29:organizer-olga", "name": "Olga Organisator", "aadObjectId": "5e6f7a8b-0000-4000-8000-0000000000aa"}
 BOB = {"id": "29:bob-bakker", "name": "Bob Bakker", "aadObjectId": "1a2b3c4d-0000-4000-8000-0000000000b0"}
@@ -61,23 +61,6 @@ def link_of(replies: list[dict[str, Any]]) -> str:
 
 def token_of(path: str) -> str:
     return path.rsplit("/", 1)[1]
-
-
-def facts(card: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.update({f["title"]: f["value"] for f in node["facts"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 def parse_csv(body: bytes) -> list[list[str]]:

@@ -15,7 +15,7 @@ from storage.registration_models import Registration, SessionInterest
 from tests.conftest import new_conversation
 from tests.offers.conftest import contribution_by_card, offer_by_card  # noqa: F401 - re-exported for the tests
 from tests.registration.conftest import content, register  # noqa: F401 - the `content` fixture, and a helper
-from tests.support import Conversation, FakeConnector, all_text, cards, fixture, submit_actions
+from tests.support import Conversation, FakeConnector, all_text, cards, elements, fixture, submit_actions
 
 ANNA = fixture("personal_message.json")["from"]
 ANNA_KEY = f"aad:{ANNA['aadObjectId']}"
@@ -76,17 +76,5 @@ def privacy(client):
 
 def visible(replies: list[dict[str, Any]]) -> str:
     """All text a user reads in these replies, fact values included."""
-    values: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                values.extend(f"{fact['title']}: {fact['value']}" for fact in node.get("facts", []))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(cards(replies))
+    values = [f"{fact['title']}: {fact['value']}" for fact_set in elements(cards(replies), "FactSet") for fact in fact_set.get("facts", [])]
     return "\n".join([all_text(replies), *values])
