@@ -113,10 +113,7 @@ class ContributionDialog(OffersForm):
         if answer is False:
             await context.send_activity(MessageFactory.text(self.t(lang, "contribute.intro.declined")))
             return DialogTurnResult(DialogTurnStatus.Complete)
-        if self.asks_privacy(context):
-            await self.show_privacy(context)
-        else:
-            await context.send_activity(MessageFactory.text(self.t(lang, "contribute.intro.retry")))
+        await context.send_activity(MessageFactory.text(self.t(lang, "contribute.intro.retry")))
         return DialogTurnResult(DialogTurnStatus.Waiting)
 
     async def _send_intro(self, turn_context: TurnContext) -> None:

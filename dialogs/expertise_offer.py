@@ -11,19 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
-from botbuilder.schema import ActivityTypes
 
 from bot.cards import card_activity
 from bot.offer_cards import OTHER, OfferCards, OfferOptions
 from bot.organizer_channel import OrganizerChannel
-from bot.turn import card_value, clean_text, lang_of, tenant_id, user_ids, user_key
+from bot.turn import lang_of, tenant_id, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from storage.offers import ExpertiseOffers, OfferFields, OfferView, Outcome
 
 RECORD_ID = "record_id"  # in the form values when a stored record is being changed (not a form field)
-PRIVACY_ENTRY = "privacy"  # the FAQ entry that holds the privacy statement
 _NOT_WORD = re.compile(r"[^\w\s']+")
 
 
@@ -38,44 +35,12 @@ class OffersDeps:
 
 
 class OffersForm(FormDialog):
-    """A form of this feature: 'privacy' at any step shows the privacy statement, then asks the same again."""
+    """A form of this feature. ('privacy' at any step is the privacy feature's command, checked by the router
+    before any dialog: it shows the statement and asks the same question again.)"""
 
     def __init__(self, spec: FormSpec, services: DialogServices, deps: OffersDeps):
         super().__init__(spec, services)
         self.deps = deps
-        catalog = services.catalog
-        self._privacy_words = {
-            normalize_phrase(word)
-            for lang in ("nl", "en")
-            for word in catalog.raw(lang, "offers.privacy_words").split(",")
-            if normalize_phrase(word)
-        }
-
-    # --- 'privacy' at any step ----------------------------------------------------------------
-    def asks_privacy(self, turn_context: TurnContext) -> bool:
-        activity = turn_context.activity
-        return (
-            activity.type == ActivityTypes.message
-            and card_value(activity) is None
-            and normalize_phrase(clean_text(activity)) in self._privacy_words
-        )
-
-    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
-        if self.asks_privacy(inner_dc.context):
-            await self.show_privacy(inner_dc.context)
-            await inner_dc.reprompt_dialog()
-            return DialogTurnResult(DialogTurnStatus.Waiting)
-        return await super().on_continue_dialog(inner_dc)
-
-    async def show_privacy(self, turn_context: TurnContext) -> None:
-        qa = self.deps.qa
-        if qa is not None:
-            try:
-                await qa.send_answer(turn_context, PRIVACY_ENTRY)
-                return
-            except KeyError:
-                pass
-        await turn_context.send_activity(MessageFactory.text(self.t(lang_of(turn_context), "offers.privacy_later")))
 
     @staticmethod
     def identity(turn_context: TurnContext) -> tuple[str, str | None, str | None]:

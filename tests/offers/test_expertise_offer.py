@@ -184,9 +184,10 @@ async def test_the_same_offer_sent_twice_is_stored_once_but_another_one_is_welco
     assert len(posts(connector)) == 2
 
 
-async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl):
+@pytest.mark.parametrize("word", ["privacy", "AVG"])
+async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl, word):
     await nl.say("expertise aanbieden")
-    replies = await nl.say("privacy")
+    replies = await nl.say(word)
     text = all_text(replies)
     assert "gegevens" in text.lower()
     assert "Voor welke gemeente biedt u expertise aan?" in text
