@@ -17,7 +17,7 @@ from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
 from bot.cards import card_activity
 from bot.turn import card_value, clean_text, lang_of, user_key
-from dialogs.expertise_offer import EDIT_OUTCOMES, NEW_OUTCOMES, RECORD_ID, OffersDeps, OffersForm, normalize_phrase
+from dialogs.expertise_offer import RECORD_ID, OffersDeps, OffersForm, normalize_phrase
 from dialogs.forms import Field, FormSpec
 from dialogs.prompts import YesNo
 from dialogs.services import DialogServices
@@ -128,23 +128,8 @@ class ContributionDialog(OffersForm):
 
     # --- the form's confirmation --------------------------------------------------------------
     async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
-        """Stores the intention (once per confirm token and per content) or the change; tells the user and the organizers."""
-        key, lang = self.identity(turn_context), lang_of(turn_context)
-        fields = contribution_fields(values)
-        now = self.services.clock.now()
-        record_id = values.get(RECORD_ID)
-        async with self.services.db.session() as session:
-            intentions = ContributionIntentions(session)
-            if record_id is None:
-                view, outcome = await intentions.add(
-                    user_key=key[0], aad_object_id=key[1], tenant_id=key[2], language=lang, token=token, fields=fields, now=now
-                )
-                message, event = NEW_OUTCOMES[outcome]
-            else:
-                view, outcome = await intentions.update(
-                    user_key=key[0], intention_id=int(record_id), token=token, fields=fields, now=now
-                )
-                message, event = EDIT_OUTCOMES[outcome]
-        await self.reply(turn_context, f"contribute.{message}", with_list=outcome != "missing")
-        if event is not None and view is not None:
-            self.deps.organizers.announce(event, view)
+        """Stores the intention or its change; tells the user and the organizers."""
+        await self.store(
+            turn_context, values, token, repository=ContributionIntentions, fields=contribution_fields(values),
+            id_keyword="intention_id", messages="contribute",
+        )

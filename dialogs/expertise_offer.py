@@ -48,6 +48,30 @@ class OffersForm(FormDialog):
         activity = turn_context.activity
         return user_key(activity), user_ids(activity)[1], tenant_id(activity)
 
+    async def store(
+        self, turn_context: TurnContext, values: dict[str, Any], token: str, *, repository, fields, id_keyword: str, messages: str
+    ) -> None:
+        """Stores a new record (once per confirm token and per content) or the change of the record in the
+        values; tells the user (`<messages>.<outcome>`) and the organizers."""
+        (key, aad_object_id, tenant), lang = self.identity(turn_context), lang_of(turn_context)
+        now = self.services.clock.now()
+        record_id = values.get(RECORD_ID)
+        async with self.services.db.session() as session:
+            records = repository(session)
+            if record_id is None:
+                view, outcome = await records.add(
+                    user_key=key, aad_object_id=aad_object_id, tenant_id=tenant, language=lang, token=token, fields=fields, now=now
+                )
+                message, event = NEW_OUTCOMES[outcome]
+            else:
+                view, outcome = await records.update(
+                    user_key=key, token=token, fields=fields, now=now, **{id_keyword: int(record_id)}
+                )
+                message, event = EDIT_OUTCOMES[outcome]
+        await self.reply(turn_context, f"{messages}.{message}", with_list=outcome != "missing")
+        if event is not None and view is not None:
+            self.deps.organizers.announce(event, view)
+
     async def reply(self, turn_context: TurnContext, key: str, *, with_list: bool) -> None:
         lang = lang_of(turn_context)
         if with_list:
@@ -142,21 +166,7 @@ class ExpertiseOfferDialog(OffersForm):
         super().__init__(offer_spec(deps.options), services, deps)
 
     async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> None:
-        """Stores the offer (once per confirm token and per content) or the change; tells the user and the organizers."""
-        key, lang = self.identity(turn_context), lang_of(turn_context)
-        fields = offer_fields(values)
-        now = self.services.clock.now()
-        record_id = values.get(RECORD_ID)
-        async with self.services.db.session() as session:
-            offers = ExpertiseOffers(session)
-            if record_id is None:
-                view, outcome = await offers.add(
-                    user_key=key[0], aad_object_id=key[1], tenant_id=key[2], language=lang, token=token, fields=fields, now=now
-                )
-                message, event = NEW_OUTCOMES[outcome]
-            else:
-                view, outcome = await offers.update(user_key=key[0], offer_id=int(record_id), token=token, fields=fields, now=now)
-                message, event = EDIT_OUTCOMES[outcome]
-        await self.reply(turn_context, f"offer.{message}", with_list=outcome != "missing")
-        if event is not None and view is not None:
-            self.deps.organizers.announce(event, view)
+        """Stores the offer or its change; tells the user and the organizers."""
+        await self.store(
+            turn_context, values, token, repository=ExpertiseOffers, fields=offer_fields(values), id_keyword="offer_id", messages="offer"
+        )
