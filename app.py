@@ -14,28 +14,28 @@ from botbuilder.core import ConversationState, PrivateConversationState, UserSta
 from botbuilder.dialogs import DialogSet
 from botbuilder.integration.aiohttp import CloudAdapter
 
-from bot.adapter import build_adapter, close_adapter, install_error_handler
-from bot.cards import CoreCards
-from bot.clock import Clock, FixedClock
-from bot.config import Settings
-from bot.handler import VngBot
-from bot.http import RedactedAccessLogger, healthz_handler, messages_handler
-from bot.i18n import Catalog
-from bot.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
+from bot.core.adapter import build_adapter, close_adapter, install_error_handler
+from bot.core.cards import CoreCards
+from bot.core.clock import Clock, FixedClock
+from bot.core.config import Settings
+from bot.core.handler import VngBot
+from bot.core.http import RedactedAccessLogger, healthz_handler, messages_handler
+from bot.core.i18n import Catalog
+from bot.core.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
 from bot.nlu import Recognizer
-from bot.organizers import Organizers
-from bot.privacy import install_privacy
-from bot.organizer_desk import install_organizer_desk
-from bot.proactive import Messenger
-from bot.question_desk import install_question_desk
-from bot.qa import QuestionAnswering
-from bot.router import Router
-from bot.session_book import SessionBook
-from bot.session_desk import install_session_desk
-from dialogs.ask_question import AskQuestionDialog
-from dialogs.forward_question import ForwardQuestionDialog
-from dialogs.registration import REGISTRATION, install_registration
-from dialogs.my_offers import OFFERS, install_offers
+from bot.core.organizers import Organizers
+from bot.privacy.desk import install_privacy
+from bot.organizers.desk import install_organizer_desk
+from bot.core.proactive import Messenger
+from bot.questions.desk import install_question_desk
+from bot.questions.answering import QuestionAnswering
+from bot.core.router import Router
+from bot.sessions.book import SessionBook
+from bot.sessions.desk import install_session_desk
+from dialogs.questions.ask_question import AskQuestionDialog
+from dialogs.questions.forward_question import ForwardQuestionDialog
+from dialogs.registration.registration import REGISTRATION, install_registration
+from dialogs.offers.my_offers import OFFERS, install_offers
 from dialogs.services import DialogServices
 from storage.bot_state import SqlStorage
 from storage.db import Database

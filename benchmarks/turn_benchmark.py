@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "teams" / "personal_message.json"
 

@@ -6,8 +6,8 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import ActivityTypes
 
-from bot.cards import card_activity
-from bot.turn import card_value, clean_text, lang_of
+from bot.core.cards import card_activity
+from bot.core.turn import card_value, clean_text, lang_of
 from dialogs.services import DialogServices
 
 INTERRUPTIONS = ("cancel", "help", "menu")

@@ -29,9 +29,9 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActivityTypes
 
-from bot.cards import card, card_activity, heading, paragraph, submit
-from bot.i18n import Catalog
-from bot.turn import card_value, clean_text, lang_of
+from bot.core.cards import card, card_activity, heading, paragraph, submit
+from bot.core.i18n import Catalog
+from bot.core.turn import card_value, clean_text, lang_of
 from dialogs import validators
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNo

@@ -9,8 +9,8 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import ActivityTypes
 
-from bot.i18n import LANGUAGES, Catalog
-from bot.turn import card_value, clean_text, lang_of
+from bot.core.i18n import LANGUAGES, Catalog
+from bot.core.turn import card_value, clean_text, lang_of
 
 _WORD_EDGE = re.compile(r"[^\w\s']+")
 

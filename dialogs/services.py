@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.i18n import Catalog
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.i18n import Catalog
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.cards import CoreCards
+    from bot.core.cards import CoreCards
     from bot.nlu import Recognizer
 
 

@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load_settings() -> Any:
     # Imported here so that `import manifest` stays light for the bot and for tests.
-    from bot.config import Settings
+    from bot.core.config import Settings
 
     return Settings()
 

@@ -18,9 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app import create_app
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.i18n import Catalog
+from bot.core.clock import FixedClock
+from bot.core.config import Settings
+from bot.core.i18n import Catalog
 from bot.nlu import Recognizer
 from storage.db import Database
 from tests.support import Conversation, FakeConnector, fixture

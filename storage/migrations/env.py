@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import pkgutil
 
 from alembic import context
@@ -12,11 +13,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import storage
 from storage.models import Base
 
-# Feature modules keep their tables in `storage/<feature>_models.py`; import them all so the
-# metadata (used by `alembic revision --autogenerate`) is complete.
+# Features keep their tables in `storage/<feature>/models.py`; import them all so the metadata (used by
+# `alembic revision --autogenerate`) is complete.
 for _module in pkgutil.iter_modules(storage.__path__):
-    if _module.name.endswith("_models"):
-        importlib.import_module(f"storage.{_module.name}")
+    if _module.ispkg and _module.name != "migrations":
+        if importlib.util.find_spec(f"storage.{_module.name}.models") is not None:
+            importlib.import_module(f"storage.{_module.name}.models")
 
 target_metadata = Base.metadata
 
@@ -33,7 +35,7 @@ def _run(connection) -> None:
 
 
 def _run_from_cli() -> None:
-    from bot.config import Settings
+    from bot.core.config import Settings
 
     async def go() -> None:
         engine = create_async_engine(Settings().effective_database_url)

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from app import SERVICES
-from bot.cards import CoreCards
-from bot.config import Settings
-from bot.facts import answer_facts
-from bot.offer_cards import OfferCards, OfferOptions
-from bot.qa import QaCards
-from bot.registration_cards import Listed, RegistrationCards
-from bot.sessions import load_sessions
+from bot.core.cards import CoreCards
+from bot.core.config import Settings
+from bot.sessions.facts import answer_facts
+from bot.offers.cards import OfferCards, OfferOptions
+from bot.questions.answering import QaCards
+from bot.registration.cards import Listed, RegistrationCards
+from bot.sessions.model import load_sessions
 from dialogs.forms import FormDialog
-from storage.offers import ContributionView, OfferView
+from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
 
 LANGS = ("nl", "en")

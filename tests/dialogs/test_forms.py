@@ -11,12 +11,12 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from bot.cards import CoreCards
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.i18n import Catalog
+from bot.core.cards import CoreCards
+from bot.core.clock import FixedClock
+from bot.core.config import Settings
+from bot.core.i18n import Catalog
 from bot.nlu import Recognizer
-from bot.turn import set_lang
+from bot.core.turn import set_lang
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from tests.conftest import DEFAULT_NOW

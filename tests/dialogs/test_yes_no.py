@@ -13,7 +13,7 @@ SAMPLES = ["ja", "Ja hoor!", "nee", "nee, liever niet", "klopt", "yes please", "
 SCRIPT = f"""
 import json
 from pathlib import Path
-from bot.i18n import Catalog
+from bot.core.i18n import Catalog
 from dialogs.prompts import YesNo
 yes_no = YesNo(Catalog.load(Path("content/messages")))
 print(json.dumps([[yes_no.match(s, "nl"), yes_no.match(s, "en")] for s in {SAMPLES!r}]))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalog
-from bot.offer_cards import OfferCards, OfferOptions, load_expertise_areas
-from storage.offers import ContributionView, OfferView
+from bot.core.i18n import Catalog
+from bot.offers.cards import OfferCards, OfferOptions, load_expertise_areas
+from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from app import SERVICES
-from bot.organizer_channel import PURPOSE, channel_root
-from storage.offers import OrganizerChannels
+from bot.offers.channel import PURPOSE, channel_root
+from storage.offers.repository import OrganizerChannels
 from tests.offers.conftest import (
     ANNA,
     BOB,
@@ -141,7 +141,7 @@ def test_channel_root():
 
 
 async def test_channel_commands_are_audited(org_client, connector):
-    from storage.audit import AuditTrail
+    from storage.audit.repository import AuditTrail
 
     await channel(org_client, connector, BOB).say(MENTION + "meldingen hier")
     await channel(org_client, connector).say(MENTION + "meldingen hier")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from storage.offers import ContributionFields, ContributionIntentions, ExpertiseOffers, OfferFields, OrganizerChannels
+from storage.offers.repository import ContributionFields, ContributionIntentions, ExpertiseOffers, OfferFields, OrganizerChannels
 
 NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
 ANNA, BOB = "aad:anna", "aad:bob"

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app import SERVICES
-from bot.privacy import PRIVACY
+from bot.privacy.desk import PRIVACY
 from storage.models import AnswerFeedback, BotStateRecord, ConversationReferenceRecord, ForwardedQuestion
-from storage.offer_models import ContributionIntention, ExpertiseOffer
-from storage.registration_models import Registration, SessionInterest
+from storage.offers.models import ContributionIntention, ExpertiseOffer
+from storage.registration.models import Registration, SessionInterest
 from tests.conftest import new_conversation
 from tests.offers.conftest import contribution_by_card, offer_by_card  # noqa: F401 - re-exported for the tests
 from tests.registration.conftest import content, register  # noqa: F401 - the `content` fixture, and a helper

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.my_offers import OFFERS
-from dialogs.registration import REGISTRATION
+from dialogs.offers.my_offers import OFFERS
+from dialogs.registration.registration import REGISTRATION
 from storage.models import AnswerFeedback, BotStateRecord, ForwardedQuestion
-from storage.registration_models import Registration, SessionSeats
+from storage.registration.models import Registration, SessionSeats
 from tests.conftest import new_conversation
 from tests.privacy.conftest import (
     ANNA,

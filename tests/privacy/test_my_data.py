@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from app import SERVICES
-from storage.offer_models import ExpertiseOffer
+from storage.offers.models import ExpertiseOffer
 from storage.models import ForwardedQuestion
 from tests.card_rules import card_problems
 from tests.privacy.conftest import (

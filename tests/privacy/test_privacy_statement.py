@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import Catalog
-from bot.privacy import render_page
+from bot.core.i18n import Catalog
+from bot.privacy.desk import render_page
 from tests.conftest import new_conversation
 from tests.privacy.conftest import MENTION, buttons
 from tests.support import all_text, cards

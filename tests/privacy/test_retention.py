@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.privacy import RetentionScheduler
-from storage.registration_models import Registration
+from bot.core.clock import FixedClock
+from bot.privacy.desk import RetentionScheduler
+from storage.registration.models import Registration
 from tests.privacy.conftest import ANNA, ANNA_KEY, BOB, BOB_KEY, person, privacy, register, rows, visible
 from tests.registration.conftest import SESSION_ID, session_yaml
 

@@ -8,8 +8,8 @@ import asyncio
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.registration import REGISTRATION
-from storage.registration_models import Registration, RegistrationNotice
+from dialogs.registration.registration import REGISTRATION
+from storage.registration.models import Registration, RegistrationNotice
 from tests.card_rules import card_problems
 from tests.registration.conftest import SESSION_ID, card_with, person, register, session_yaml, to_summary
 from tests.support import all_text, cards, submit_actions

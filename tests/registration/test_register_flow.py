@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app import SERVICES
-from bot.clock import FixedClock
-from storage.registration_models import Registration, SessionInterest
+from bot.core.clock import FixedClock
+from storage.registration.models import Registration, SessionInterest
 from tests.card_rules import card_problems
 from tests.registration.conftest import (
     JOIN_URL,
@@ -183,7 +183,7 @@ async def test_nothing_saved_when_the_form_is_cancelled(client, connector):
 async def test_a_failed_save_keeps_everything_and_can_be_confirmed_again(client, connector, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from dialogs.registration import REGISTRATION
+    from dialogs.registration.registration import REGISTRATION
 
     registrar = client.app[REGISTRATION].registrar
     real = registrar.register

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from storage.registration_models import Registration, RegistrationNotice, SessionInterest
-from storage.registrations import Attendee, Registrar, Registrations
+from storage.registration.models import Registration, RegistrationNotice, SessionInterest
+from storage.registration.repository import Attendee, Registrar, Registrations
 
 NOW = datetime.fromisoformat("2022-09-20T10:15:00+02:00")
 S = "info-2022-10-04"

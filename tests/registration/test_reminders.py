@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from app import SERVICES
-from bot.clock import FixedClock
-from bot.reminders import ReminderScheduler, parse_offsets, reminder_kind
-from dialogs.registration import REGISTRATION
-from storage.registration_models import RegistrationNotice
+from bot.core.clock import FixedClock
+from bot.registration.reminders import ReminderScheduler, parse_offsets, reminder_kind
+from dialogs.registration.registration import REGISTRATION
+from storage.registration.models import RegistrationNotice
 from tests.card_rules import card_problems
 from tests.conftest import new_conversation
 from tests.registration.conftest import JOIN_URL, confirm_token, form_values, person, register, session_yaml

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from storage.audit import AuditTrail
+from storage.audit.repository import AuditTrail
 
 
 async def test_actions_are_recorded_newest_first(db, clock):

@@ -1,0 +1,135 @@
+"""The Bot Framework adapter (CloudAdapter) and the turn error handler."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+from botbuilder.core import BotState, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import ConnectorFactory
+
+from bot.core.config import Settings
+from bot.core.i18n import Catalog, language_for_locale
+from bot.core.turn import LANG_KEY
+from storage.bot_state import StateConflictError
+
+log = logging.getLogger(__name__)
+
+
+class _ReusedConnectors(ConnectorFactory):
+    """Hands out one connector client per (app id, service URL, audience) for the life of the process.
+
+    Out of the box CloudAdapter builds a new client for every turn: a new HTTP session and TCP connection
+    to the Bot Connector, and msrest rebuilds its retry policy (milliseconds of CPU) each time. Reusing the
+    client keeps connections alive; its credentials refresh their own tokens."""
+
+    def __init__(self, inner: ConnectorFactory, cache: dict[tuple, ConnectorClient]):
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
+        key = (getattr(self._inner, "_app_id", None), service_url, audience)
+        client = self._cache.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            # Only quick retries of a broken connection here; waiting out throttling or an outage is the
+            # job of the caller (Messenger backs off; an inbound turn fails fast and Teams re-sends it).
+            client.config.retry_policy.retries = 2
+            client.config.retry_policy.backoff_factor = 0.1
+            self._cache[key] = client
+        return client
+
+
+class _Authentication(ConfigurationBotFrameworkAuthentication):
+    """The configured authentication, with connector clients reused across turns."""
+
+    def __init__(self, configuration):
+        super().__init__(configuration)
+        self.connectors: dict[tuple, ConnectorClient] = {}
+        self._token_clients: dict[tuple, object] = {}
+
+    async def create_user_token_client(self, claims_identity):
+        # Built for every turn by CloudAdapter (its msrest configuration costs milliseconds of CPU);
+        # it depends only on the bot's identity, so one per identity serves every turn.
+        claims = claims_identity.claims or {}
+        key = (claims.get("aud"), claims.get("appid"), claims.get("azp"), claims_identity.is_authenticated)
+        client = self._token_clients.get(key)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return client
+
+    async def authenticate_request(self, activity, auth_header):
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _ReusedConnectors(result.connector_factory, self.connectors)
+        return result
+
+    def create_connector_factory(self, claims_identity):
+        return _ReusedConnectors(super().create_connector_factory(claims_identity), self.connectors)
+
+    async def close(self) -> None:
+        clients, self.connectors = list(self.connectors.values()), {}
+        for client in clients:
+            try:
+                await client.__aexit__(None, None, None)
+            except Exception:  # noqa: BLE001 - shutting down
+                log.debug("could not close a connector client", exc_info=True)
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    if settings.local_mode:
+        log.warning("MicrosoftAppId is not set: running in local mode without token checks (Bot Framework Emulator)")
+    configuration = SimpleNamespace(
+        APP_ID=settings.microsoft_app_id,
+        APP_PASSWORD=settings.microsoft_app_password,
+        APP_TYPE=settings.microsoft_app_type if not settings.local_mode else "MultiTenant",
+        APP_TENANTID=settings.microsoft_app_tenant_id,
+    )
+    return CloudAdapter(_Authentication(configuration))
+
+
+async def close_adapter(adapter: CloudAdapter) -> None:
+    """Close the connector clients kept for reuse (at shutdown)."""
+    authentication = adapter.bot_framework_authentication
+    if isinstance(authentication, _Authentication):
+        await authentication.close()
+
+
+def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_clear: list[BotState]) -> None:
+    """Log (no personal data), apologize in the user's language, and clear the broken conversation state."""
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        activity = context.activity
+        lang = context.turn_state.get(LANG_KEY) or language_for_locale(activity.locale)
+        if isinstance(error, StateConflictError):
+            log.warning("bot state conflict in a %s turn; asked the user to resend", activity.type)
+            await _safe_send(context, catalog.text(lang, "error.conflict"))
+            return
+        log.error(
+            "unhandled %s in a %s turn (channel %s)",
+            type(error).__name__,
+            activity.type,
+            activity.channel_id,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        await _safe_send(context, catalog.text(lang, "error.generic"))
+        for state in states_to_clear:
+            try:
+                await state.load(context)  # delete() expects the state to be cached in the turn
+                await state.delete(context)
+            except Exception:  # noqa: BLE001 - clearing is best effort; the turn already failed
+                log.warning("could not clear %s after an error", type(state).__name__)
+
+    adapter.on_turn_error = on_turn_error
+
+
+async def _safe_send(context: TurnContext, text: str) -> None:
+    if context.activity.type not in ("message", "invoke"):
+        return
+    try:
+        await context.send_activity(MessageFactory.text(text))
+    except Exception:  # noqa: BLE001 - the connector itself may be the failure
+        log.warning("could not send the apology to the user")

@@ -1,0 +1,173 @@
+"""Typed settings, read from the environment and an optional `.env` file.
+
+Nothing is read at import time: call `Settings()` (or `load_settings()`) where the app is composed.
+Bot Framework settings keep their conventional names (`MicrosoftAppId`, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+def _csv(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; environment variables win over `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        case_sensitive=False,
+    )
+
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "host"))
+    port: int = Field(default=3978, validation_alias=AliasChoices("PORT", "port"))
+    public_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("PUBLIC_BASE_URL", "public_base_url")
+    )
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+    )
+    database_schema: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_SCHEMA", "database_schema")
+    )
+    data_dir: Path = Field(
+        default=Path("data"), validation_alias=AliasChoices("DATA_DIR", "data_dir")
+    )
+    content_dir: Path = Field(
+        default=DEFAULT_CONTENT_DIR, validation_alias=AliasChoices("CONTENT_DIR", "content_dir")
+    )
+
+    # Bot Framework (names as in the Bot Framework samples and Azure app settings)
+    microsoft_app_id: str = Field(
+        default="", validation_alias=AliasChoices("MicrosoftAppId", "microsoft_app_id")
+    )
+    microsoft_app_password: str = Field(
+        default="", validation_alias=AliasChoices("MicrosoftAppPassword", "microsoft_app_password")
+    )
+    microsoft_app_type: str = Field(
+        default="SingleTenant", validation_alias=AliasChoices("MicrosoftAppType", "microsoft_app_type")
+    )
+    microsoft_app_tenant_id: str = Field(
+        default="", validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id")
+    )
+
+    allowed_tenants: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=AliasChoices("ALLOWED_TENANTS", "allowed_tenants")
+    )
+    organizer_aad_ids: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("ORGANIZER_AAD_IDS", "organizer_aad_ids"),
+    )
+    bot_fake_now: datetime | None = Field(
+        default=None, validation_alias=AliasChoices("BOT_FAKE_NOW", "bot_fake_now")
+    )
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+
+    # Facts an organizer fills in; never invented by the bot.
+    session_venue_address: str = Field(
+        default="", validation_alias=AliasChoices("SESSION_VENUE_ADDRESS", "session_venue_address")
+    )
+    session_join_url: str = Field(
+        default="", validation_alias=AliasChoices("SESSION_JOIN_URL", "session_join_url")
+    )
+    donation_details_nl: str = Field(
+        default="", validation_alias=AliasChoices("DONATION_DETAILS_NL", "donation_details_nl")
+    )
+    donation_details_en: str = Field(
+        default="", validation_alias=AliasChoices("DONATION_DETAILS_EN", "donation_details_en")
+    )
+    organizer_contact_email: str = Field(
+        default="",
+        validation_alias=AliasChoices("ORGANIZER_CONTACT_EMAIL", "organizer_contact_email"),
+    )
+
+    # Reminders about a registration (bot/registration/reminders.py): before the session start, e.g. "24h,1h" (d, h, m);
+    # the scheduler looks every REMINDER_INTERVAL_SECONDS (0: no background loop).
+    reminder_offsets: str = Field(
+        default="24h,1h", validation_alias=AliasChoices("REMINDER_OFFSETS", "reminder_offsets")
+    )
+    reminder_interval_seconds: float = Field(
+        default=60.0, ge=0, validation_alias=AliasChoices("REMINDER_INTERVAL_SECONDS", "reminder_interval_seconds")
+    )
+
+    # Organizer exports (bot/organizers/exports.py): download links are signed with EXPORT_SIGNING_KEY (empty: a random key
+    # is made once and kept in the database, so every instance shares it) and stay valid EXPORT_LINK_MINUTES.
+    export_signing_key: str = Field(
+        default="", validation_alias=AliasChoices("EXPORT_SIGNING_KEY", "export_signing_key")
+    )
+    export_link_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, validation_alias=AliasChoices("EXPORT_LINK_MINUTES", "export_link_minutes")
+    )
+
+    # Privacy (bot/privacy/desk.py): personal data of a registration is anonymized RETENTION_DAYS_AFTER_SESSION days
+    # after its session ended; the retention task looks every RETENTION_INTERVAL_SECONDS (0: no background loop).
+    retention_days_after_session: int = Field(
+        default=90, ge=0, validation_alias=AliasChoices("RETENTION_DAYS_AFTER_SESSION", "retention_days_after_session")
+    )
+    retention_interval_seconds: float = Field(
+        default=3600.0, ge=0, validation_alias=AliasChoices("RETENTION_INTERVAL_SECONDS", "retention_interval_seconds")
+    )
+
+    # Knowledge entries organizers add (bot/questions/knowledge.py): every instance looks for new ones every
+    # KNOWLEDGE_REFRESH_SECONDS (0: no background loop; they are still loaded at start-up).
+    knowledge_refresh_seconds: float = Field(
+        default=60.0, ge=0, validation_alias=AliasChoices("KNOWLEDGE_REFRESH_SECONDS", "knowledge_refresh_seconds")
+    )
+
+    # Teams app package (manifest/)
+    app_version: str = Field(default="1.0.0", validation_alias=AliasChoices("APP_VERSION", "app_version"))
+    privacy_url: str = Field(default="", validation_alias=AliasChoices("PRIVACY_URL", "privacy_url"))
+    terms_url: str = Field(default="", validation_alias=AliasChoices("TERMS_URL", "terms_url"))
+    developer_website_url: str = Field(
+        default="", validation_alias=AliasChoices("DEVELOPER_WEBSITE_URL", "developer_website_url")
+    )
+
+    @field_validator("allowed_tenants", "organizer_aad_ids", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> list[str]:
+        return _csv(value)
+
+    @field_validator("bot_fake_now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("BOT_FAKE_NOW needs a UTC offset, e.g. 2022-10-01T10:00:00+02:00")
+        return value
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: no token checks, as with the Bot Framework Emulator."""
+        return not self.microsoft_app_id
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'bot.sqlite3').as_posix()}"
+
+    @property
+    def effective_public_base_url(self) -> str:
+        base = self.public_base_url or f"http://{self.host}:{self.port}"
+        return base.rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings; keyword overrides win (tests use them)."""
+    return Settings(**overrides)

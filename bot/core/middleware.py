@@ -1,0 +1,114 @@
+"""Turn middleware: tenant guard, re-delivery filter, language choice, group-chat mention rule."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from botbuilder.core import Middleware, StatePropertyAccessor, TurnContext
+from botbuilder.schema import ActivityTypes
+
+from bot.core.clock import Clock
+from bot.core.i18n import Catalog, language_for_locale, normalize_language
+from bot.core.profile import UserProfile
+from bot.core.turn import card_value, is_group, mentions_bot, set_lang, tenant_id
+from storage.db import Database
+from storage.repositories import ProcessedActivities
+
+log = logging.getLogger(__name__)
+
+NextFn = Callable[[], Awaitable[None]]
+PRUNE_AFTER = timedelta(days=2)
+
+
+class TenantGuard(Middleware):
+    """With ALLOWED_TENANTS set, activities from other tenants get a polite refusal and nothing else."""
+
+    def __init__(self, allowed: list[str], catalog: Catalog):
+        self._allowed = {t.lower() for t in allowed}
+        self._catalog = catalog
+
+    async def on_turn(self, context: TurnContext, logic: NextFn):
+        if not self._allowed or context.activity.channel_id != "msteams" or _is_continuation(context):
+            return await logic()
+        tenant = (tenant_id(context.activity) or "").lower()
+        if tenant in self._allowed:
+            return await logic()
+        log.info("refused activity from a tenant that is not allowed")
+        if context.activity.type == ActivityTypes.message:
+            lang = language_for_locale(context.activity.locale)
+            await context.send_activity(self._catalog.text(lang, "tenant.refused"))
+
+
+class DropRedelivered(Middleware):
+    """Processes an activity id once: Teams re-sends an activity when the first answer was slow."""
+
+    def __init__(self, db: Database, clock: Clock):
+        self._db = db
+        self._clock = clock
+        self._claims = 0
+
+    async def on_turn(self, context: TurnContext, logic: NextFn):
+        activity = context.activity
+        if not activity.id or activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
+            return await logic()
+        key = ProcessedActivities.key_for(
+            activity.channel_id or "", activity.conversation.id if activity.conversation else "", activity.id
+        )
+        now = self._clock.now()
+        async with self._db.session() as session:
+            repo = ProcessedActivities(session)
+            first = await repo.claim(key, now)
+            self._claims += 1
+            if first and self._claims % 500 == 0:
+                await repo.prune(now - PRUNE_AFTER)
+        if not first:
+            log.info("dropped a re-delivered activity")
+            return None
+        try:
+            return await logic()
+        except Exception:
+            # The turn failed: let a re-delivery try again.
+            async with self._db.session() as session:
+                await ProcessedActivities(session).release(key)
+            raise
+
+
+class ChooseLanguage(Middleware):
+    """The user's chosen language, else the client's locale (English locales -> en, else nl)."""
+
+    def __init__(self, profile: StatePropertyAccessor):
+        self._profile = profile
+
+    async def on_turn(self, context: TurnContext, logic: NextFn):
+        locale = context.activity.locale
+        if locale is None and _is_continuation(context) and context.activity.relates_to is not None:
+            locale = context.activity.relates_to.locale  # a proactive turn: the locale of the stored reference
+        lang = language_for_locale(locale)
+        if context.activity.from_property is not None and context.activity.conversation is not None:
+            profile: UserProfile | None = await self._profile.get(context)  # no default: nothing stored for a mere read
+            if profile is not None and profile.language:
+                lang = normalize_language(profile.language)
+        set_lang(context, lang)
+        return await logic()
+
+
+class MentionRule(Middleware):
+    """In group chats and channels, typed messages count only when they @mention the bot."""
+
+    async def on_turn(self, context: TurnContext, logic: NextFn):
+        activity = context.activity
+        if (
+            activity.type == ActivityTypes.message
+            and is_group(activity)
+            and card_value(activity) is None
+            and not mentions_bot(activity)
+        ):
+            return None
+        return await logic()
+
+
+def _is_continuation(context: TurnContext) -> bool:
+    """A proactive turn the bot started itself (it carries no tenant of its own)."""
+    return context.activity.type == ActivityTypes.event and context.activity.name == "ContinueConversation"

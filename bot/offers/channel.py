@@ -1,0 +1,159 @@
+"""The organizers' channel for offers: learning where it is, and posting there.
+
+An organizer (Entra object id in ORGANIZER_AAD_IDS) @mentions the bot in a Teams channel or chat with a
+strict command ("meldingen hier" / "notifications here"); the bot stores that conversation, and from then on
+posts a card there for every new, changed or withdrawn offer or intention. "meldingen uit" /
+"notifications off" stops it. Anyone else gets a polite refusal.
+
+Posts run after the user's turn, in the background, through `Messenger` (retries, 403/429 handling): a slow
+or failing post never holds up or breaks the user's turn. Failures are logged with record ids only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
+
+from bot.core.cards import card_activity
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.i18n import LANGUAGES, Catalog
+from bot.core.organizers import Organizers
+from bot.offers.cards import Item, OfferCards
+from bot.core.proactive import Delivery, Messenger
+from bot.core.turn import clean_text, lang_of, tenant_id, user_ids
+from storage.db import Database
+from storage.offers.repository import OrganizerChannels
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "offers"
+SET, STOP = "set", "stop"
+_NOT_WORD = re.compile(r"[^\w\s']+")
+_THREAD = ";messageid="
+
+
+def _normalize(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def channel_root(conversation_id: str) -> str:
+    """A channel message's conversation id names its thread; posts go to the channel itself, as new threads."""
+    return conversation_id.split(_THREAD, 1)[0]
+
+
+class OrganizerChannel:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        catalog: Catalog,
+        settings: Settings,
+        messenger: Messenger,
+        cards: OfferCards,
+        organizers: Organizers,
+    ):
+        self._db = db
+        self._clock = clock
+        self._catalog = catalog
+        self._settings = settings
+        self._messenger = messenger
+        self._cards = cards
+        self._organizers = organizers
+        self._commands: dict[str, tuple[str, str]] = {}
+        for lang in LANGUAGES:
+            for command, key in ((SET, "offers.channel.set_words"), (STOP, "offers.channel.stop_words")):
+                for phrase in catalog.raw(lang, key).split(","):
+                    if _normalize(phrase):
+                        self._commands.setdefault(_normalize(phrase), (command, lang))
+        self._pending: set[asyncio.Task[None]] = set()
+
+    # --- the command ----------------------------------------------------------------------------
+    def command_of(self, text: str) -> tuple[str, str] | None:
+        """(command, language of the phrasing) when the whole message is one of the command phrasings."""
+        return self._commands.get(_normalize(text))
+
+    def matches(self, turn_context: TurnContext, text: str) -> bool:
+        return self.command_of(text) is not None
+
+    async def handle(self, dc: DialogContext) -> None:
+        """Store or forget this conversation as the organizers' channel (organizers only)."""
+        context = dc.context
+        activity = context.activity
+        lang = lang_of(context)
+        found = self.command_of(clean_text(activity))
+        if found is None or activity.conversation is None:
+            return
+        command, post_lang = found
+        if not await self._organizers.authorize(context, f"organizer_channel.{command}", refusal_key="offers.channel.refused"):
+            return
+        conversation_id = channel_root(activity.conversation.id)
+        async with self._db.session() as session:
+            channels = OrganizerChannels(session)
+            if command == SET:
+                await channels.set(
+                    purpose=PURPOSE,
+                    conversation_id=conversation_id,
+                    conversation_type=activity.conversation.conversation_type or "personal",
+                    tenant_id=tenant_id(activity),
+                    reference_json=self._reference_json(context, conversation_id),
+                    language=post_lang,
+                    set_by_aad_object_id=user_ids(activity)[1],
+                    now=self._clock.now(),
+                )
+                key = "offers.channel.set_done"
+            else:
+                key = "offers.channel.stop_done" if await channels.clear(PURPOSE, conversation_id) else "offers.channel.stop_nothing"
+        log.info("organizer channel command %s handled", command)
+        await context.send_activity(MessageFactory.text(self._catalog.text(lang, key)))
+
+    @staticmethod
+    def _reference_json(context: TurnContext, conversation_id: str) -> str:
+        reference = TurnContext.get_conversation_reference(context.activity)
+        reference.conversation.id = conversation_id
+        reference.activity_id = None  # a new post, not a reply to the command
+        return json.dumps(reference.serialize())
+
+    # --- posting --------------------------------------------------------------------------------
+    def announce(self, event: str, item: Item) -> None:
+        """Post `event` ("created" | "changed" | "withdrawn") about `item` after this turn, in the background."""
+        task = asyncio.get_running_loop().create_task(self._post(event, item))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for the posts under way (tests, shutdown)."""
+        while self._pending:
+            done, _ = await asyncio.wait(set(self._pending), timeout=timeout)
+            if not done:
+                log.warning("%d organizer post(s) still under way", len(self._pending))
+                return
+
+    async def on_shutdown(self, _app: Any) -> None:
+        await self.drain(timeout=10)
+
+    async def _post(self, event: str, item: Item) -> None:
+        try:
+            async with self._db.session() as session:
+                channel = await OrganizerChannels(session).get(PURPOSE)
+            if channel is None:
+                log.info("no organizer channel set: %s %s %d not posted", item.kind, event, item.id)
+                return
+
+            async def build(_turn_context: TurnContext):
+                return card_activity(self._cards.organizer_post(channel.language, event, item))
+
+            delivery = await self._messenger.send(channel.reference, build)
+            if delivery is Delivery.SENT:
+                log.info("posted %s %s %d to the organizers", item.kind, event, item.id)
+            else:
+                log.warning("organizer post of %s %s %d not delivered (%s)", item.kind, event, item.id, delivery.value)
+        except Exception as error:  # noqa: BLE001 - a post must never break anything; log without personal data
+            log.warning("organizer post of %s %s %d failed (%s)", item.kind, event, item.id, type(error).__name__)

@@ -1,0 +1,524 @@
+"""Exports for organizers: registrations, offers, intentions, forwarded questions and answer feedback as CSV or
+XLSX, handed out as short-lived download links that the bot serves itself.
+
+A link is `GET /exports/{token}` with token `<link id>.<dataset>.<format>.<expiry>.<language>.<signature>`:
+the signature is HMAC-SHA256 over the organizer's Entra object id and the other fields, with the key from
+EXPORT_SIGNING_KEY (or a random key made once and kept in the database, shared by every instance). The
+organizer's id is signed but not written into the link, so no identifier ends up in browser histories or
+access logs. At download time the signer must still be in ORGANIZER_AAD_IDS. A link that is not ours gets 403
+(not audited: anyone on the internet can try one); a link of ours that expired gets 410, one whose organizer
+was removed or whose dataset is unknown gets 403; those and every download are audited.
+
+Files open in Excel as they should with Dutch characters: CSV is UTF-8 with a byte order mark, `;` between
+fields and quotes where needed; XLSX has a bold header row, column widths that fit, and real date cells in
+Europe/Amsterdam. Headers and values are in the organizer's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import hashlib
+import hmac
+import io
+import logging
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import DISPLAY_TZ, Clock
+from bot.core.config import Settings
+from bot.core.i18n import Catalog, language_for_locale, normalize_language
+from bot.nlu import Recognizer
+from bot.offers.cards import OfferOptions
+from bot.core.organizers import Organizers
+from bot.sessions.model import Session, find_session
+from storage.db import Database
+from storage.organizers.keys import ExportSecrets
+from storage.organizers.reporting import Reporting
+
+log = logging.getLogger(__name__)
+
+DATASETS = ("registrations", "offers", "intentions", "questions", "feedback")
+FORMATS = ("xlsx", "csv")
+AUDIT_LINK = "export.link"
+AUDIT_DOWNLOAD = "export.download"
+SECRET_NAME = "export_signing_key"
+_SIGNING_CONTEXT = "vng-export-v1"
+_TOKEN = re.compile(
+    r"^(?P<link>[A-Za-z0-9_-]{8,32})\.(?P<dataset>[a-z_]{1,32})\.(?P<fmt>[a-z]{2,8})\.(?P<expires>\d{1,12})"
+    r"\.(?P<lang>[a-z]{2})\.(?P<sig>[A-Za-z0-9_-]{43})$"
+)
+# A personal file: not cached by shared caches, not indexed, no referrer carrying the link elsewhere.
+_PRIVATE = {
+    "Cache-Control": "private, no-store",
+    "X-Robots-Tag": "noindex",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Text that Excel would read as a formula when it starts with one of these (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_DATETIME = "%Y-%m-%d %H:%M"
+_XLSX_DATETIME = "yyyy-mm-dd hh:mm"
+_XLSX_MONEY = '"€" #,##0.00'
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+
+
+# --- links ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinkClaim:
+    """What a download link says; trusted only once its signature is checked."""
+
+    link_id: str
+    dataset: str
+    fmt: str
+    expires: int  # Unix time, seconds
+    lang: str
+    signature: str
+
+    @property
+    def target(self) -> str:
+        """How the audit trail names this link (no personal data)."""
+        return link_target(self.dataset, self.fmt, self.link_id)
+
+
+@dataclass(frozen=True)
+class Link:
+    link_id: str
+    url: str
+    expires_at: datetime
+
+
+def link_target(dataset: str, fmt: str, link_id: str) -> str:
+    return f"{dataset}.{fmt}:{link_id}"
+
+
+def new_link_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ExportLinks:
+    """Signs and reads download links; the key comes from the settings or, once, from the database."""
+
+    def __init__(self, *, settings: Settings, db: Database, clock: Clock):
+        self._settings = settings
+        self._db = db
+        self._clock = clock
+        self._key: bytes | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def lifetime(self) -> timedelta:
+        return timedelta(minutes=self._settings.export_link_minutes)
+
+    async def key(self) -> bytes:
+        if self._key is not None:
+            return self._key
+        async with self._lock:
+            if self._key is None:
+                configured = self._settings.export_signing_key.strip()
+                if configured:
+                    if len(configured) < 32:
+                        log.warning("EXPORT_SIGNING_KEY is shorter than 32 characters; use a long random value")
+                    self._key = configured.encode("utf-8")
+                else:
+                    async with self._db.session() as session:
+                        stored = await ExportSecrets(session).get_or_create(
+                            SECRET_NAME, secrets.token_urlsafe(48), self._clock.now()
+                        )
+                    self._key = stored.encode("utf-8")
+        return self._key
+
+    @staticmethod
+    def signature(key: bytes, aad_object_id: str, link_id: str, dataset: str, fmt: str, expires: int, lang: str) -> str:
+        message = "\x1f".join((_SIGNING_CONTEXT, aad_object_id.strip().lower(), link_id, dataset, fmt, str(expires), lang))
+        digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+    def token(self, key: bytes, aad_object_id: str, link_id: str, dataset: str, fmt: str, expires: int, lang: str) -> str:
+        sig = self.signature(key, aad_object_id, link_id, dataset, fmt, expires, lang)
+        return f"{link_id}.{dataset}.{fmt}.{expires}.{lang}.{sig}"
+
+    async def create(self, aad_object_id: str, dataset: str, fmt: str, lang: str, *, link_id: str | None = None) -> Link:
+        link_id = link_id or new_link_id()
+        expires_at = self._clock.now() + self.lifetime
+        expires = int(expires_at.timestamp())
+        token = self.token(await self.key(), aad_object_id, link_id, dataset, fmt, expires, normalize_language(lang))
+        url = f"{self._settings.effective_public_base_url}/exports/{token}"
+        return Link(link_id=link_id, url=url, expires_at=datetime.fromtimestamp(expires, timezone.utc))
+
+    @staticmethod
+    def parse(token: str) -> LinkClaim | None:
+        found = _TOKEN.match(token or "")
+        if found is None:
+            return None
+        return LinkClaim(
+            link_id=found["link"], dataset=found["dataset"], fmt=found["fmt"], expires=int(found["expires"]),
+            lang=found["lang"], signature=found["sig"],
+        )
+
+    def signed_by(self, key: bytes, claim: LinkClaim, aad_object_id: str | None) -> bool:
+        if not aad_object_id:
+            return False
+        expected = self.signature(key, aad_object_id, claim.link_id, claim.dataset, claim.fmt, claim.expires, claim.lang)
+        return hmac.compare_digest(expected, claim.signature)
+
+
+# --- tables ----------------------------------------------------------------------------------------------------
+TEXT, INT, MONEY, DATETIME = "text", "int", "money", "datetime"
+
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "registrations": (
+        ("id", INT), ("session", TEXT), ("session_start", DATETIME), ("mode", TEXT), ("status", TEXT),
+        ("waitlist_position", INT), ("name", TEXT), ("email", TEXT), ("municipality", TEXT), ("role", TEXT),
+        ("accessibility", TEXT), ("dietary", TEXT), ("language", TEXT), ("created_at", DATETIME),
+        ("updated_at", DATETIME), ("cancelled_at", DATETIME),
+    ),
+    "offers": (
+        ("id", INT), ("status", TEXT), ("municipality", TEXT), ("contact_name", TEXT), ("contact_email", TEXT),
+        ("contact_phone", TEXT), ("areas", TEXT), ("other_area", TEXT), ("description", TEXT), ("expert_count", INT),
+        ("availability", TEXT), ("working_languages", TEXT), ("work_mode", TEXT), ("language", TEXT),
+        ("consented_at", DATETIME), ("created_at", DATETIME), ("updated_at", DATETIME), ("withdrawn_at", DATETIME),
+    ),
+    "intentions": (
+        ("id", INT), ("status", TEXT), ("municipality", TEXT), ("contact_name", TEXT), ("contact_email", TEXT),
+        ("amount", MONEY), ("remarks", TEXT), ("language", TEXT), ("consented_at", DATETIME), ("created_at", DATETIME),
+        ("updated_at", DATETIME), ("withdrawn_at", DATETIME),
+    ),
+    "questions": (
+        ("id", INT), ("status", TEXT), ("question", TEXT), ("asker_name", TEXT), ("language", TEXT),
+        ("created_at", DATETIME), ("answered_at", DATETIME), ("answer", TEXT),
+    ),
+    "feedback": (
+        ("entry_id", TEXT), ("question", TEXT), ("helpful", INT), ("not_helpful", INT), ("total", INT),
+        ("first_at", DATETIME), ("last_at", DATETIME),
+    ),
+}
+assert set(COLUMNS) == set(DATASETS)
+
+
+@dataclass(frozen=True)
+class Table:
+    dataset: str
+    headers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+class Exporter:
+    """Builds the tables (in the organizer's language) and writes them as CSV or XLSX."""
+
+    def __init__(self, *, catalog: Catalog, options: OfferOptions, sessions: list[Session], recognizer: Recognizer):
+        self._catalog = catalog
+        self._options = options
+        self._sessions = sessions
+        self._recognizer = recognizer
+
+    def t(self, lang: str, key: str, **params: Any) -> str:
+        return self._catalog.text(lang, key, **params)
+
+    def value_label(self, lang: str, group: str, code: str | None) -> str:
+        """A code's label from `export.values.<group>`; an unknown code as it is."""
+        if code is None:
+            return ""
+        key = f"export.values.{group}.{code}"
+        return self._catalog.text(lang, key) if self._catalog.has(key, lang) else code
+
+    def dataset_label(self, lang: str, dataset: str) -> str:
+        return self.t(lang, f"export.datasets.{dataset}.label")
+
+    def format_label(self, lang: str, fmt: str) -> str:
+        return self.t(lang, f"export.formats.{fmt}")
+
+    def question_of(self, lang: str, entry_id: str) -> str:
+        """The knowledge entry's question, or '' when the entry no longer exists."""
+        try:
+            question = self._recognizer.entry(entry_id).question
+        except KeyError:
+            return ""
+        return question.get(lang) or question.get("nl") or ""
+
+    def filename(self, dataset: str, fmt: str, lang: str, now: datetime) -> str:
+        return f"{self.t(lang, f'export.datasets.{dataset}.file')}-{now.astimezone(DISPLAY_TZ):%Y-%m-%d}.{fmt}"
+
+    async def table(self, session: AsyncSession, dataset: str, lang: str) -> Table:
+        reporting = Reporting(session)
+        build: Callable[[Any], dict[str, Any]]
+        if dataset == "registrations":
+            records: Sequence[Any] = await reporting.registrations()
+            build = lambda r: self._registration(lang, r)  # noqa: E731
+        elif dataset == "offers":
+            records = await reporting.offers()
+            build = lambda r: self._offer(lang, r)  # noqa: E731
+        elif dataset == "intentions":
+            records = await reporting.intentions()
+            build = lambda r: self._intention(lang, r)  # noqa: E731
+        elif dataset == "questions":
+            records = await reporting.questions()
+            build = lambda r: self._question(lang, r)  # noqa: E731
+        elif dataset == "feedback":
+            records = await reporting.feedback_counts()
+            build = lambda r: self._feedback(lang, r)  # noqa: E731
+        else:
+            raise ValueError(f"unknown dataset {dataset!r}")
+        columns = COLUMNS[dataset]
+        rows = []
+        for record in records:
+            values = build(record)
+            rows.append(tuple(values.get(key) for key, _ in columns))
+        return Table(
+            dataset=dataset,
+            headers=tuple(self.t(lang, f"export.columns.{dataset}.{key}") for key, _ in columns),
+            kinds=tuple(kind for _, kind in columns),
+            rows=tuple(rows),
+        )
+
+    # --- one row per record -----------------------------------------------------------------------------
+    def _registration(self, lang: str, r) -> dict[str, Any]:
+        session = find_session(self._sessions, r.session_id)
+        return {
+            "id": r.id,
+            "session": session.title_for(lang) if session else r.session_id,
+            "session_start": session.start if session else None,
+            "mode": self.value_label(lang, "modes", r.mode),
+            "status": self.value_label(lang, "registration_status", r.status),
+            "waitlist_position": r.waitlist_position,
+            "name": r.name,
+            "email": r.email,
+            "municipality": r.municipality,
+            "role": r.role,
+            "accessibility": r.accessibility,
+            "dietary": r.dietary,
+            "language": self.value_label(lang, "languages", r.language),
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "cancelled_at": r.cancelled_at,
+        }
+
+    def _offer(self, lang: str, r) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "status": self.value_label(lang, "record_status", r.status),
+            "municipality": r.municipality,
+            "contact_name": r.contact_name,
+            "contact_email": r.contact_email,
+            "contact_phone": r.contact_phone,
+            "areas": self._options.area_labels(lang, r.areas, None),
+            "other_area": r.other_area,
+            "description": r.description,
+            "expert_count": r.expert_count,
+            "availability": r.availability,
+            "working_languages": self._options.language_labels(lang, r.working_languages),
+            "work_mode": self._options.work_mode_label(lang, r.work_mode),
+            "language": self.value_label(lang, "languages", r.language),
+            "consented_at": r.consented_at,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "withdrawn_at": r.withdrawn_at,
+        }
+
+    def _intention(self, lang: str, r) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "status": self.value_label(lang, "record_status", r.status),
+            "municipality": r.municipality,
+            "contact_name": r.contact_name,
+            "contact_email": r.contact_email,
+            "amount": Decimal(r.amount_cents) / 100 if r.amount_cents is not None else None,
+            "remarks": r.remarks,
+            "language": self.value_label(lang, "languages", r.language),
+            "consented_at": r.consented_at,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "withdrawn_at": r.withdrawn_at,
+        }
+
+    def _question(self, lang: str, r) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "status": self.value_label(lang, "question_status", r.status),
+            "question": r.question,
+            "asker_name": r.asker_name,
+            "language": self.value_label(lang, "languages", r.language),
+            "created_at": r.created_at,
+            "answered_at": r.answered_at,
+            "answer": r.answer,
+        }
+
+    def _feedback(self, lang: str, r) -> dict[str, Any]:
+        return {
+            "entry_id": r.entry_id,
+            "question": self.question_of(lang, r.entry_id),
+            "helpful": r.helpful,
+            "not_helpful": r.not_helpful,
+            "total": r.total,
+            "first_at": r.first_at,
+            "last_at": r.last_at,
+        }
+
+    # --- files --------------------------------------------------------------------------------------------
+    @staticmethod
+    def csv_bytes(table: Table, lang: str) -> bytes:
+        """UTF-8 with a byte order mark, `;` between fields, CRLF line ends: what Dutch Excel opens directly."""
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([_csv_text(h) for h in table.headers])
+        for row in table.rows:
+            writer.writerow([_csv_cell(value, kind, lang) for value, kind in zip(row, table.kinds)])
+        return buffer.getvalue().encode("utf-8-sig")
+
+    def xlsx_bytes(self, table: Table, lang: str, now: datetime) -> bytes:
+        """One sheet: a bold, frozen header row with a filter, fitted column widths, real date and number cells."""
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _sheet_title(self.t(lang, f"export.datasets.{table.dataset}.sheet"))
+        workbook.properties.created = workbook.properties.modified = now.astimezone(timezone.utc).replace(tzinfo=None)
+        workbook.properties.creator = None
+        sheet.append([_xlsx_text(h) for h in table.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.data_type = "s"
+        widths = [len(h) for h in table.headers]
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for r, row in enumerate(table.rows, start=2):
+            for c, (value, kind) in enumerate(zip(row, table.kinds), start=1):
+                cell = sheet.cell(row=r, column=c)
+                if value is None:
+                    continue
+                if kind == DATETIME:
+                    cell.value = value.astimezone(DISPLAY_TZ).replace(tzinfo=None)
+                    cell.number_format = _XLSX_DATETIME
+                    widths[c - 1] = max(widths[c - 1], 16)
+                elif kind == MONEY:
+                    cell.value = value
+                    cell.number_format = _XLSX_MONEY
+                    widths[c - 1] = max(widths[c - 1], len(f"€ {value:,.2f}"))
+                elif kind == INT:
+                    cell.value = int(value)
+                    widths[c - 1] = max(widths[c - 1], len(str(value)))
+                else:
+                    text = _xlsx_text(str(value))
+                    cell.value = text
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    longest = max((len(line) for line in text.splitlines()), default=0)
+                    if longest > _MAX_WIDTH or "\n" in text:
+                        cell.alignment = wrap
+                    widths[c - 1] = max(widths[c - 1], longest)
+        for c, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(c)].width = min(max(width, _MIN_WIDTH), _MAX_WIDTH) + 2
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv_cell(value: Any, kind: str, lang: str) -> str:
+    if value is None:
+        return ""
+    if kind == DATETIME:
+        return value.astimezone(DISPLAY_TZ).strftime(_CSV_DATETIME)
+    if kind == MONEY:
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if lang == "nl" else text
+    if kind == INT:
+        return str(int(value))
+    return _csv_text(str(value))
+
+
+def _xlsx_text(value: str) -> str:
+    """XLSX (XML) cannot hold most control characters; they are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Export"
+
+
+# --- the download route ----------------------------------------------------------------------------------------
+def download_handler(
+    *,
+    links: ExportLinks,
+    exporter: Exporter,
+    organizers: Organizers,
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    catalog: Catalog,
+):
+    """`GET /exports/{token}`: the file when the link is ours, unexpired and its organizer still is one."""
+
+    def refuse(status: int, lang: str) -> web.Response:
+        key = "export.download.expired" if status == 410 else "export.download.refused"
+        return web.Response(status=status, text=catalog.text(lang, key), headers=_PRIVATE)
+
+    async def download(request: web.Request) -> web.Response:
+        browser_lang = language_for_locale((request.headers.get("Accept-Language") or "").split(",")[0].split(";")[0])
+        claim = ExportLinks.parse(request.match_info["token"])
+        if claim is None:
+            log.info("refused an export download: not a link of ours")
+            return refuse(403, browser_lang)
+        key = await links.key()
+        signer = next((aad for aad in settings.organizer_aad_ids if links.signed_by(key, claim, aad)), None)
+        if signer is None or not organizers.is_organizer(signer):
+            async with db.session() as session:
+                creator = await Reporting(session).audit_actor(AUDIT_LINK, claim.target)
+            if links.signed_by(key, claim, creator):
+                log.info("refused an export download: the organizer of the link is no longer an organizer")
+                await organizers.audit(creator or "", AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "revoked"}, allowed=False)
+            else:
+                log.info("refused an export download: the signature does not match")
+            return refuse(403, browser_lang)
+        lang = normalize_language(claim.lang)
+        if clock.now().timestamp() >= claim.expires:
+            log.info("refused an export download: the link expired")
+            await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "expired"}, allowed=False)
+            return refuse(410, lang)
+        if claim.dataset not in DATASETS or claim.fmt not in FORMATS:
+            log.info("refused an export download: unknown dataset or format")
+            await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "unknown"}, allowed=False)
+            return refuse(403, lang)
+
+        async with db.session() as session:
+            table = await exporter.table(session, claim.dataset, lang)
+        now = clock.now()
+        if claim.fmt == "csv":
+            body = Exporter.csv_bytes(table, lang)
+        else:
+            body = await asyncio.to_thread(exporter.xlsx_bytes, table, lang, now)
+        await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"rows": len(table.rows)}, allowed=True)
+        log.info("export %s.%s downloaded (%d rows)", claim.dataset, claim.fmt, len(table.rows))
+        filename = exporter.filename(claim.dataset, claim.fmt, lang, now)
+        headers = {
+            **_PRIVATE,
+            "Content-Type": _CONTENT_TYPES[claim.fmt],
+            "Content-Disposition": f"attachment; filename=\"{_ascii(filename)}\"; filename*=UTF-8''{quote(filename)}",
+        }
+        return web.Response(body=body, headers=headers)
+
+    return download
+
+
+def _ascii(filename: str) -> str:
+    return "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)

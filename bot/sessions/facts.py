@@ -1,0 +1,57 @@
+"""Facts that change (session date, venue, join link, donation details), localized for answer texts.
+
+Answers in `content/knowledge/` name these facts as `{placeholders}`; an organizer changes a fact in one
+place (sessions.yaml or the settings) and every answer follows. What is not configured is never invented:
+the catalog says it will follow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_date, format_time
+
+from bot.core.config import Settings
+from bot.core.i18n import Catalog
+from bot.sessions.model import Session, featured_session
+
+FUND_NAME = "VNG Fonds voor Noodhulp, Wederopbouw en Vredesbevordering"
+_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def format_day(moment: datetime, lang: str) -> str:
+    """'dinsdag 4 oktober 2022' / 'Tuesday 4 October 2022'."""
+    return format_date(moment, "EEEE d MMMM y", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+
+
+def format_clock(moment: datetime, lang: str) -> str:
+    return format_time(moment, "HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+
+
+def session_facts(catalog: Catalog, session: Session | None, lang: str) -> dict[str, str]:
+    if session is None:
+        unknown = catalog.text(lang, "facts.no_session")
+        return {k: unknown for k in ("session_date", "session_start", "session_end", "session_city", "session_venue", "session_join")}
+    start, end = session.start.astimezone(session.timezone), session.end.astimezone(session.timezone)
+    venue = session.venue_address or catalog.text(lang, "facts.venue_unknown")
+    join = (
+        catalog.text(lang, "facts.join_link", url=session.join_url)
+        if session.join_url
+        else catalog.text(lang, "facts.join_after_registration")
+    )
+    return {
+        "session_date": format_day(start, lang),
+        "session_start": format_clock(start, lang),
+        "session_end": format_clock(end, lang),
+        "session_city": session.city.get(lang) or session.city.get("nl", ""),
+        "session_venue": venue,
+        "session_join": join,
+    }
+
+
+def answer_facts(catalog: Catalog, settings: Settings, sessions: list[Session], lang: str, now: datetime) -> dict[str, str]:
+    facts = session_facts(catalog, featured_session(sessions, now), lang)
+    donation = settings.donation_details_en if lang == "en" else settings.donation_details_nl
+    facts["donation_details"] = donation.strip() or catalog.text(lang, "facts.donation_unknown")
+    facts["fund_name"] = FUND_NAME
+    return facts

@@ -1,0 +1,30 @@
+"""The secret that signs organizer export links, when no EXPORT_SIGNING_KEY is configured: made once at random
+and kept in the database, so every instance signs and checks with the same key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.organizers.models import ExportSecret
+
+
+class ExportSecrets:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def get_or_create(self, name: str, candidate: str, now: datetime) -> str:
+        """The stored secret `name`; `candidate` is stored first when there is none (the first writer wins, so
+        instances starting together agree)."""
+        insert = sqlite_insert if self._session.bind.dialect.name == "sqlite" else pg_insert
+        await self._session.execute(
+            insert(ExportSecret)
+            .values(name=name, value=candidate, created_at=now)
+            .on_conflict_do_nothing(index_elements=[ExportSecret.name])
+        )
+        stmt = select(ExportSecret.value).where(ExportSecret.name == name)
+        return (await self._session.execute(stmt)).scalar_one()

@@ -1,0 +1,201 @@
+"""Exports: the link in Teams, and the files behind it (CSV for Dutch Excel, XLSX) with every field organizers
+follow up on, Dutch characters intact, headers in the organizer's language, and every step audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import SERVICES
+from storage.organizers.models import ExportSecret
+from tests.organizers.conftest import (
+    BOM,
+    OLGA,
+    audit_rows,
+    detail,
+    link_of,
+    load_xlsx,
+    olga,
+    parse_csv,
+    seed,
+    token_of,
+)
+from tests.support import all_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AT = datetime(2022, 9, 20, 10, 15)  # the test clock, in Europe/Amsterdam
+
+
+async def _download(client, path: str):
+    response = await client.get(path)
+    assert response.status == 200, await response.text()
+    assert response.headers["Cache-Control"] == "private, no-store"
+    return response, await response.read()
+
+
+async def test_registrations_as_csv_for_dutch_excel(org_client, connector):
+    await seed(org_client)
+    replies = await olga(org_client, connector).say("export aanmeldingen csv")
+    text = all_text(replies)
+    assert "Uw download staat klaar" in text and "tot 10:25 uur, dus 10 minuten" in text and "persoonsgegevens" in text
+    response, body = await _download(org_client, link_of(replies))
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="aanmeldingen-2022-09-20.csv"')
+    assert body.startswith(BOM) and b";" in body.splitlines()[0] and body.count(b"\r\n") >= 5
+    header, *rows = parse_csv(body)
+    assert header == ["Nummer", "Bijeenkomst", "Begin bijeenkomst", "Deelname", "Status", "Plaats op wachtlijst", "Naam",
+                      "E-mailadres", "Gemeente", "Functie of rol", "Wensen voor toegankelijkheid", "Dieetwensen", "Taal",
+                      "Aangemeld op", "Laatst gewijzigd op", "Afgemeld op"]
+    by_name = {row[6]: dict(zip(header, row)) for row in rows}
+    assert len(rows) == 4
+    first = by_name["Deelnemer 1"]
+    assert first["Gemeente"] == "Súdwest-Fryslân" and first["Status"] == "Aangemeld" and first["Deelname"] == "Op locatie"
+    assert first["Bijeenkomst"] == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
+    assert first["Begin bijeenkomst"] == "2022-10-04 14:00" and first["Aangemeld op"] == "2022-09-20 10:15"
+    assert (first["Wensen voor toegankelijkheid"], first["Dieetwensen"], first["E-mailadres"]) == ("Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
+    second = by_name["Deelnemer 2"]
+    assert (second["Gemeente"], second["Status"], second["Plaats op wachtlijst"]) == ("'s-Hertogenbosch", "Wachtlijst", "1")
+    assert by_name["Deelnemer 4"]["Status"] == "Afgemeld" and by_name["Deelnemer 4"]["Afgemeld op"] == "2022-09-20 10:15"
+    assert first["Taal"] == "Nederlands" and first["Plaats op wachtlijst"] == ""
+
+    link = [e for e in await audit_rows(org_client) if e.action == "export.link"]
+    download = await audit_rows(org_client, "export.download")
+    target = f"registrations.csv:{token_of(link_of(replies)).split('.')[0]}"
+    assert [(e.actor_aad_object_id, e.target, e.allowed) for e in link] == [(OLGA["aadObjectId"], target, True)]
+    assert [(e.actor_aad_object_id, e.target, detail(e)) for e in download] == [(OLGA["aadObjectId"], target, {"rows": 4})]
+
+
+async def test_offers_as_xlsx_from_the_card(org_client, connector):
+    await seed(org_client)
+    organizer = olga(org_client, connector)
+    await organizer.say("export")
+    replies = await organizer.submit({"action": "organizer_desk.export", "dataset": "offers", "format": "xlsx"})
+    response, body = await _download(org_client, link_of(replies))
+    assert response.headers["Content-Type"] == XLSX
+    assert 'filename="aanbod-expertise-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
+    sheet = load_xlsx(body)
+    assert sheet.title == "Aanbod expertise" and sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden", "Ander vakgebied"]
+    assert all(c.font.bold for c in sheet[1])
+    rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == 4
+    first, _, third, gone = rows
+    assert first["Gemeente"] == "Súdwest-Fryslân" and first["Vakgebieden"] == "Water en riolering, Energie en warmte"
+    assert first["Omschrijving"] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
+    assert first["Werktalen"] == "Oekraïens, Engels" and first["Aantal experts"] == 2 and first["Telefoonnummer"] == "+31 6 12345678"
+    assert third["Omschrijving"] == '=HYPERLINK("x")'  # stored as text, never as a formula
+    description = header.index("Omschrijving") + 1
+    assert all(sheet.cell(row=r, column=description).data_type == "s" for r in range(2, 6))
+    assert rows[1]["Gemeente"] == "'s-Hertogenbosch" and rows[1]["Manier van werken"] == "Ook ter plaatse"
+    assert gone["Status"] == "Ingetrokken" and gone["Contactpersoon"] is None and gone["Ingetrokken op"] == AT
+    created = sheet.cell(row=2, column=header.index("Aangeboden op") + 1)
+    assert created.is_date and created.value == AT  # a real date cell, Amsterdam time
+    widths = {sheet.cell(row=1, column=i + 1).column_letter: sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width
+              for i in range(len(header))}
+    longest = len("Wij helpen bij drinkwater in Oekraïne.")  # the longest line in the column
+    assert widths[sheet.cell(row=1, column=description).column_letter] == longest + 2
+    assert all(10 <= width <= 62 for width in widths.values())
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=len(header)).column_letter}5"
+
+
+async def test_offers_as_csv_quote_and_defuse(org_client, connector):
+    await seed(org_client)
+    _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export aanbod csv")))
+    assert ';"Gemalen; ""drukriolering""\nen =SOM(A1) in Oekraïne.";'.encode() in body  # quoted, quotes doubled
+    header, *rows = parse_csv(body)
+    described = [row[header.index("Omschrijving")] for row in rows]
+    assert described[0] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
+    assert described[2] == "'=HYPERLINK(\"x\")"  # Excel shows it as text instead of running it
+    assert rows[0][header.index("Telefoonnummer")] == "'+31 6 12345678"
+
+
+async def test_intentions_as_xlsx_with_amounts(org_client, connector):
+    await seed(org_client)
+    _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export intenties excel")))
+    sheet = load_xlsx(body)
+    header = [c.value for c in sheet[1]]
+    assert header == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Bedrag in euro (indicatief)", "Opmerkingen",
+                      "Taal", "Toestemming gegeven op", "Doorgegeven op", "Laatst gewijzigd op", "Ingetrokken op"]
+    amounts = [sheet.cell(row=r, column=6) for r in range(2, 6)]
+    assert [a.value for a in amounts] == [5000, 12345.67, None, 999]
+    assert all(a.data_type == "n" for a in amounts if a.value is not None)
+    assert "€" in amounts[0].number_format
+    assert [sheet.cell(row=r, column=2).value for r in range(2, 6)] == ["Actief", "Actief", "Actief", "Ingetrokken"]
+    assert sheet.cell(row=5, column=4).value is None  # a withdrawn intention keeps no contact details
+
+
+async def test_intentions_as_csv_with_a_decimal_comma(org_client, connector):
+    await seed(org_client)
+    _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export bijdragen csv")))
+    header, *rows = parse_csv(body)
+    assert [row[header.index("Bedrag in euro (indicatief)")] for row in rows] == ["5000,00", "12345,67", "", "999,00"]
+    assert rows[1][header.index("Gemeente")] == "'s-Hertogenbosch"
+
+
+async def test_forwarded_questions_and_feedback(org_client, connector):
+    seeded = await seed(org_client)
+    _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export vragen csv")))
+    header, *rows = parse_csv(body)
+    assert header == ["Nummer", "Status", "Vraag", "Gesteld door", "Taal", "Gesteld op", "Beantwoord op", "Antwoord"]
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("Open", "Kunnen wij experts naar Oekraïne sturen?", "Fenna Fryslân"),
+        ("Open", "Wie betaalt de reiskosten?", "Fenna Fryslân"),
+        ("Beantwoord", "Is er een verslag?", "Fenna Fryslân"),
+    ]
+    assert rows[2][6:] == ["2022-09-20 11:15", "Ja, na afloop."]
+
+    _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export feedback xlsx")))
+    sheet = load_xlsx(body)
+    recognizer = org_client.app[SERVICES].recognizer
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Code van het antwoord", "Vraag", "Nuttig", "Niet nuttig", "Totaal", "Eerste reactie op", "Laatste reactie op"]
+    first, second = seeded["entries"]
+    assert values[1] == [first, recognizer.entry(first).question["nl"], 1, 2, 3, AT, AT]
+    assert values[2][:5] == [second, recognizer.entry(second).question["nl"], 1, 0, 1]
+
+
+async def test_english_headers_for_an_english_organizer(org_client, connector):
+    await seed(org_client)
+    organizer = olga(org_client, connector, lang="en")
+    replies = await organizer.say("export registrations")  # no format: Excel
+    assert "The link works until 10:25" in all_text(replies)
+    response, body = await _download(org_client, link_of(replies))
+    assert 'filename="registrations-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
+    sheet = load_xlsx(body)
+    assert sheet.title == "Registrations"
+    assert [c.value for c in sheet[1]][:5] == ["Number", "Session", "Session starts", "Attendance", "Status"]
+    assert sheet.cell(row=2, column=2).value == "Information session on local recovery plans in Ukraine"
+    assert sheet.cell(row=2, column=9).value == "Súdwest-Fryslân" and sheet.cell(row=2, column=13).value == "Dutch"
+
+    _, body = await _download(org_client, link_of(await organizer.submit({"action": "organizer_desk.export", "dataset": "intentions", "format": "csv"})))
+    header, *rows = parse_csv(body)
+    assert header[5] == "Amount in euros (indicative)" and rows[1][5] == "12345.67"
+
+
+async def test_a_bad_choice_gets_the_choice_again(org_client, connector):
+    organizer = olga(org_client, connector)
+    replies = await organizer.submit({"action": "organizer_desk.export", "dataset": "passwords", "format": "pdf"})
+    assert "Ik weet niet welke gegevens" in all_text(replies) and "/exports/" not in str(replies)
+    replies = await organizer.submit({"action": "organizer_desk.export", "dataset": ["x"], "format": None})
+    assert "Ik weet niet welke gegevens" in all_text(replies)
+    assert [e.target for e in await audit_rows(org_client, "export.link")] == ["invalid", "invalid"]
+
+
+async def test_the_signing_key_is_made_once_and_shared_by_every_instance(org_client, make_client, desk_content, connector):
+    path = link_of(await olga(org_client, connector).say("export aanmeldingen csv"))
+    async with org_client.app[SERVICES].db.session() as session:
+        secrets = list((await session.execute(select(ExportSecret))).scalars())
+    assert len(secrets) == 1 and len(secrets[0].value) >= 60
+    other = await make_client(organizer_aad_ids=[OLGA["aadObjectId"]], content_dir=desk_content)
+    assert (await other.get(path)).status == 200
+    other_path = link_of(await olga(other, connector).say("export aanbod csv"))
+    assert (await org_client.get(other_path)).status == 200
+
+
+async def test_a_configured_key_is_not_stored(make_client, desk_content, connector):
+    client = await make_client(organizer_aad_ids=[OLGA["aadObjectId"]], content_dir=desk_content, export_signing_key="s" * 48)
+    assert (await client.get(link_of(await olga(client, connector).say("export vragen")))).status == 200
+    async with client.app[SERVICES].db.session() as session:
+        assert list((await session.execute(select(ExportSecret))).scalars()) == []
