@@ -1,13 +1,75 @@
-"""Background work on a timer: a `tick()` every few seconds, started and stopped with the app."""
+"""Background work: a periodic `tick()` started and stopped with the app, work spawned after a reply, and
+one report type for the proactive messages such work sends."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
+
+# What became of one proactive message (stored as the status of its claim row).
+SendStatus = Literal["sent", "gone", "pending", "skipped"]
+
+
+@dataclass
+class DeliveryReport:
+    """Counts of one round of proactive messages; `kinds` lists the kinds that were sent, in order."""
+
+    sent: int = 0
+    gone: int = 0
+    failed: int = 0
+    skipped: int = 0
+    kinds: list[str] = field(default_factory=list)
+
+    def count(self, status: str, kind: str = "") -> None:
+        if status == "sent":
+            self.sent += 1
+            if kind:
+                self.kinds.append(kind)
+        elif status == "gone":
+            self.gone += 1
+        elif status == "pending":
+            self.failed += 1
+        else:
+            self.skipped += 1
+
+
+class BackgroundTasks:
+    """Work started after a reply (so Teams gets its answer fast). A failure is logged by kind only; the
+    periodic tick that owns the same work picks up whatever was missed."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._tasks: set[asyncio.Task] = set()
+
+    def spawn(self, work: Awaitable[Any]) -> None:
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception as error:  # noqa: BLE001 - the next tick tries again
+                log.error("%s: background work failed: %s", self._name, type(error).__name__)
+
+        task = asyncio.create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self) -> None:
+        """Wait until no work is running (tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self, grace: float = 5.0) -> None:
+        """At shutdown: let running work finish for a moment, then stop it (its claims are taken over by a
+        later tick)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
 class TicksPeriodically:

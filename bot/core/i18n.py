@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date, format_time
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +101,15 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(data, str):
         return [(prefix[:-1], data)]
     raise ValueError(f"message {prefix[:-1]!r} must be text, got {type(data).__name__}")
+
+
+_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def format_day(moment: datetime, lang: str) -> str:
+    """'dinsdag 4 oktober 2022' / 'Tuesday 4 October 2022'."""
+    return format_date(moment, "EEEE d MMMM y", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+
+
+def format_clock(moment: datetime, lang: str) -> str:
+    return format_time(moment, "HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))

@@ -20,6 +20,8 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.core.clock import Clock
+from bot.core.i18n import DEFAULT_LANGUAGE, normalize_language
+from bot.core.turn import lang_of
 from storage.db import Database
 from storage.repositories import ConversationReferences
 
@@ -108,3 +110,14 @@ def _retry_after(error: HttpOperationError) -> float | None:
         return min(float(value), 60.0) if value is not None else None
     except ValueError:
         return None
+
+
+def receiver_language(turn_context: TurnContext, remembered: str) -> str:
+    """The receiver's language in a proactive turn. botbuilder 4.17.1 leaves the stored reference's locale
+    out of the continuation activity, so the middleware knows only a language the person chose explicitly
+    and otherwise falls back to Dutch; then the language the person used with this feature is the better
+    guess."""
+    lang = lang_of(turn_context)
+    if turn_context.activity.locale is None and lang == DEFAULT_LANGUAGE:
+        return normalize_language(remembered)
+    return lang

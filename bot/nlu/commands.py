@@ -1,18 +1,77 @@
-"""Strict matching of a whole message against command phrasings ("help", "stop", "English please").
+"""Strict matching of a whole message against command phrasings: the one command parser of the bot.
 
-Used inside guided dialogs, where an ordinary answer (a municipality name, "ik help graag") must never be
+- `command_key(text)`: the form every command phrasing and every typed message is compared in (case folded,
+  punctuation dropped, single spaces).
+- `CommandWords`: catalog phrasings ("sessies, sessions") mapped to a value; a message is a command only
+  when it is one of the phrasings as a whole (or a phrasing followed by a number, for numbered commands).
+  Organizer commands, the privacy command and the words of the offer forms use it.
+- `CommandMatcher`: intent phrasings ("help", "stop", "English please") with a small typo allowance.
+  Used inside guided dialogs, where an ordinary answer (a municipality name, "ik help graag") must never be
 taken for a command: the whole message, minus politeness fillers, must equal a phrasing of the intent,
 allowing only a small typo in longer phrasings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz.distance import OSA
 
 from .model import IntentDefinition
 from .text import tokens
+
+
+T = TypeVar("T")
+_NOT_WORD = re.compile(r"[^\w\s']+")
+
+
+def command_key(text: str) -> str:
+    """'Open  Vragen!' -> 'open vragen': the form in which phrasings and messages are compared."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+class PhraseSource(Protocol):
+    def raw(self, lang: str, key: str) -> str: ...
+
+
+class CommandWords(Generic[T]):
+    """Comma-separated phrasings mapped to values; the first value given for a phrasing wins."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, T] = {}
+
+    @classmethod
+    def from_catalog(cls, catalog: PhraseSource, keys: Mapping[T, str], languages: Iterable[str]) -> "CommandWords[T]":
+        """The phrasings under each catalog key (`value -> key`), in every language."""
+        words: CommandWords[T] = cls()
+        for lang in languages:
+            for value, key in keys.items():
+                words.add(catalog.raw(lang, key), value)
+        return words
+
+    def add(self, phrases: str, value: T) -> None:
+        for phrase in phrases.split(","):
+            key = command_key(phrase)
+            if key:
+                self._values.setdefault(key, value)
+
+    def get(self, text: str) -> T | None:
+        """The value when the whole message is one of the phrasings."""
+        return self._values.get(command_key(text))
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and self.get(text) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def numbered(self, text: str) -> tuple[T, int] | None:
+        """(value, number) when the message is a phrasing followed by a number: 'sessie wijzigen 2'."""
+        head, _, tail = command_key(text).rpartition(" ")
+        value = self._values.get(head)
+        return (value, int(tail)) if value is not None and tail.isdecimal() else None
 
 
 def _typo_budget(length: int) -> int:

@@ -18,14 +18,14 @@ from babel.numbers import format_currency
 
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
 from bot.core.clock import DISPLAY_TZ
-from bot.sessions.facts import FUND_NAME, format_clock, format_day
+from bot.core.i18n import format_clock, format_day
+from bot.sessions import FUND_NAME
 from bot.core.i18n import LANGUAGES, Catalog
+from storage.offers.models import OTHER, WORK_MODES
 from storage.offers.repository import ContributionView, OfferView
 
 AREAS_FILE = "expertise_areas.yaml"
-OTHER = "other"
 LANGUAGE_CODES = ("uk", "ru", "en", "de", OTHER)
-WORK_MODES = ("remote", "on_site")
 
 Item = Union[OfferView, ContributionView]
 

@@ -11,22 +11,24 @@ or failing post never holds up or breaks the user's turn. Failures are logged wi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import re
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
+from bot.core.background import BackgroundTasks
 from bot.core.cards import card_activity
+from bot.core.events import RecordWithdrawn
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.organizers import Organizers
 from bot.offers.cards import Item, OfferCards
 from bot.core.proactive import Delivery, Messenger
+from bot.nlu.commands import CommandWords
+from dialogs.offers.expertise_offer import OfferEvent
 from bot.core.turn import clean_text, lang_of, tenant_id, user_ids
 from storage.db import Database
 from storage.offers.repository import OrganizerChannels
@@ -35,12 +37,7 @@ log = logging.getLogger(__name__)
 
 PURPOSE = "offers"
 SET, STOP = "set", "stop"
-_NOT_WORD = re.compile(r"[^\w\s']+")
 _THREAD = ";messageid="
-
-
-def _normalize(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def channel_root(conversation_id: str) -> str:
@@ -67,18 +64,16 @@ class OrganizerChannel:
         self._messenger = messenger
         self._cards = cards
         self._organizers = organizers
-        self._commands: dict[str, tuple[str, str]] = {}
+        self._commands: CommandWords[tuple[str, str]] = CommandWords()
         for lang in LANGUAGES:
             for command, key in ((SET, "offers.channel.set_words"), (STOP, "offers.channel.stop_words")):
-                for phrase in catalog.raw(lang, key).split(","):
-                    if _normalize(phrase):
-                        self._commands.setdefault(_normalize(phrase), (command, lang))
-        self._pending: set[asyncio.Task[None]] = set()
+                self._commands.add(catalog.raw(lang, key), (command, lang))
+        self._background = BackgroundTasks("organizer posts")
 
     # --- the command ----------------------------------------------------------------------------
     def command_of(self, text: str) -> tuple[str, str] | None:
         """(command, language of the phrasing) when the whole message is one of the command phrasings."""
-        return self._commands.get(_normalize(text))
+        return self._commands.get(text)
 
     def matches(self, turn_context: TurnContext, text: str) -> bool:
         return self.command_of(text) is not None
@@ -122,24 +117,22 @@ class OrganizerChannel:
         return json.dumps(reference.serialize())
 
     # --- posting --------------------------------------------------------------------------------
-    def announce(self, event: str, item: Item) -> None:
-        """Post `event` ("created" | "changed" | "withdrawn") about `item` after this turn, in the background."""
-        task = asyncio.get_running_loop().create_task(self._post(event, item))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+    def announce(self, event: OfferEvent, item: Item) -> None:
+        """Post `event` about `item` after this turn, in the background."""
+        self._background.spawn(self._post(event, item))
 
-    async def drain(self, timeout: float | None = None) -> None:
-        """Wait for the posts under way (tests, shutdown)."""
-        while self._pending:
-            done, _ = await asyncio.wait(set(self._pending), timeout=timeout)
-            if not done:
-                log.warning("%d organizer post(s) still under way", len(self._pending))
-                return
+    async def on_withdrawn(self, event: RecordWithdrawn) -> None:
+        """An offer or intention withdrawn by another feature (an erasure)."""
+        self.announce("withdrawn", event.item)
+
+    async def drain(self) -> None:
+        """Wait for the posts under way (tests)."""
+        await self._background.idle()
 
     async def on_shutdown(self, _app: Any) -> None:
-        await self.drain(timeout=10)
+        await self._background.close(grace=10)
 
-    async def _post(self, event: str, item: Item) -> None:
+    async def _post(self, event: OfferEvent, item: Item) -> None:
         try:
             async with self._db.session() as session:
                 channel = await OrganizerChannels(session).get(PURPOSE)

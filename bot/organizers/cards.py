@@ -13,10 +13,10 @@ from typing import Any
 from bot.core.cards import card, heading, open_url, paragraph, submit
 from bot.core.clock import DISPLAY_TZ
 from bot.organizers.exports import DATASETS, FORMATS, Exporter, Link
-from bot.sessions.facts import format_clock, format_day
+from bot.core.i18n import format_clock, format_day
 from bot.core.i18n import Catalog
-from bot.offers.cards import OfferOptions, euro
-from bot.sessions.model import MODES, Session
+from bot.offers import OfferOptions, euro
+from bot.sessions import MODES, SessionBook
 from storage.organizers.reporting import Overview, RegistrationCount
 from storage.registration.models import CANCELLED, CONFIRMED, WAITLISTED
 
@@ -43,10 +43,10 @@ def _facts(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 class OrganizerCards:
-    def __init__(self, catalog: Catalog, options: OfferOptions, sessions: list[Session], exporter: Exporter):
+    def __init__(self, catalog: Catalog, options: OfferOptions, book: SessionBook, exporter: Exporter):
         self._catalog = catalog
         self._options = options
-        self._sessions = sessions
+        self._book = book
         self._exporter = exporter
 
     def t(self, lang: str, key: str, **params: Any) -> str:
@@ -85,9 +85,9 @@ class OrganizerCards:
         by_session: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
         for c in counts:
             by_session[c.session_id][(c.mode, c.status)] = c.count
-        known = {s.id: s for s in self._sessions}
+        known = {s.id: s for s in self._book.sessions}
         # Sessions from sessions.yaml first (in date order), then ids no longer listed there.
-        order = [s.id for s in self._sessions if s.id in by_session] + sorted(i for i in by_session if i not in known)
+        order = [s.id for s in self._book.sessions if s.id in by_session] + sorted(i for i in by_session if i not in known)
         for session_id in order[:MAX_SESSIONS]:
             session = known.get(session_id)
             numbers = by_session[session_id]

@@ -13,26 +13,21 @@ organizer is sent to the personal chat: the overview and the files carry persona
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
 from bot.core.cards import card_activity
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.organizers.exports import AUDIT_LINK, DATASETS, FORMATS, Exporter, ExportLinks, download_handler, link_target, new_link_id
+from bot.organizers.exports import AUDIT_LINK, DATASETS, FORMATS, ExportLinks, link_target, new_link_id
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.offers.cards import OfferOptions
-from bot.organizers.cards import ACTION_EXPORT, ACTION_OVERVIEW, OrganizerCards
+from bot.organizers.cards import OrganizerCards
 from bot.core.organizers import Organizers
-from bot.core.router import Router
-from bot.sessions.model import Session
+from bot.nlu.commands import CommandWords, command_key
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
-from dialogs.services import DialogServices
 from storage.db import Database
 from storage.organizers.reporting import Reporting
 
@@ -42,11 +37,6 @@ OVERVIEW, EXPORT = "overview", "export"
 DEFAULT_FORMAT = "xlsx"
 AUDIT_OVERVIEW = "overview.show"
 AUDIT_EXPORT_CHOICE = "export.choose"
-_NOT_WORD = re.compile(r"[^\w\s']+")
-
-
-def _normalize(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 @dataclass(frozen=True)
@@ -56,20 +46,20 @@ class Command:
     fmt: str | None = None
 
 
-class CommandWords:
+class OrganizerCommands:
     """The strict commands, in every language (from the catalog): the whole message must be one of them."""
 
     def __init__(self, catalog: Catalog):
-        def words(key: str) -> set[str]:
-            return {_normalize(w) for lang in LANGUAGES for w in catalog.raw(lang, key).split(",") if _normalize(w)}
+        def words(keys: dict[str, str]) -> CommandWords[str]:
+            return CommandWords.from_catalog(catalog, keys, LANGUAGES)
 
-        self.overview = words("overview.words")
-        self.export = words("export.words")
-        self.formats = {w: fmt for fmt in FORMATS for w in words(f"export.{fmt}_words")}
-        self.datasets = {w: d for d in DATASETS for w in words(f"export.datasets.{d}.words")}
+        self.overview = words({OVERVIEW: "overview.words"})
+        self.export = words({EXPORT: "export.words"})
+        self.formats = words({fmt: f"export.{fmt}_words" for fmt in FORMATS})
+        self.datasets = words({d: f"export.datasets.{d}.words" for d in DATASETS})
 
     def parse(self, text: str) -> Command | None:
-        normalized = _normalize(text)
+        normalized = command_key(text)
         if not normalized:
             return None
         if normalized in self.overview:
@@ -80,9 +70,9 @@ class CommandWords:
         dataset = fmt = None
         for word in rest:
             if word in self.formats and fmt is None:
-                fmt = self.formats[word]
+                fmt = self.formats.get(word)
             elif word in self.datasets and dataset is None:
-                dataset = self.datasets[word]
+                dataset = self.datasets.get(word)
             else:
                 return None  # anything else: not this command, but a sentence for the recognizer
         return Command(EXPORT, dataset, fmt)
@@ -107,7 +97,7 @@ class OrganizerDesk:
         self._organizers = organizers
         self._cards = cards
         self._links = links
-        self._words = CommandWords(catalog)
+        self._words = OrganizerCommands(catalog)
 
     # --- strict commands ------------------------------------------------------------------------------
     def matches(self, turn_context: TurnContext, text: str) -> bool:
@@ -184,54 +174,3 @@ class OrganizerDesk:
 
     async def _personal_only(self, turn_context: TurnContext) -> None:
         await turn_context.send_activity(MessageFactory.text(self._catalog.text(lang_of(turn_context), "overview.personal_only")))
-
-
-# --- wiring ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OrganizerDeskFeature:
-    """What `install_organizer_desk` built; tests reach it through `app[ORGANIZER_DESK]`."""
-
-    desk: OrganizerDesk
-    links: ExportLinks
-    exporter: Exporter
-
-
-ORGANIZER_DESK = web.AppKey("organizer_desk", OrganizerDeskFeature)
-
-
-def install_organizer_desk(
-    app: web.Application,
-    *,
-    router: Router,
-    services: DialogServices,
-    sessions: list[Session],
-    organizers: Organizers,
-) -> OrganizerDeskFeature:
-    """Registers the organizers' commands and card actions, and the `/exports/{token}` download route."""
-    settings, catalog = services.settings, services.catalog
-    options = OfferOptions.load(catalog, settings.content_dir)
-    exporter = Exporter(catalog=catalog, options=options, sessions=sessions, recognizer=services.recognizer)
-    links = ExportLinks(settings=settings, db=services.db, clock=services.clock)
-    desk = OrganizerDesk(
-        catalog=catalog,
-        settings=settings,
-        db=services.db,
-        clock=services.clock,
-        organizers=organizers,
-        cards=OrganizerCards(catalog, options, sessions, exporter),
-        links=links,
-    )
-    router.add_command(desk.matches, desk.handle)
-    router.add_action(ACTION_OVERVIEW, desk.on_overview)
-    router.add_action(ACTION_EXPORT, desk.on_export)
-    app.router.add_get(
-        "/exports/{token}",
-        download_handler(
-            links=links, exporter=exporter, organizers=organizers, settings=settings, db=services.db,
-            clock=services.clock, catalog=catalog,
-        ),
-        allow_head=False,
-    )
-    feature = OrganizerDeskFeature(desk=desk, links=links, exporter=exporter)
-    app[ORGANIZER_DESK] = feature
-    return feature

@@ -43,9 +43,9 @@ from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
 from bot.nlu import Recognizer
-from bot.offers.cards import OfferOptions
+from bot.offers import OfferOptions
 from bot.core.organizers import Organizers
-from bot.sessions.model import Session, find_session
+from bot.sessions import SessionBook
 from storage.db import Database
 from storage.organizers.keys import ExportSecrets
 from storage.organizers.reporting import Reporting
@@ -225,10 +225,10 @@ class Table:
 class Exporter:
     """Builds the tables (in the organizer's language) and writes them as CSV or XLSX."""
 
-    def __init__(self, *, catalog: Catalog, options: OfferOptions, sessions: list[Session], recognizer: Recognizer):
+    def __init__(self, *, catalog: Catalog, options: OfferOptions, book: SessionBook, recognizer: Recognizer):
         self._catalog = catalog
         self._options = options
-        self._sessions = sessions
+        self._book = book
         self._recognizer = recognizer
 
     def t(self, lang: str, key: str, **params: Any) -> str:
@@ -292,7 +292,7 @@ class Exporter:
 
     # --- one row per record -----------------------------------------------------------------------------
     def _registration(self, lang: str, r) -> dict[str, Any]:
-        session = find_session(self._sessions, r.session_id)
+        session = self._book.get(r.session_id)
         return {
             "id": r.id,
             "session": session.title_for(lang) if session else r.session_id,

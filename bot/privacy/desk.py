@@ -7,8 +7,9 @@ storage/privacy/personal_data.py), and the retention task that anonymizes regist
   `privacy.show`. Its texts live in content/messages/*/privacy.yaml; the web pages use the same texts.
 - 'My data' shows only the sender's own records, and only in a personal chat: asked in a group chat or a
   channel, the card goes to the user's personal chat (when the bot can reach them there) and nothing else.
-- Erasing tells the people who move up from a waitlist (registration desk, in the background) and tells the
-  organizers' channel which active offers and intentions are withdrawn, without any personal data.
+- Erasing publishes `WaitlistMoved` (the registration feature tells the people who moved up, in the
+  background) and `RecordWithdrawn` per active offer or intention (the offers feature tells the organizers'
+  channel, without any personal data).
 - Retention: every RETENTION_INTERVAL_SECONDS, registrations of sessions that ended more than
   RETENTION_DAYS_AFTER_SESSION days ago lose their personal data (storage/privacy/personal_data.py says what stays).
   Idempotent, so several instances may run it at once without claims.
@@ -22,36 +23,31 @@ import asyncio
 import html
 import json
 import logging
-import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 from botbuilder.core import BotState, MessageFactory, StatePropertyAccessor, TurnContext
-from botbuilder.dialogs import DialogContext, DialogSet
+from botbuilder.dialogs import DialogContext
 
 from bot.core.background import TicksPeriodically
 from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
 from bot.core.clock import DISPLAY_TZ, Clock
-from bot.core.config import Settings
-from bot.sessions.facts import format_day
+from bot.core.i18n import format_day
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.offers.cards import OfferOptions, euro
+from bot.offers import euro
 from bot.core.profile import UserProfile
+from bot.core.events import EventBus, RecordWithdrawn, WaitlistMoved
 from bot.core.proactive import Delivery, Messenger
-from bot.core.router import Router
-from bot.sessions.model import Session, find_session
+from bot.sessions import SessionBook
+from bot.nlu.commands import CommandWords
 from bot.core.turn import is_group, lang_of, user_ids, user_key
 from storage.db import Database
 from storage.offers.repository import ContributionView, OfferView
 from storage.privacy.personal_data import Erasure, Person, PersonalData, PersonalRecords, RegistrationRecord
-from storage.registration.repository import Outcome
 from storage.repositories import ConversationReferences
-
-if TYPE_CHECKING:
-    from dialogs.services import DialogServices
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +58,6 @@ AP_URL = "https://autoriteitpersoonsgegevens.nl"
 MAX_CARD_BYTES = 19_000  # Teams refuses messages over about 28 KB; the house rule is 20 KB per card
 MAX_ITEMS = 5  # per list on the 'my data' card, newest first
 MAX_TEXT = 300  # characters of a long text (a question, a description) on the card
-_NOT_WORD = re.compile(r"[^\w\s']+")
-
-
-def _normalize(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 # --- the statement and the terms, as chapters (shared by the card and the web pages) --------------------------
@@ -103,7 +94,7 @@ class PrivacyCards:
         self,
         catalog: Catalog,
         *,
-        sessions: list[Session],
+        book: SessionBook,
         offer_labels: Labels,
         entry_title: Callable[[str, str], str | None],
         contact_email: str,
@@ -111,7 +102,7 @@ class PrivacyCards:
         statement_url: str,
     ):
         self._catalog = catalog
-        self._sessions = sessions
+        self._book = book
         self._offer_labels = offer_labels
         self._entry_title = entry_title
         self.contact_email = contact_email
@@ -233,7 +224,7 @@ class PrivacyCards:
 
     def _registration_facts(self, lang: str, r: RegistrationRecord) -> list[tuple[str, str]]:
         t = lambda key: self.t(lang, key)  # noqa: E731
-        session = find_session(self._sessions, r.session_id)
+        session = self._book.get(r.session_id)
         label = f"{session.title_for(lang)}, {format_day(session.local_start, lang)}" if session else r.session_id
         mode_key, status_key = f"my_data.modes.{r.mode}", f"my_data.statuses.{r.status}"
         return [
@@ -420,9 +411,9 @@ class RetentionScheduler(TicksPeriodically):
     `interval` seconds from `start()` (0: no loop)."""
     TICK_NAME = "retention"
 
-    def __init__(self, *, personal_data: PersonalData, sessions: list[Session], clock: Clock, days: int, interval: float):
+    def __init__(self, *, personal_data: PersonalData, book: SessionBook, clock: Clock, days: int, interval: float):
         self._data = personal_data
-        self._sessions = sessions
+        self._book = book
         self._clock = clock
         self._window = timedelta(days=days)
         self._interval = interval
@@ -430,10 +421,10 @@ class RetentionScheduler(TicksPeriodically):
 
     async def tick(self) -> int:
         now = self._clock.now()
-        ended = [s.id for s in self._sessions if s.end + self._window < now]
+        ended = [s.id for s in self._book.sessions if s.end + self._window < now]
         count = await self._data.anonymize_registrations(
             ended_sessions=ended,
-            known_sessions=[s.id for s in self._sessions],
+            known_sessions=[s.id for s in self._book.sessions],
             stale_before=now - self._window,
             now=now,
         )
@@ -444,15 +435,6 @@ class RetentionScheduler(TicksPeriodically):
 
 
 # --- the desk: what the commands, the job and the dialog call ----------------------------------------------------
-class RegistrationDesk(Protocol):
-    async def listed_for_user(self, user_key: str) -> list[Any]: ...
-    def after_change(self, outcome: Outcome) -> None: ...
-
-
-class Announcer(Protocol):
-    def announce(self, event: str, item: Any) -> None: ...
-
-
 class PrivacyDesk:
     def __init__(
         self,
@@ -462,12 +444,12 @@ class PrivacyDesk:
         personal_data: PersonalData,
         db: Database,
         clock: Clock,
-        sessions: list[Session],
+        book: SessionBook,
         messenger: Messenger,
         profile: StatePropertyAccessor,
         states: tuple[BotState, ...],
-        registration_desk: RegistrationDesk,
-        organizer_channel: Announcer,
+        is_registered: Callable[[str], Awaitable[bool]],
+        events: EventBus,
         retention: RetentionScheduler,
     ):
         self._catalog = catalog
@@ -475,19 +457,14 @@ class PrivacyDesk:
         self.personal_data = personal_data
         self._db = db
         self._clock = clock
-        self._sessions = sessions
+        self._book = book
         self._messenger = messenger
         self._profile = profile
         self._states = states
-        self._registration = registration_desk
-        self._organizers = organizer_channel
+        self._is_registered = is_registered
+        self._events = events
         self.retention = retention
-        self._words = {
-            _normalize(word)
-            for lang in LANGUAGES
-            for word in catalog.raw(lang, "privacy.command_words").split(",")
-            if _normalize(word)
-        }
+        self._words = CommandWords.from_catalog(catalog, {True: "privacy.command_words"}, LANGUAGES)
 
     @staticmethod
     def person(turn_context: TurnContext) -> Person:
@@ -497,7 +474,7 @@ class PrivacyDesk:
 
     # --- the statement ------------------------------------------------------------------------
     def matches(self, _turn_context: TurnContext, text: str) -> bool:
-        return _normalize(text) in self._words
+        return text in self._words
 
     async def show_statement(self, dc: DialogContext, _value: dict[str, Any] | None = None) -> None:
         """The statement card; a guided conversation under way then asks its question again."""
@@ -536,20 +513,20 @@ class PrivacyDesk:
 
     # --- 'delete my data' ---------------------------------------------------------------------
     async def is_registered(self, turn_context: TurnContext) -> bool:
-        return bool(await self._registration.listed_for_user(user_key(turn_context.activity)))
+        return await self._is_registered(user_key(turn_context.activity))
 
     async def erase(self, turn_context: TurnContext) -> Erasure:
         """Erase everything about the sender (storage/privacy/personal_data.py), including this turn's bot state (else
-        the end of the turn would write it back); tell promoted people and the organizers afterwards."""
-        capacities = {s.id: dict(s.capacity) for s in self._sessions}
+        the end of the turn would write it back); then publish who moved up and what was withdrawn."""
+        capacities = {s.id: dict(s.capacity) for s in self._book.sessions}
         erasure = await self.personal_data.erase(self.person(turn_context), capacities, now=self._clock.now())
         for state in self._states:
             if state.get_cached_state(turn_context) is not None:
                 await state.delete(turn_context)
         if erasure.promoted:
-            self._registration.after_change(Outcome("cancelled", None, erasure.promoted))
+            await self._events.publish(WaitlistMoved(erasure.promoted))
         for item in erasure.withdrawn:
-            self._organizers.announce("withdrawn", item)
+            await self._events.publish(RecordWithdrawn(item))
         log.info(
             "erased a user's data: %d registration(s), %d offer(s), %d intention(s), %d question(s), %d feedback, "
             "%d reference(s), %d state record(s); %d promoted",
@@ -557,89 +534,3 @@ class PrivacyDesk:
             erasure.references, erasure.state_records, len(erasure.promoted),
         )
         return erasure
-
-
-# --- wiring ----------------------------------------------------------------------------------------------------
-PRIVACY = web.AppKey("privacy", PrivacyDesk)
-
-
-def install_privacy(
-    app: web.Application,
-    *,
-    dialogs: DialogSet,
-    router: Router,
-    services: "DialogServices",
-    sessions: list[Session],
-    messenger: Messenger,
-    profile: StatePropertyAccessor,
-    user_state: BotState,
-    private_state: BotState,
-    registration_desk: RegistrationDesk,
-    organizer_channel: Announcer,
-    offer_options: OfferOptions,
-) -> PrivacyDesk:
-    """Wires 'my data', 'delete my data', the privacy statement (command, card action, /privacy and /terms)
-    and the retention task. Call it after the database's cleanup_ctx is registered, so the task stops first."""
-    from dialogs.privacy.my_data import DeleteMyDataDialog  # dialogs build on bot/, not the other way round
-
-    settings: Settings = services.settings
-    catalog = services.catalog
-    recognizer = services.recognizer
-
-    def entry_title(entry_id: str, lang: str) -> str | None:
-        try:
-            return recognizer.entry(entry_id).question[lang]
-        except (KeyError, AttributeError):
-            return None
-
-    cards = PrivacyCards(
-        catalog,
-        sessions=sessions,
-        offer_labels=offer_options,
-        entry_title=entry_title,
-        contact_email=settings.organizer_contact_email.strip(),
-        retention_days=settings.retention_days_after_session,
-        statement_url=settings.privacy_url or f"{settings.effective_public_base_url}/privacy",
-    )
-    personal_data = PersonalData(services.db)
-    retention = RetentionScheduler(
-        personal_data=personal_data,
-        sessions=sessions,
-        clock=services.clock,
-        days=settings.retention_days_after_session,
-        interval=settings.retention_interval_seconds,
-    )
-    desk = PrivacyDesk(
-        catalog=catalog,
-        cards=cards,
-        personal_data=personal_data,
-        db=services.db,
-        clock=services.clock,
-        sessions=sessions,
-        messenger=messenger,
-        profile=profile,
-        states=(user_state, private_state),
-        registration_desk=registration_desk,
-        organizer_channel=organizer_channel,
-        retention=retention,
-    )
-
-    dialogs.add(DeleteMyDataDialog(services, desk))
-    router.add_job_dialog("delete_my_data", DeleteMyDataDialog.ID)
-    router.add_job("my_data", desk.show_my_data)
-    router.add_action(ACTION_SHOW, desk.show_statement)
-    router.add_command(desk.matches, desk.show_statement)
-
-    contact, days = cards.contact_email, settings.retention_days_after_session
-    app.router.add_get("/privacy", page_handler(catalog, kind="statement", contact_email=contact, days=days))
-    app.router.add_get("/terms", page_handler(catalog, kind="terms", contact_email=contact, days=days))
-    app[PRIVACY] = desk
-
-    async def lifetime(_app: web.Application):
-        retention.start()
-        yield
-        await retention.stop()
-
-    app.cleanup_ctx.append(lifetime)
-    return desk
-

@@ -13,10 +13,9 @@ from botbuilder.dialogs import DialogContext
 from bot.core.cards import card, card_activity, heading, paragraph, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.sessions.facts import answer_facts
 from bot.core.i18n import Catalog
 from bot.nlu import Recognition, Recognizer
-from bot.sessions.model import Session
+from bot.sessions import SessionBook, answer_facts
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from storage.db import Database
 from storage.repositories import Feedback, ForwardedQuestions
@@ -83,14 +82,14 @@ class QuestionAnswering:
         recognizer: Recognizer,
         catalog: Catalog,
         settings: Settings,
-        sessions: list[Session],
+        book: SessionBook,
         db: Database,
         clock: Clock,
     ):
         self._recognizer = recognizer
         self._catalog = catalog
         self._settings = settings
-        self._sessions = sessions
+        self._book = book
         self._db = db
         self._clock = clock
         self.cards = QaCards(catalog)
@@ -123,7 +122,7 @@ class QuestionAnswering:
     async def send_answer(self, turn_context: TurnContext, entry_id: str) -> None:
         lang = lang_of(turn_context)
         entry = self._recognizer.entry(entry_id)
-        facts = answer_facts(self._catalog, self._settings, self._sessions, lang, self._clock.now())
+        facts = answer_facts(self._catalog, self._settings, self._book.sessions, lang, self._clock.now())
         follow_ups = [
             (fid, self._recognizer.entry(fid).question[lang]) for fid in entry.follow_ups if self._known(fid)
         ]

@@ -11,22 +11,19 @@
   entry, stored and indexed at once (bot/questions/knowledge.py); other instances pick it up on their refresh.
 
 Every organizer function checks the organizer list on every call (`Organizers.authorize`) and is audited.
-Logs carry record ids only. `install_question_desk` is the one call app.py makes.
+Logs carry record ids only. Wired by `bot.questions.install`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiohttp import web
 from babel.dates import format_datetime
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogContext, DialogSet
+from botbuilder.dialogs import DialogContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.cards import CoreCards, card, card_activity, heading, paragraph, submit
@@ -34,12 +31,11 @@ from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.i18n import LANGUAGES, Catalog, normalize_language
 from bot.questions.knowledge import KnowledgeStore
 from bot.nlu import KnowledgeDataError
+from bot.nlu.commands import CommandWords
 from bot.core.organizers import Organizers
 from bot.core.proactive import Delivery, Messenger
-from bot.core.router import Router
 from bot.core.turn import is_group, lang_of, user_ids
-from dialogs.questions.answer_question import ADD_TO_KB, AnswerQuestionDialog, KnowledgeEntryDialog
-from dialogs.services import DialogServices
+from dialogs.questions.answer_question import ADD_TO_KB, AnswerOutcome, AnswerQuestionDialog
 from storage.db import Database
 from storage.questions.knowledge import KnowledgeEntries
 from storage.questions.repository import ANSWERED, OPEN, QuestionDeskRecords, QuestionView
@@ -53,11 +49,6 @@ PAGE_SIZE = 5
 SHOWN_CHARS = 500  # of a question on the list card (the answer form shows it whole)
 FORM_VERBS = ("submit", "confirm", "change", "field", "answer", "cancel")
 _BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
-_NOT_WORD = re.compile(r"[^\w\s']+")
-
-
-def _normalize(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -70,12 +61,6 @@ def _int(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None  # a database id (INTEGER), or nothing usable
-
-
-@dataclass(frozen=True)
-class AnswerOutcome:
-    stay: bool = False  # nothing was stored: the form stays at its summary
-    knowledge: dict[str, Any] | None = None  # options for the knowledge form, when it follows
 
 
 class QuestionDeskCards:
@@ -174,12 +159,7 @@ class QuestionDesk:
         self.organizers = organizers
         self.knowledge = knowledge
         self.cards = QuestionDeskCards(catalog)
-        self._commands = {
-            _normalize(phrase)
-            for lang in LANGUAGES
-            for phrase in catalog.raw(lang, "question_desk.list_words").split(",")
-            if _normalize(phrase)
-        }
+        self._commands = CommandWords.from_catalog(catalog, {True: "question_desk.list_words"}, LANGUAGES)
 
     def _say(self, turn_context: TurnContext, key: str, **params: Any):
         return turn_context.send_activity(MessageFactory.text(self.cards.t(lang_of(turn_context), key, **params)))
@@ -193,7 +173,7 @@ class QuestionDesk:
 
     # --- the list -----------------------------------------------------------------------------
     def matches(self, _turn_context: TurnContext, text: str) -> bool:
-        return _normalize(text) in self._commands
+        return text in self._commands
 
     async def on_command(self, dc: DialogContext) -> None:
         await self.show_list(dc.context, 1)
@@ -409,58 +389,3 @@ class QuestionDesk:
                 return
         lang = lang_of(context)
         await context.send_activity(card_activity(self.core_cards.menu(lang, note=self.catalog.text(lang, "dialog.stale_card"))))
-
-
-QUESTION_DESK = web.AppKey("question_desk", QuestionDesk)
-
-
-def install_question_desk(
-    app: web.Application,
-    *,
-    dialogs: DialogSet,
-    router: Router,
-    services: DialogServices,
-    messenger: Messenger,
-    organizers: Organizers,
-) -> QuestionDesk:
-    """Wires the desk: the list command and card actions, the answer and knowledge forms, and the knowledge
-    store (stored entries loaded at start-up, then refreshed every KNOWLEDGE_REFRESH_SECONDS). Call it after
-    the database's cleanup_ctx is registered: loading needs the migrated tables."""
-    knowledge = KnowledgeStore(
-        db=services.db,
-        recognizer=services.recognizer,
-        clock=services.clock,
-        interval=services.settings.knowledge_refresh_seconds,
-    )
-    desk = QuestionDesk(
-        db=services.db,
-        clock=services.clock,
-        catalog=services.catalog,
-        core_cards=services.cards,
-        messenger=messenger,
-        organizers=organizers,
-        knowledge=knowledge,
-    )
-    dialogs.add(AnswerQuestionDialog(services, desk))
-    dialogs.add(KnowledgeEntryDialog(services, desk))
-    router.add_command(desk.matches, desk.on_command)
-    router.add_action(ACTION_LIST, desk.on_list)
-    router.add_action(ACTION_ANSWER, desk.on_answer)
-    router.add_action(ACTION_RESEND, desk.on_resend)
-    for form_id in (AnswerQuestionDialog.ID, KnowledgeEntryDialog.ID):
-        for verb in FORM_VERBS:
-            router.add_action(f"{form_id}.{verb}", desk.on_stale_form_card)
-    app[QUESTION_DESK] = desk
-
-    async def lifetime(_app: web.Application):
-        try:
-            await knowledge.load()
-        except Exception as error:  # noqa: BLE001 - the bot still starts; the refresh loop tries again
-            log.error("stored knowledge entries not loaded at start-up: %s", type(error).__name__)
-        knowledge.start()
-        yield
-        await knowledge.stop()
-
-    app.cleanup_ctx.append(lifetime)
-    return desk
-

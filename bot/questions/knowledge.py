@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 
 from bot.core.background import TicksPeriodically
 from bot.core.clock import Clock
+from bot.nlu.commands import command_key
 from bot.nlu import KnowledgeDataError, KnowledgeEntry, Recognizer
 from storage.db import Database
 from storage.questions.knowledge import KnowledgeEntries, Signature, StoredEntry
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("nl", "en")
 ID_PREFIX = "kb_"
-_NOT_WORD = re.compile(r"[^\w\s']+")
 
 
 def new_entry_id() -> str:
@@ -47,18 +46,14 @@ def from_template(text: str) -> str:
     return text.replace("{{", "{").replace("}}", "}")
 
 
-def _fold(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
-
-
 def examples_for(question: dict[str, str], extra: dict[str, list[str]]) -> dict[str, list[str]]:
     """Other phrasings per language, without repeating the question itself or each other (case and
     punctuation aside)."""
     found: dict[str, list[str]] = {}
     for lang in LANGUAGES:
-        seen = {_fold(question.get(lang, ""))}
+        seen = {command_key(question.get(lang, ""))}
         for text in extra.get(lang, []):
-            folded = _fold(text)
+            folded = command_key(text)
             if folded and folded not in seen:
                 seen.add(folded)
                 found.setdefault(lang, []).append(" ".join(text.split()))

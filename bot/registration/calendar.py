@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
-from bot.sessions.model import Session, find_session
+from bot.sessions import Session, SessionBook
 from storage.registration.models import ACTIVE_STATUSES, CONFIRMED, Registration
 from storage.registration.repository import Registrar
 
@@ -190,13 +190,13 @@ def registration_ics(catalog: Catalog, registration: Registration, session: Sess
     )
 
 
-def calendar_handler(*, registrar: Registrar, sessions: list[Session], catalog: Catalog, public_base_url: str):
+def calendar_handler(*, registrar: Registrar, book: SessionBook, catalog: Catalog, public_base_url: str):
     host = urlparse(public_base_url).hostname or "vng-oekraine-assistent"
 
     async def calendar(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         registration = await registrar.by_calendar_token(token)
-        session = find_session(sessions, registration.session_id) if registration is not None else None
+        session = book.get(registration.session_id) if registration is not None else None
         if registration is None or registration.status not in ACTIVE_STATUSES or session is None:
             lang = language_for_locale((request.headers.get("Accept-Language") or "").split(",")[0].split(";")[0])
             return web.Response(status=404, text=catalog.text(lang, "calendar.not_found"), headers=_PRIVATE)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.core.cards import ACTION_JOB_START, card, heading, open_url, paragraph, submit
-from bot.sessions.facts import format_clock, format_day
+from bot.core.i18n import format_clock, format_day
 from bot.core.i18n import Catalog
-from bot.sessions.model import Session
+from bot.sessions import Session
 
 ACTION_CHOOSE = "my_registration.choose"
 ACTION_CONFIRM_CANCEL = "my_registration.confirm"

@@ -1,45 +1,49 @@
-"""What the registration conversations share: the sessions, the registrar (storage), the cards, and the
-follow-up work that runs after a reply (telling promoted people that a place came free)."""
+"""What the registration conversations share: the session book (read through the sessions feature's public
+interface), the registrar (storage), the cards, and the follow-up work that runs after a reply (telling
+promoted people that a place came free)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.background import BackgroundTasks
 from bot.core.clock import Clock
+from bot.core.events import SeatsAdded, WaitlistMoved
 from bot.registration.cards import Listed, RegistrationCards
 from bot.registration.reminders import ReminderScheduler
-from bot.sessions.model import Session, find_session, open_sessions
+from bot.sessions import Session, SessionBook
 from storage.registration.models import WAITLISTED, Registration
-from storage.registration.repository import Outcome, Registrar
+from storage.registration.repository import Registrar
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class RegistrationDesk:
-    sessions: list[Session]
+    book: SessionBook
     registrar: Registrar
     cards: RegistrationCards
     clock: Clock
     scheduler: ReminderScheduler
-    _tasks: set[asyncio.Task] = field(default_factory=set)
-    # Set by the sessions desk: re-reads organizers' session changes (cheap when nothing changed), so a seat
-    # is never taken against a capacity another instance has just lowered.
-    refresh_sessions: Callable[[], Awaitable[Any]] | None = None
+    background: BackgroundTasks = field(default_factory=lambda: BackgroundTasks("registration"))
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return self.book.sessions
 
     async def current_sessions(self) -> None:
-        if self.refresh_sessions is not None:
-            await self.refresh_sessions()
+        """Re-read organizers' session changes (cheap when nothing changed), so a seat is never taken
+        against a capacity another instance has just lowered."""
+        await self.book.refresh()
 
     def open_sessions(self) -> list[Session]:
-        return open_sessions(self.sessions, self.clock.now())
+        return self.book.open(self.clock.now())
 
     def session(self, session_id: object) -> Session | None:
-        return find_session(self.sessions, session_id)
+        return self.book.get(session_id)
 
     async def listed(self, registration: Registration) -> Listed | None:
         session = self.session(registration.session_id)
@@ -58,30 +62,33 @@ class RegistrationDesk:
                 found.append(item)
         return sorted(found, key=lambda item: item.session.start)
 
-    def after_change(self, outcome: Outcome) -> None:
+    async def is_registered(self, user_key: str) -> bool:
+        """Whether the person holds a seat or a waitlist place for a session that has not ended."""
+        return bool(await self.listed_for_user(user_key))
+
+    def tell_promoted(self, promoted: tuple[int, ...]) -> None:
         """People promoted from a waitlist are told after this turn's reply, in the background; the
         scheduler's tick picks up whatever this misses (e.g. a restart)."""
-        if outcome.promoted:
-            task = asyncio.create_task(self._deliver_promotions())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if promoted:
+            self.background.spawn(self.scheduler.deliver_promotions())
 
-    async def _deliver_promotions(self) -> None:
+    # --- events of other features -------------------------------------------------------------
+    async def on_seats_added(self, event: SeatsAdded) -> int:
+        """A raised capacity: the waitlist moves up (one transaction); the promoted are told. How many moved."""
         try:
-            await self.scheduler.deliver_promotions()
-        except Exception as error:  # noqa: BLE001 - the next scheduler tick tries again
-            log.error("could not deliver promotion messages now: %s", type(error).__name__)
+            promoted = await self.registrar.fill(session_id=event.session_id, mode=event.mode, capacity=event.capacity, now=event.at)
+        except SQLAlchemyError as error:
+            log.error("the waitlist of session %s (%s) could not move up: %s", event.session_id, event.mode, type(error).__name__)
+            return 0
+        self.tell_promoted(promoted)
+        return len(promoted)
+
+    async def on_waitlist_moved(self, event: WaitlistMoved) -> None:
+        self.tell_promoted(event.registration_ids)
 
     async def idle(self) -> None:
-        """Wait for background work (tests; shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for background work (tests)."""
+        await self.background.idle()
 
-    async def close(self, grace: float = 5.0) -> None:
-        """At shutdown: let running deliveries finish for a moment, then stop them (their claims are taken
-        over by a later tick)."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=grace)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def close(self) -> None:
+        await self.background.close()

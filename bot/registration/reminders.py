@@ -16,19 +16,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from botbuilder.core import TurnContext
 
-from bot.core.background import TicksPeriodically
+from bot.core.background import DeliveryReport, TicksPeriodically
 from bot.core.cards import card_activity
 from bot.core.clock import Clock
-from bot.core.i18n import DEFAULT_LANGUAGE, normalize_language
-from bot.core.proactive import Delivery, Messenger
+from bot.core.proactive import Delivery, Messenger, receiver_language
 from bot.registration.cards import Listed, RegistrationCards
-from bot.sessions.model import Session, find_session, open_sessions
-from bot.core.turn import lang_of
+from bot.sessions import Session, SessionBook
 from storage.db import Database
 from storage.registration.models import CONFIRMED, GONE, PENDING, SENT, SKIPPED, Registration
 from storage.registration.repository import PROMOTED, Registrations
@@ -57,37 +54,6 @@ def reminder_kind(offset: timedelta) -> str:
     return f"reminder:{minutes // 60}h" if minutes % 60 == 0 else f"reminder:{minutes}m"
 
 
-def receiver_language(turn_context: TurnContext, remembered: str) -> str:
-    """The receiver's language in a proactive turn. botbuilder 4.17.1 leaves the stored reference's locale
-    out of the continuation activity, so the middleware knows only a language the person chose explicitly
-    and otherwise falls back to Dutch; then the language the person used with this feature is the better
-    guess."""
-    lang = lang_of(turn_context)
-    if turn_context.activity.locale is None and lang == DEFAULT_LANGUAGE:
-        return normalize_language(remembered)
-    return lang
-
-
-@dataclass
-class TickReport:
-    sent: int = 0
-    gone: int = 0
-    failed: int = 0
-    skipped: int = 0
-    kinds: list[str] = field(default_factory=list)
-
-    def count(self, status: str, kind: str) -> None:
-        if status == SENT:
-            self.sent += 1
-            self.kinds.append(kind)
-        elif status == GONE:
-            self.gone += 1
-        elif status == PENDING:
-            self.failed += 1
-        else:
-            self.skipped += 1
-
-
 class ReminderScheduler(TicksPeriodically):
     TICK_NAME = "reminder"
 
@@ -95,7 +61,7 @@ class ReminderScheduler(TicksPeriodically):
         self,
         *,
         db: Database,
-        sessions: list[Session],
+        book: SessionBook,
         cards: RegistrationCards,
         messenger: Messenger,
         clock: Clock,
@@ -104,7 +70,7 @@ class ReminderScheduler(TicksPeriodically):
         lease: timedelta = timedelta(minutes=10),
     ):
         self._db = db
-        self._sessions = sessions
+        self._book = book
         self._cards = cards
         self._messenger = messenger
         self._clock = clock
@@ -113,8 +79,8 @@ class ReminderScheduler(TicksPeriodically):
         self._lease = lease
         self._task: asyncio.Task | None = None
 
-    async def tick(self) -> TickReport:
-        report = TickReport()
+    async def tick(self) -> DeliveryReport:
+        report = DeliveryReport()
         now = self._clock.now()
         await self.send_reminders(now, report)
         await self.deliver_promotions(report)
@@ -122,11 +88,11 @@ class ReminderScheduler(TicksPeriodically):
         return report
 
     # --- reminders ----------------------------------------------------------------------------
-    async def send_reminders(self, now: datetime, report: TickReport) -> None:
+    async def send_reminders(self, now: datetime, report: DeliveryReport) -> None:
         if not self._offsets:
             return
         horizon = now + self._offsets[0]
-        upcoming = {s.id: s for s in self._sessions if now < s.start <= horizon}
+        upcoming = {s.id: s for s in self._book.sessions if now < s.start <= horizon}
         if not upcoming:
             return
         async with self._db.session() as session:
@@ -151,8 +117,8 @@ class ReminderScheduler(TicksPeriodically):
                 await self._finish(registration.id, kind, status, report)
 
     # --- promotions from the waitlist ---------------------------------------------------------
-    async def deliver_promotions(self, report: TickReport | None = None) -> TickReport:
-        report = report or TickReport()
+    async def deliver_promotions(self, report: DeliveryReport | None = None) -> DeliveryReport:
+        report = report or DeliveryReport()
         now = self._clock.now()
         async with self._db.session() as session:
             waiting = await Registrations(session).open_notices(PROMOTED, now, self._lease)
@@ -162,7 +128,7 @@ class ReminderScheduler(TicksPeriodically):
                 if not await repo.claim_notice(registration_id, kind, now, self._lease):
                     continue
                 registration = await repo.get(registration_id)
-            event = find_session(self._sessions, registration.session_id) if registration else None
+            event = self._book.get(registration.session_id) if registration else None
             if registration is None or event is None or registration.status != CONFIRMED or event.has_started(now):
                 status = SKIPPED
             else:
@@ -171,8 +137,8 @@ class ReminderScheduler(TicksPeriodically):
         return report
 
     # --- 'tell me about the next session' -----------------------------------------------------
-    async def notify_interests(self, now: datetime, report: TickReport) -> None:
-        available = open_sessions(self._sessions, now)
+    async def notify_interests(self, now: datetime, report: DeliveryReport) -> None:
+        available = self._book.open(now)
         if not available:
             return
         event = available[0]
@@ -213,7 +179,7 @@ class ReminderScheduler(TicksPeriodically):
         delivery = await self._messenger.send(reference.reference, build)
         return _OUTCOME[delivery]
 
-    async def _finish(self, registration_id: int, kind: str, status: str, report: TickReport) -> None:
+    async def _finish(self, registration_id: int, kind: str, status: str, report: DeliveryReport) -> None:
         async with self._db.session() as session:
             await Registrations(session).finish_notice(registration_id, kind, status, self._clock.now())
         report.count(status, kind)

@@ -1,10 +1,10 @@
 """The sessions as everyone sees them: `content/sessions.yaml` (the seed, and the place for bulk edits) merged
 with what organizers added or changed in Teams (the `info_session` table).
 
-There is ONE `list[Session]` per app instance (`SessionBook.sessions`); question answering, registration,
-reminders and calendar files all hold that same list object. A refresh builds new (frozen) `Session`
-objects and replaces the list's contents in place (`sessions[:] = merged`), so every holder sees the change
-without asking anyone.
+The book is the one owner of the session list of an app instance: question answering, registration,
+reminders, calendar files, privacy and the organizers' exports hold the book and ask it (`sessions`, `get`,
+`open`) whenever they need sessions. A refresh builds new (frozen) `Session` objects and swaps in a new
+tuple, so a caller never sees a half-built list.
 
 When the list is refreshed:
 - at start-up, after the migrations;
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.sessions.model import MODES, Session, find_session, load_sessions
+from storage.sessions.schedule import MODES, Origin, Session, find_session, load_sessions, open_sessions
 from storage.db import Database
 from storage.sessions.models import (
     CAPACITY_IN_PERSON,
@@ -51,7 +51,7 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 class SessionBook:
     def __init__(self, file_sessions: list[Session], db: Database | None = None):
         self._file: tuple[Session, ...] = tuple(file_sessions)
-        self.sessions: list[Session] = sorted(file_sessions, key=lambda s: s.start)  # the one shared list
+        self._sessions: tuple[Session, ...] = tuple(sorted(file_sessions, key=lambda s: s.start))
         self._store = SessionStore(db) if db is not None else None
         self._signature: tuple[int, int] | None = None
         self._rows: dict[str, InfoSession] = {}
@@ -63,13 +63,22 @@ class SessionBook:
         return cls(load_sessions(path, default_venue_address=default_venue_address, default_join_url=default_join_url), db)
 
     # --- reading ------------------------------------------------------------------------------
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """All sessions, soonest first."""
+        return self._sessions
+
+    def open(self, now: datetime) -> list[Session]:
+        """The sessions open for registration at `now`, soonest first."""
+        return open_sessions(self._sessions, now)
+
     def get(self, session_id: object) -> Session | None:
         return find_session(self.sessions, session_id)
 
     def in_file(self, session_id: str) -> bool:
         return any(s.id == session_id for s in self._file)
 
-    def origin(self, session_id: str) -> str:
+    def origin(self, session_id: str) -> Origin:
         """'file', 'changed' (file, changed in Teams) or 'added' (added in Teams)."""
         row = self._rows.get(session_id)
         if row is None:
@@ -90,7 +99,7 @@ class SessionBook:
         rows = await self._store.rows()
         self._signature = signature
         self._rows = {row.id: row for row in rows}
-        self.sessions[:] = merge(self._file, rows)
+        self._sessions = tuple(merge(self._file, rows))
         log.info("sessions refreshed: %d in the list, %d organizer row(s)", len(self.sessions), len(rows))
         return True
 

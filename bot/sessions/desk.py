@@ -5,9 +5,9 @@ about a change in their own language.
   "sessies" / "sessions" shows the overview card (buttons: add a session, change a session);
   "sessie toevoegen" / "add session" and "sessie wijzigen 2" / "change session 2" start the forms directly.
 - The forms are in dialogs/sessions/edit_session.py; their confirmation comes back here (`save_new`, `save_change`):
-  one transaction in storage/sessions/repository.py, then the shared session list is refreshed (bot/sessions/book.py),
-  raised capacities let the waitlist move up (the registration feature tells those people), and registrants
-  are told what changed: a new join link (online seats), a new venue (seats at the venue), a new deadline.
+  one transaction in storage/sessions/repository.py, then the session book is refreshed (bot/sessions/book.py),
+  a raised capacity is published as `SeatsAdded` (the registration feature moves its waitlist up and tells
+  those people), and registrants are told what changed: a new join link (online seats), a new venue (seats at the venue), a new deadline.
 - Notices to registrants: a row per registration and change, claimed before sending, so two instances never
   send one twice; a failed send is released for a later tick, GONE is final. Sent right after the change,
   in the background, and by every `tick()` (which also refreshes the session list from the table, for
@@ -18,36 +18,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogContext, DialogSet
+from botbuilder.dialogs import DialogContext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.background import TicksPeriodically
+from bot.core.background import BackgroundTasks, DeliveryReport, TicksPeriodically
 from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
 from bot.core.clock import Clock
-from bot.sessions.facts import format_clock, format_day
+from bot.core.i18n import format_clock, format_day
 from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.organizers import Organizers
-from bot.core.proactive import Delivery, Messenger
-from bot.registration.desk import RegistrationDesk
-from bot.registration.reminders import receiver_language
-from bot.core.router import Router
+from bot.core.events import EventBus, SeatsAdded
+from bot.core.proactive import Delivery, Messenger, receiver_language
 from bot.sessions.book import DEFAULT_TIMEZONE, SessionBook
-from bot.sessions.model import MODES, Session
+from storage.sessions.schedule import MODES, Session
+from bot.nlu.commands import CommandWords
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
-from dialogs.sessions.edit_session import AddSessionDialog, EditSessionDialog, edit_values
-from dialogs.services import DialogServices
+from dialogs.sessions.edit_session import SESSION_KEY, AddSessionDialog, EditSessionDialog
 from storage.db import Database
 from storage.registration.models import CONFIRMED, Registration
-from storage.registration.repository import Outcome
 from storage.repositories import ConversationReferences
 from storage.sessions.models import (
     CAPACITY_IN_PERSON,
@@ -75,35 +69,12 @@ ACTION_LIST = "session_desk.list"
 ACTION_ADD = "session_desk.add"
 ACTION_CHANGE = "session_desk.change"
 LIST, ADD, CHANGE = "list", "add", "change"
-_NOT_WORD = re.compile(r"[^\w\s']+")
 _OUTCOME = {Delivery.SENT: SENT, Delivery.GONE: GONE, Delivery.FAILED: PENDING}
 MAX_LISTED = 8
 
 
-def _normalize(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
-
-
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc) if moment is not None else None
-
-
-@dataclass
-class NoticeReport:
-    sent: int = 0
-    gone: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-    def count(self, status: str) -> None:
-        if status == SENT:
-            self.sent += 1
-        elif status == GONE:
-            self.gone += 1
-        elif status == PENDING:
-            self.failed += 1
-        else:
-            self.skipped += 1
 
 
 # --- cards --------------------------------------------------------------------------------------------
@@ -224,7 +195,7 @@ class SessionDesk(TicksPeriodically):
 
     book: SessionBook
     store: SessionStore
-    registration: RegistrationDesk
+    events: EventBus
     organizers: Organizers
     messenger: Messenger
     catalog: Catalog
@@ -233,16 +204,14 @@ class SessionDesk(TicksPeriodically):
     clock: Clock
     interval: float = 60.0
     lease: timedelta = timedelta(minutes=10)
-    _commands: dict[str, str] = field(default_factory=dict)
-    _tasks: set[asyncio.Task] = field(default_factory=set)
+    _commands: CommandWords[str] = field(default_factory=CommandWords)
+    background: BackgroundTasks = field(default_factory=lambda: BackgroundTasks("session notices"))
     _task: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
-        for lang in LANGUAGES:
-            for verb in (LIST, ADD, CHANGE):
-                for phrase in self.catalog.raw(lang, f"session_desk.words.{verb}").split(","):
-                    if _normalize(phrase):
-                        self._commands.setdefault(_normalize(phrase), verb)
+        self._commands = CommandWords.from_catalog(
+            self.catalog, {verb: f"session_desk.words.{verb}" for verb in (LIST, ADD, CHANGE)}, LANGUAGES
+        )
 
     def t(self, lang: str, key: str, **params: Any) -> str:
         return self.catalog.text(lang, key, **params)
@@ -250,14 +219,11 @@ class SessionDesk(TicksPeriodically):
     # --- commands -------------------------------------------------------------------------------
     def command_of(self, text: str) -> tuple[str, int | None] | None:
         """(verb, number) when the whole message is a session command: 'sessies', 'sessie wijzigen 2'."""
-        normalized = _normalize(text)
-        verb = self._commands.get(normalized)
+        verb = self._commands.get(text)
         if verb is not None:
             return verb, None
-        head, _, tail = normalized.rpartition(" ")
-        if tail.isdecimal() and self._commands.get(head) == CHANGE:
-            return CHANGE, int(tail)
-        return None
+        numbered = self._commands.numbered(text)
+        return (CHANGE, numbered[1]) if numbered is not None and numbered[0] == CHANGE else None
 
     def matches(self, _turn_context: TurnContext, text: str) -> bool:
         return self.command_of(text) is not None
@@ -337,6 +303,9 @@ class SessionDesk(TicksPeriodically):
 
     async def _begin_change(self, dc: DialogContext, session: Session) -> None:
         await self._begin(dc, EditSessionDialog.ID, {"values": edit_values(session)})
+
+    def session(self, session_id: object) -> Session | None:
+        return self.book.get(session_id)
 
     # --- the overview ---------------------------------------------------------------------------
     def upcoming(self) -> list[Session]:
@@ -442,7 +411,7 @@ class SessionDesk(TicksPeriodically):
         log.info("session %s changed by an organizer: %s; %d notice(s), %d promoted",
                  session_id, ",".join(saved.fields), saved.notices, promoted)
         if saved.notices:
-            self._spawn(self.deliver_notices())
+            self.background.spawn(self.deliver_notices())
         changed = self.book.get(session_id) or session
         lines = [self.t(lang, "session_desk.saved.changed")]
         lines += [self._change_line(lang, changed, name) for name in FIELDS if name in saved.fields]
@@ -493,25 +462,20 @@ class SessionDesk(TicksPeriodically):
     async def _fill_waitlists(self, session_id: str, changes: dict[str, Any], now: datetime) -> int:
         """Raised (or removed) capacities: people on the waitlist move up and are told by the registration
         feature, after this reply."""
-        promoted: list[int] = []
+        promoted = 0
         for mode, name in CAPACITY_FIELDS.items():
-            if name not in changes:
-                continue
-            try:
-                promoted += await self.registration.registrar.fill(session_id=session_id, mode=mode, capacity=changes[name], now=now)
-            except SQLAlchemyError as error:
-                log.error("the waitlist of session %s (%s) could not move up: %s", session_id, mode, type(error).__name__)
-        if promoted:
-            self.registration.after_change(Outcome("filled", promoted=tuple(promoted)))
-        return len(promoted)
+            if name in changes:
+                counts = await self.events.publish(SeatsAdded(session_id=session_id, mode=mode, capacity=changes[name], at=now))
+                promoted += sum(counts)
+        return promoted
 
     @staticmethod
     def _actor(turn_context: TurnContext) -> str:
         return user_ids(turn_context.activity)[1] or "unknown"
 
     # --- notices to registrants -----------------------------------------------------------------
-    async def deliver_notices(self, report: NoticeReport | None = None) -> NoticeReport:
-        report = report or NoticeReport()
+    async def deliver_notices(self, report: DeliveryReport | None = None) -> DeliveryReport:
+        report = report or DeliveryReport()
         now = self.clock.now()
         for notice_id in await self.store.open_notices(now, self.lease):
             claimed = await self.store.claim_notice(notice_id, now, self.lease)
@@ -552,7 +516,7 @@ class SessionDesk(TicksPeriodically):
         return _OUTCOME[await self.messenger.send(reference.reference, build)]
 
     # --- the loop -------------------------------------------------------------------------------
-    async def tick(self) -> NoticeReport:
+    async def tick(self) -> DeliveryReport:
         """Refresh the session list from the table (changes of other instances), then send due notices."""
         await self.book.refresh()
         return await self.deliver_notices()
@@ -561,29 +525,28 @@ class SessionDesk(TicksPeriodically):
     def _interval(self) -> float:  # what TicksPeriodically reads
         return self.interval
 
-    async def stop(self, grace: float = 5.0) -> None:
+    async def stop(self) -> None:
         await super().stop()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=grace)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    def _spawn(self, work: Awaitable[Any]) -> None:
-        async def guarded() -> None:
-            try:
-                await work
-            except Exception as error:  # noqa: BLE001 - the next tick tries again
-                log.error("session notices could not be sent now: %s", type(error).__name__)
-
-        task = asyncio.create_task(guarded())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        await self.background.close()
 
     async def idle(self) -> None:
         """Wait for background work (tests)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.background.idle()
+
+
+def edit_values(session: Session) -> dict[str, Any]:
+    """The change form's starting values: the session as it is now."""
+    values: dict[str, Any] = {SESSION_KEY: session.id}
+    if "online" in session.modes:
+        values["join_url"] = session.join_url
+    if "in_person" in session.modes:
+        values["venue_address"] = session.venue_address
+    for mode in session.modes:
+        capacity = session.capacity_for(mode)
+        values[f"capacity_{mode}"] = "" if capacity is None else capacity
+    deadline = session.registration_deadline
+    values["deadline"] = deadline.astimezone(session.timezone).strftime("%Y-%m-%dT%H:%M") if deadline else ""
+    return values
 
 
 def _local(day: str, clock: str, tz) -> datetime:
@@ -600,53 +563,3 @@ def _seats(value: Any) -> int | None:
     if value in (None, ""):
         return None
     return int(value)
-
-
-SESSION_DESK = web.AppKey("session_desk", SessionDesk)
-
-
-def install_session_desk(
-    app: web.Application,
-    *,
-    book: SessionBook,
-    dialogs: DialogSet,
-    router: Router,
-    services: DialogServices,
-    messenger: Messenger,
-    organizers: Organizers,
-    registration: RegistrationDesk,
-    interval: float,
-) -> SessionDesk:
-    """Wires the feature: the forms, the commands and card actions, and the refresh-and-notify loop.
-    Call it after the database's cleanup_ctx is registered: the list is refreshed after the migrations."""
-    desk = SessionDesk(
-        book=book,
-        store=SessionStore(services.db),
-        registration=registration,
-        organizers=organizers,
-        messenger=messenger,
-        catalog=services.catalog,
-        cards=SessionDeskCards(services.catalog),
-        db=services.db,
-        clock=services.clock,
-        interval=interval,
-    )
-    registration.refresh_sessions = book.refresh
-    dialogs.add(AddSessionDialog(services, desk))
-    dialogs.add(EditSessionDialog(services, desk))
-    router.add_command(desk.matches, desk.on_command)
-    router.add_action(ACTION_LIST, desk.on_list)
-    router.add_action(ACTION_ADD, desk.on_add)
-    router.add_action(ACTION_CHANGE, desk.on_change)
-    router.add_action(f"{AddSessionDialog.ID}.confirm", desk.on_confirm_again)
-    router.add_action(f"{EditSessionDialog.ID}.confirm", desk.on_confirm_again)
-    app[SESSION_DESK] = desk
-
-    async def lifetime(_app: web.Application):
-        await book.refresh(force=True)  # after the migrations (the database's cleanup_ctx runs first)
-        desk.start()
-        yield
-        await desk.stop()
-
-    app.cleanup_ctx.append(lifetime)
-    return desk

@@ -9,23 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_date, format_time
-
 from bot.core.config import Settings
-from bot.core.i18n import Catalog
-from bot.sessions.model import Session, featured_session
+from bot.core.i18n import Catalog, format_clock, format_day
+from storage.sessions.schedule import Session, featured_session
 
 FUND_NAME = "VNG Fonds voor Noodhulp, Wederopbouw en Vredesbevordering"
-_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
-
-
-def format_day(moment: datetime, lang: str) -> str:
-    """'dinsdag 4 oktober 2022' / 'Tuesday 4 October 2022'."""
-    return format_date(moment, "EEEE d MMMM y", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
-
-
-def format_clock(moment: datetime, lang: str) -> str:
-    return format_time(moment, "HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
 
 
 def session_facts(catalog: Catalog, session: Session | None, lang: str) -> dict[str, str]:

@@ -16,8 +16,10 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
 from bot.core.cards import card_activity
+from bot.core.i18n import LANGUAGES
+from bot.nlu.commands import CommandWords
 from bot.core.turn import card_value, clean_text, lang_of, user_key
-from dialogs.offers.expertise_offer import RECORD_ID, OffersDeps, OffersForm, normalize_phrase
+from dialogs.offers.expertise_offer import RECORD_ID, OffersDeps, OffersForm
 from dialogs.forms import Field, FormSpec
 from dialogs.prompts import YesNo
 from dialogs.services import DialogServices
@@ -68,12 +70,7 @@ class ContributionDialog(OffersForm):
     def __init__(self, services: DialogServices, deps: OffersDeps):
         super().__init__(CONTRIBUTION_SPEC, services, deps)
         self._answers = YesNo(services.catalog)
-        self._mine_words = {
-            normalize_phrase(w)
-            for lang in ("nl", "en")
-            for w in services.catalog.raw(lang, "contribute.intro.mine_words").split(",")
-            if normalize_phrase(w)
-        }
+        self._mine_words = CommandWords.from_catalog(services.catalog, {True: "contribute.intro.mine_words"}, LANGUAGES)
 
     # --- the explanation before the form ------------------------------------------------------
     async def on_begin_dialog(self, inner_dc: DialogContext, options: object = None) -> DialogTurnResult:
@@ -102,7 +99,7 @@ class ContributionDialog(OffersForm):
         else:
             text = clean_text(context.activity)
             answer = self._answers.match(text, lang)
-            mine = normalize_phrase(text) in self._mine_words or (
+            mine = text in self._mine_words or (
                 self.services.recognizer.match_command(text, (MY_OFFERS_DIALOG,)) is not None if text else False
             )
         if mine:

@@ -6,32 +6,51 @@ Diagram: expertise_offer.mmd.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot.core.cards import card_activity
-from bot.offers.cards import OTHER, OfferCards, OfferOptions
-from bot.offers.channel import OrganizerChannel
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
-from storage.offers.repository import ExpertiseOffers, OfferFields, OfferView, Outcome
+from storage.offers.models import OTHER
+from storage.offers.repository import ContributionView, ExpertiseOffers, OfferFields, OfferView, Outcome
 
 RECORD_ID = "record_id"  # in the form values when a stored record is being changed (not a form field)
-_NOT_WORD = re.compile(r"[^\w\s']+")
+# What the organizers' channel is told about an offer or intention.
+OfferEvent = Literal["created", "changed", "withdrawn"]
+Choices = list[tuple[str, str]]
+
+
+class OfferChoices(Protocol):
+    """The choices of the offer form, per language, as (value, label) pairs."""
+
+    def areas(self, lang: str) -> Choices: ...
+    def languages(self, lang: str) -> Choices: ...
+    def work_modes(self, lang: str) -> Choices: ...
+
+
+class OfferDialogCards(Protocol):
+    def saved(self, lang: str, key: str) -> dict[str, Any]: ...
+    def contribute_intro(self, lang: str, *, details: str, has_mine: bool) -> dict[str, Any]: ...
+    def my_list(self, lang: str, items: list[OfferView | ContributionView]) -> dict[str, Any]: ...
+    def empty(self, lang: str) -> dict[str, Any]: ...
+    def withdraw_confirm(self, lang: str, item: OfferView | ContributionView) -> dict[str, Any]: ...
+
+
+class Announcer(Protocol):
+    def announce(self, event: OfferEvent, item: OfferView | ContributionView) -> None: ...
 
 
 @dataclass(frozen=True)
 class OffersDeps:
-    """What the offer, contribution and 'my offers' dialogs share."""
+    """What the offer, contribution and 'my offers' dialogs share (built by `bot.offers.install`)."""
 
-    options: OfferOptions
-    cards: OfferCards
-    organizers: OrganizerChannel
-    qa: Any = None  # bot.questions.answering.QuestionAnswering: shows the privacy statement
+    options: OfferChoices
+    cards: OfferDialogCards
+    organizers: Announcer
 
 
 class OffersForm(FormDialog):
@@ -80,15 +99,11 @@ class OffersForm(FormDialog):
             await turn_context.send_activity(MessageFactory.text(self.t(lang, key)))
 
 
-def normalize_phrase(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
-
-
 def _other_chosen(values: dict[str, Any]) -> bool:
     return OTHER in (values.get("areas") or [])
 
 
-def offer_spec(options: OfferOptions) -> FormSpec:
+def offer_spec(options: OfferChoices) -> FormSpec:
     return FormSpec(
         id="offer",
         fields=(
@@ -147,11 +162,11 @@ def offer_values(offer: OfferView) -> dict[str, Any]:
 
 
 # Which message the user gets, and which event the organizers get, for each outcome.
-NEW_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+NEW_OUTCOMES: dict[Outcome, tuple[str, OfferEvent | None]] = {
     "created": ("saved", "created"),
     "duplicate": ("duplicate", None),
 }
-EDIT_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+EDIT_OUTCOMES: dict[Outcome, tuple[str, OfferEvent | None]] = {
     "changed": ("updated", "changed"),
     "unchanged": ("unchanged", None),
     "duplicate": ("edit_duplicate", None),

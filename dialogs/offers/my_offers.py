@@ -1,28 +1,21 @@
 """'Mijn aanbod' / 'my offers': the user's active expertise offers and intentions to contribute, each to change
 (opens the form with the stored values) or to withdraw (after a deterministic yes/no). A user reaches only
-their own records. Also wires the whole feature into the app (`install_offers`).
+their own records. The feature is wired by `bot.offers.install`.
 
 Diagram: my_offers.mmd.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.core.cards import card_activity
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.offers.cards import Item, OfferCards, OfferOptions
-from bot.offers.channel import OrganizerChannel
-from bot.core.organizers import Organizers
-from bot.core.proactive import Messenger
-from bot.core.router import Router
+from bot.nlu.commands import CommandWords, command_key
 from bot.core.turn import card_value, clean_text, is_group, lang_of, user_key
 from dialogs.base import GuidedDialog
 from dialogs.offers.contribution import ContributionDialog, contribution_values
@@ -30,22 +23,16 @@ from dialogs.offers.expertise_offer import ExpertiseOfferDialog, OffersDeps, off
 from dialogs.prompts import MessagePrompt, YesNoPrompt
 from dialogs.services import DialogServices
 from storage.offers.models import ACTIVE
-from storage.offers.repository import ContributionIntentions, ExpertiseOffers
+from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 
 OFFER, CONTRIBUTION = "offer", "contribution"
 EDIT, WITHDRAW, DONE, CLOSE = "edit", "withdraw", "done", "close"
 MAX_MISSES = 2
 _CARD_VERBS = {"my_offers.edit": EDIT, "my_offers.withdraw": WITHDRAW, "my_offers.done": DONE}
-_NOT_WORD = re.compile(r"[^\w\s']+")
 
 
-def _words(catalog: Catalog, key: str) -> set[str]:
-    return {
-        " ".join(_NOT_WORD.sub(" ", w.casefold()).split())
-        for lang in LANGUAGES
-        for w in catalog.raw(lang, key).split(",")
-        if w.strip()
-    }
+def _words(catalog: Catalog, key: str) -> CommandWords[bool]:
+    return CommandWords.from_catalog(catalog, {True: key}, LANGUAGES)
 
 
 def choice_from_card(value: dict[str, Any]) -> dict[str, Any] | None:
@@ -84,7 +71,7 @@ class PickPrompt(MessagePrompt):
         return choice
 
     def _from_text(self, text: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
-        normalized = " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+        normalized = command_key(text)
         if normalized in self._done:
             return {"verb": DONE}
         words = normalized.split()
@@ -187,95 +174,16 @@ class MyOffersDialog(GuidedDialog):
         return await step.end_dialog()
 
     # --- the user's records -------------------------------------------------------------------
-    async def _items(self, turn_context: TurnContext) -> list[Item]:
+    async def _items(self, turn_context: TurnContext) -> list[OfferView | ContributionView]:
         key = user_key(turn_context.activity)
         async with self.services.db.session() as session:
             offers = await ExpertiseOffers(session).active_for(key)
             intentions = await ContributionIntentions(session).active_for(key)
         return [*offers, *intentions]
 
-    async def _item(self, turn_context: TurnContext, kind: str, record_id: int) -> Item | None:
+    async def _item(self, turn_context: TurnContext, kind: str, record_id: int) -> OfferView | ContributionView | None:
         key = user_key(turn_context.activity)
         async with self.services.db.session() as session:
             if kind == OFFER:
                 return await ExpertiseOffers(session).get(key, record_id)
             return await ContributionIntentions(session).get(key, record_id)
-
-
-# --- wiring -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OffersFeature:
-    """What `install_offers` built; tests reach it through `app[OFFERS]`."""
-
-    deps: OffersDeps
-
-    @property
-    def organizers(self) -> OrganizerChannel:
-        return self.deps.organizers
-
-    async def drain(self) -> None:
-        """Wait until the organizer posts under way are done."""
-        await self.deps.organizers.drain()
-
-
-OFFERS = web.AppKey("offers", OffersFeature)
-
-
-def install_offers(
-    app: web.Application,
-    *,
-    dialogs: DialogSet,
-    services: DialogServices,
-    router: Router,
-    messenger: Messenger,
-    organizers: Organizers,
-    qa: Any = None,
-) -> OffersFeature:
-    """Registers the offer, contribution and 'my offers' dialogs, their jobs and card actions, and the
-    organizers' 'notifications here' command."""
-    options = OfferOptions.load(services.catalog, services.settings.content_dir)
-    cards = OfferCards(services.catalog, options)
-    organizers = OrganizerChannel(
-        db=services.db, clock=services.clock, catalog=services.catalog, settings=services.settings,
-        messenger=messenger, cards=cards, organizers=organizers,
-    )
-    deps = OffersDeps(options=options, cards=cards, organizers=organizers, qa=qa)
-    dialogs.add(ExpertiseOfferDialog(services, deps))
-    dialogs.add(ContributionDialog(services, deps))
-    dialogs.add(MyOffersDialog(services, deps))
-    router.add_job_dialog("offer_expertise", ExpertiseOfferDialog.ID)
-    router.add_job_dialog("contribute", ContributionDialog.ID)
-    router.add_job_dialog("my_offers", MyOffersDialog.ID)
-    router.add_command(organizers.matches, organizers.handle)
-
-    # Buttons of cards whose conversation has ended (an old list, an old explanation) still work.
-    catalog = services.catalog
-
-    async def restart(dc: DialogContext, dialog_id: str, options: dict[str, Any] | None = None) -> None:
-        if dc.active_dialog is not None:
-            await dc.cancel_all_dialogs()
-            await dc.context.send_activity(MessageFactory.text(catalog.text(lang_of(dc.context), "cancel.replaced")))
-        await dc.begin_dialog(dialog_id, options)
-
-    async def on_list_button(dc: DialogContext, value: dict[str, Any]) -> None:
-        choice = choice_from_card(value)
-        await restart(dc, MyOffersDialog.ID, {"choice": choice} if choice and choice["verb"] != DONE else None)
-
-    async def on_contribute_answer(dc: DialogContext, value: dict[str, Any]) -> None:
-        if value.get("answer") == "yes":
-            await restart(dc, ContributionDialog.ID, {"pledge": True})
-        else:
-            await dc.context.send_activity(MessageFactory.text(catalog.text(lang_of(dc.context), "contribute.intro.declined")))
-
-    async def on_contribute_mine(dc: DialogContext, _value: dict[str, Any]) -> None:
-        await restart(dc, MyOffersDialog.ID)
-
-    router.add_action("my_offers.edit", on_list_button)
-    router.add_action("my_offers.withdraw", on_list_button)
-    router.add_action("contribute.intro", on_contribute_answer)
-    router.add_action("contribute.mine", on_contribute_mine)
-
-    feature = OffersFeature(deps)
-    app[OFFERS] = feature
-    app.on_shutdown.append(organizers.on_shutdown)
-    return feature

@@ -2,15 +2,16 @@
 everything stored about the user is erased or anonymized and the bot says what it did, per kind.
 
 'Mijn gegevens' / 'my data' itself is a single card (no conversation): `PrivacyDesk.show_my_data` in
-bot/privacy/desk.py, which also does the erasing (storage/privacy/personal_data.py). Diagram: dialogs/privacy/my_data.mmd.
+bot/privacy/desk.py. The desk is also the `Eraser` this dialog is given: it erases through
+storage/privacy/personal_data.py. Diagram: dialogs/privacy/my_data.mmd.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from botbuilder.core import MessageFactory
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,9 +21,21 @@ from bot.core.turn import lang_of
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNoPrompt
 from dialogs.services import DialogServices
+from storage.privacy.personal_data import Erasure
 
-if TYPE_CHECKING:
-    from bot.privacy.desk import PrivacyDesk
+
+class ErasureCards(Protocol):
+    def delete_question(self, lang: str, *, registered: bool, action: str) -> dict[str, Any]: ...
+    def erased(self, lang: str, erasure: Erasure) -> str: ...
+
+
+class Eraser(Protocol):
+    """What this dialog needs from the privacy feature: its cards, whether the sender is registered, erasing."""
+
+    cards: ErasureCards
+
+    async def is_registered(self, turn_context: TurnContext) -> bool: ...
+    async def erase(self, turn_context: TurnContext) -> Erasure: ...
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +43,7 @@ log = logging.getLogger(__name__)
 class DeleteMyDataDialog(GuidedDialog):
     ID = "delete_my_data"
 
-    def __init__(self, services: DialogServices, desk: "PrivacyDesk"):
+    def __init__(self, services: DialogServices, desk: Eraser):
         super().__init__(self.ID, services)
         self.desk = desk
         self.add_dialog(YesNoPrompt(f"{self.ID}.confirm", services.catalog))

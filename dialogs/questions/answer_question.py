@@ -15,17 +15,16 @@ Diagram: answer_question.mmd.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogTurnResult
 
 from bot.core.turn import lang_of
 from dialogs.forms import Field, FormDialog, FormSpec
+from bot.core.organizers import Organizers
 from dialogs.services import DialogServices
-
-if TYPE_CHECKING:
-    from bot.questions.desk import QuestionDesk
 
 ADD_TO_KB = "add_to_kb"
 _NEXT_FORM = "answer_question.next"  # turn state: the knowledge form's options, when it follows
@@ -33,10 +32,25 @@ MAX_ANSWER = 3000
 MAX_QUESTION = 1000
 
 
+@dataclass(frozen=True)
+class AnswerOutcome:
+    stay: bool = False  # nothing was stored: the form stays at its summary
+    knowledge: dict[str, Any] | None = None  # options for the knowledge form, when it follows
+
+
+class AnswerDesk(Protocol):
+    """What these forms need from the question desk (bot/questions/desk.py)."""
+
+    organizers: Organizers
+
+    async def answer(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> AnswerOutcome: ...
+    async def add_knowledge(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool: ...
+
+
 class _OrganizerForm(FormDialog):
     """A form only organizers may fill in: checked again on every turn (the list may change mid-form)."""
 
-    desk: "QuestionDesk"
+    desk: AnswerDesk
 
     async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
         """Refuses (and audits) a sender who is no longer an organizer, and closes the form."""
@@ -49,7 +63,7 @@ class _OrganizerForm(FormDialog):
 class AnswerQuestionDialog(_OrganizerForm):
     ID = "answer_question"
 
-    def __init__(self, services: DialogServices, desk: "QuestionDesk"):
+    def __init__(self, services: DialogServices, desk: AnswerDesk):
         self.desk = desk
         spec = FormSpec(
             id=self.ID,
@@ -91,7 +105,7 @@ class AnswerQuestionDialog(_OrganizerForm):
 class KnowledgeEntryDialog(_OrganizerForm):
     ID = "knowledge_entry"
 
-    def __init__(self, services: DialogServices, desk: "QuestionDesk"):
+    def __init__(self, services: DialogServices, desk: AnswerDesk):
         self.desk = desk
         spec = FormSpec(
             id=self.ID,

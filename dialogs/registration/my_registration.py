@@ -149,7 +149,7 @@ class MyRegistrationDialog(GuidedDialog):
         )
         key = "my_registration.cancelled" if outcome.kind == "cancelled" else "my_registration.gone"
         await step.context.send_activity(MessageFactory.text(self.t(lang, key)))
-        self.desk.after_change(outcome)
+        self.desk.tell_promoted(outcome.promoted)
         return await step.end_dialog()
 
     async def _switch(self, context: TurnContext, item: Listed, mode: str) -> None:
@@ -164,7 +164,7 @@ class MyRegistrationDialog(GuidedDialog):
             await context.send_activity(MessageFactory.text(self.t(lang, "my_registration.switched", mode=label)))
             updated = await self.desk.listed(outcome.registration)
             await context.send_activity(card_activity(self.desk.cards.confirmation(lang, updated)))
-            self.desk.after_change(outcome)
+            self.desk.tell_promoted(outcome.promoted)
         elif outcome.kind == "same":
             await context.send_activity(MessageFactory.text(self.t(lang, "my_registration.switch_same", mode=label)))
         elif outcome.kind == "full":

@@ -5,7 +5,7 @@ calls `on_confirm` once per summary. Before the form: is any session open, is th
 already, and the privacy notice. On confirm: one transaction in storage/registration/repository.py (a seat or the
 waitlist; the form's token makes a double submit store once), then the confirmation card.
 
-Diagram: dialogs/registration/registration.mmd. Also here: `install_registration`, the one call app.py makes.
+Diagram: dialogs/registration/registration.mmd. Wired by `bot.registration.install`.
 """
 
 from __future__ import annotations
@@ -13,29 +13,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiohttp import web
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnResult
+from botbuilder.dialogs import DialogContext, DialogTurnResult
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.registration.calendar import TOKEN_PATTERN, calendar_handler
 from bot.core.cards import card_activity
-from bot.core.proactive import Messenger
 from bot.registration.desk import RegistrationDesk
-from bot.registration.cards import ACTION_CHOOSE, ACTION_KEEP, ACTION_NOTIFY, Listed, RegistrationCards
-from bot.registration.reminders import ReminderScheduler, parse_offsets
-from bot.core.router import Router
-from bot.sessions.model import MODES, Session
+from bot.registration.cards import Listed
+from bot.sessions import MODES, Session
 from bot.core.turn import is_group, lang_of, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.registration.my_registration import MyRegistrationDialog
 from dialogs.services import DialogServices
 from storage.registration.models import ACTIVE_STATUSES, WAITLISTED
-from storage.registration.repository import Attendee, Registrar
+from storage.registration.repository import Attendee
 
 log = logging.getLogger(__name__)
 
-REGISTRATION = web.AppKey("registration", RegistrationDesk)
 _AVAILABLE = "registration.available"  # turn state: open sessions the person can still register for
 
 
@@ -205,60 +199,3 @@ class RegistrationActions:
             await dc.context.send_activity(MessageFactory.text(self._t(lang_of(dc.context), "cancel.replaced")))
         choice = value.get("choice")
         await dc.begin_dialog(MyRegistrationDialog.ID, {"choice": choice if isinstance(choice, str) else None})
-
-
-def install_registration(
-    app: web.Application,
-    *,
-    dialogs: DialogSet,
-    router: Router,
-    services: DialogServices,
-    sessions: list[Session],
-    messenger: Messenger,
-) -> RegistrationDesk:
-    """Wires the feature: dialogs and jobs, card actions, the calendar route and the reminder scheduler.
-    Call it after the database's cleanup_ctx is registered, so the scheduler stops before the engine."""
-    settings = services.settings
-    cards = RegistrationCards(
-        services.catalog,
-        public_base_url=settings.effective_public_base_url,
-        privacy_url=settings.privacy_url or f"{settings.effective_public_base_url}/privacy",
-        contact_email=settings.organizer_contact_email,
-    )
-    registrar = Registrar(services.db)
-    scheduler = ReminderScheduler(
-        db=services.db,
-        sessions=sessions,
-        cards=cards,
-        messenger=messenger,
-        clock=services.clock,
-        offsets=parse_offsets(settings.reminder_offsets),
-        interval=settings.reminder_interval_seconds,
-    )
-    desk = RegistrationDesk(sessions=sessions, registrar=registrar, cards=cards, clock=services.clock, scheduler=scheduler)
-
-    dialogs.add(RegistrationDialog(services, desk))
-    router.add_job_dialog("register", RegistrationDialog.ID)
-    dialogs.add(MyRegistrationDialog(services, desk))
-    router.add_job_dialog("my_registration", MyRegistrationDialog.ID)
-    actions = RegistrationActions(services, desk)
-    router.add_action(f"{RegistrationDialog.ID}.confirm", actions.confirm_again)
-    router.add_action(ACTION_NOTIFY, actions.notify_me)
-    router.add_action(ACTION_KEEP, actions.keep_waitlist)
-    router.add_action(ACTION_CHOOSE, actions.choose)
-
-    app.router.add_get(
-        f"/calendar/{{token:{TOKEN_PATTERN}}}.ics",
-        calendar_handler(registrar=registrar, sessions=sessions, catalog=services.catalog, public_base_url=settings.effective_public_base_url),
-    )
-    app[REGISTRATION] = desk
-
-    async def lifetime(_app: web.Application):
-        scheduler.start()
-        yield
-        await scheduler.stop()
-        await desk.close()
-
-    app.cleanup_ctx.append(lifetime)
-    return desk
-

@@ -9,8 +9,8 @@ with every field, or one question at a time by typing; a summary to confirm, cha
   link, the venue address, seats per mode, the registration deadline.
 
 The fields that are not plain text use the validators of dialogs/sessions/validators.py, and cards show a
-date picker and time pickers. Confirming hands the values to the session desk (bot/sessions/desk.py), which
-checks the organizer again, stores once per confirmation and tells registrants. Only organizers can start
+date picker and time pickers. Confirming hands the values to the session desk (`SessionForms`, implemented
+by bot/sessions/desk.py), which checks the organizer again, stores once per confirmation and tells registrants. Only organizers can start
 these forms; a turn from anyone else ends them. Diagram: edit_session.mmd.
 """
 
@@ -18,19 +18,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 
-from bot.sessions.facts import format_clock, format_day
-from bot.sessions.model import MODES, Session
+from bot.core.i18n import format_clock, format_day
+from bot.core.organizers import Organizers
 from dialogs.sessions import validators as session_validators
 from dialogs.forms import Field, FormDialog, FormSpec, _FormEngine
 from dialogs.services import DialogServices
+from storage.sessions.schedule import MODES, Session
 
-if TYPE_CHECKING:
-    from bot.sessions.desk import SessionDesk
+
+class SessionForms(Protocol):
+    """What these forms need from the sessions feature: the organizer check, the sessions, and saving."""
+
+    organizers: Organizers
+
+    def session(self, session_id: object) -> Session | None: ...
+
+    async def save_new(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool | None: ...
+
+    async def save_change(self, turn_context: TurnContext, session_id: str, values: dict[str, Any], token: str) -> bool | None: ...
 
 SESSION_KEY = "session_id"  # in the change form's values: which session (not a form field)
 DATE_FIELDS = ("date",)
@@ -97,7 +107,7 @@ class SessionForm(FormDialog):
 
     ID = ""
 
-    def __init__(self, spec: FormSpec, services: DialogServices, desk: "SessionDesk"):
+    def __init__(self, spec: FormSpec, services: DialogServices, desk: SessionForms):
         self.desk = desk
         no_limit = {w.strip().casefold() for lang in ("nl", "en") for w in services.catalog.raw(lang, "session_desk.no_limit_words").split(",") if w.strip()}
         self.checks: dict[str, Callable[[str, str], Any]] = {
@@ -134,7 +144,7 @@ class SessionForm(FormDialog):
 class AddSessionDialog(SessionForm):
     ID = "session_add"
 
-    def __init__(self, services: DialogServices, desk: "SessionDesk"):
+    def __init__(self, services: DialogServices, desk: SessionForms):
         in_person = lambda values: "in_person" in (values.get("modes") or [])  # noqa: E731
         online = lambda values: "online" in (values.get("modes") or [])  # noqa: E731
         spec = FormSpec(
@@ -164,7 +174,7 @@ class AddSessionDialog(SessionForm):
 class EditSessionDialog(SessionForm):
     ID = "session_edit"
 
-    def __init__(self, services: DialogServices, desk: "SessionDesk"):
+    def __init__(self, services: DialogServices, desk: SessionForms):
         spec = FormSpec(
             id=self.ID,
             fields=(
@@ -179,7 +189,7 @@ class EditSessionDialog(SessionForm):
         super().__init__(spec, services, desk)
 
     def _session(self, values: dict[str, Any]) -> Session | None:
-        return self.desk.book.get(values.get(SESSION_KEY))
+        return self.desk.session(values.get(SESSION_KEY))
 
     def _has(self, mode: str) -> Callable[[dict[str, Any]], bool]:
         def applies(values: dict[str, Any]) -> bool:
@@ -198,21 +208,6 @@ class EditSessionDialog(SessionForm):
     async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool | None:
         """Stores what differs from the session now, through the desk; registrants are told."""
         return await self.desk.save_change(turn_context, str(values.get(SESSION_KEY, "")), values, token)
-
-
-def edit_values(session: Session) -> dict[str, Any]:
-    """The change form's starting values: the session as it is now."""
-    values: dict[str, Any] = {SESSION_KEY: session.id}
-    if "online" in session.modes:
-        values["join_url"] = session.join_url
-    if "in_person" in session.modes:
-        values["venue_address"] = session.venue_address
-    for mode in session.modes:
-        capacity = session.capacity_for(mode)
-        values[f"capacity_{mode}"] = "" if capacity is None else capacity
-    deadline = session.registration_deadline
-    values["deadline"] = deadline.astimezone(session.timezone).strftime("%Y-%m-%dT%H:%M") if deadline else ""
-    return values
 
 
 def _parse_iso(text: str) -> datetime | None:

@@ -18,6 +18,7 @@ from storage.models import Base
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
 WORK_MODES = ("remote", "on_site")
+OTHER = "other"  # the area (and working language) chosen when none of the listed ones fits
 
 
 class ExpertiseOffer(Base):

@@ -141,10 +141,10 @@ async def test_a_dialog_started_on_one_instance_finishes_on_another(make_client,
 
 
 async def test_unhandled_error_apologizes_and_clears_the_conversation(client, nl, monkeypatch):
-    from app import SERVICES
+    from bot.questions import QUESTIONS
 
     await nl.say("vraag stellen")
-    qa = client.app[SERVICES].qa
+    qa = client.app[QUESTIONS].qa
 
     async def broken(*_args, **_kwargs):
         raise RuntimeError("boom")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from app import SERVICES
-from dialogs.offers.my_offers import OFFERS
+from bot.offers import OFFERS
 from storage.offers.repository import ContributionIntentions, ExpertiseOffers
 from tests.conftest import new_conversation
 from tests.support import Conversation, FakeConnector, cards, facts, fixture, submit_actions  # noqa: F401 - facts is re-exported to the tests

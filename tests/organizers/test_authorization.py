@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.organizers.desk import ORGANIZER_DESK
+from bot.organizers import ORGANIZER_DESK
 from tests.conftest import new_conversation
 from tests.organizers.conftest import (
     BOB,

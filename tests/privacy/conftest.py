@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app import SERVICES
-from bot.privacy.desk import PRIVACY
+from bot.privacy import PRIVACY
 from storage.models import AnswerFeedback, BotStateRecord, ConversationReferenceRecord, ForwardedQuestion
 from storage.offers.models import ContributionIntention, ExpertiseOffer
 from storage.registration.models import Registration, SessionInterest

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.offers.my_offers import OFFERS
-from dialogs.registration.registration import REGISTRATION
+from bot.offers import OFFERS
+from bot.registration import REGISTRATION
 from storage.models import AnswerFeedback, BotStateRecord, ForwardedQuestion
 from storage.registration.models import Registration, SessionSeats
 from tests.conftest import new_conversation

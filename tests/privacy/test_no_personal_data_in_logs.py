@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.offers.my_offers import OFFERS
-from dialogs.registration.registration import REGISTRATION
+from bot.offers import OFFERS
+from bot.registration import REGISTRATION
 from tests.privacy.conftest import ANNA, ORGANIZER, MENTION, forward_question, offer_by_card, person, register
 from tests.conftest import new_conversation
 from tests.support import all_text

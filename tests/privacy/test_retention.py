@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.clock import FixedClock
 from bot.privacy.desk import RetentionScheduler
+from bot.sessions import SessionBook
 from storage.registration.models import Registration
 from tests.privacy.conftest import ANNA, ANNA_KEY, BOB, BOB_KEY, person, privacy, register, rows, visible
 from tests.registration.conftest import SESSION_ID, session_yaml
@@ -79,7 +80,7 @@ async def test_the_background_loop_ticks_and_survives_a_failing_tick():
                 raise RuntimeError("database away")
             return 0
 
-    scheduler = RetentionScheduler(personal_data=Data(), sessions=[], clock=FixedClock(SESSION_END), days=90, interval=30)
+    scheduler = RetentionScheduler(personal_data=Data(), book=SessionBook([]), clock=FixedClock(SESSION_END), days=90, interval=30)
     sleeps: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:

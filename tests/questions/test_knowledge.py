@@ -8,7 +8,7 @@ import json
 
 from app import SERVICES
 from bot.questions.knowledge import KnowledgeStore
-from bot.questions.desk import QUESTION_DESK
+from bot.questions import QUESTION_DESK
 from tests.questions.conftest import (
     ANNA,
     BOB,

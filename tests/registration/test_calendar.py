@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from app import SERVICES
 from bot.registration.calendar import build_ics, escape_text, fold, registration_ics, vtimezone
 from bot.core.i18n import Catalog
-from bot.sessions.model import load_sessions
+from storage.sessions.schedule import load_sessions
 from tests.registration.conftest import JOIN_URL, SESSION_ID, card_with, open_urls, person, register
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"

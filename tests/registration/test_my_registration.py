@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.registration.registration import REGISTRATION
+from bot.registration import REGISTRATION
 from storage.registration.models import Registration, RegistrationNotice
 from tests.card_rules import card_problems
 from tests.registration.conftest import SESSION_ID, card_with, person, register, session_yaml, to_summary
@@ -102,7 +102,7 @@ async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_clien
     await register(anna)
     await register(ben)
     desk = client.app[REGISTRATION]
-    monkeypatch.setattr(desk, "after_change", lambda outcome: None)  # as if the process died after the reply
+    monkeypatch.setattr(desk, "tell_promoted", lambda promoted: None)  # as if the process died after the reply
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
     await anna.submit(_buttons(replies)["Ja"])
     async with client.app[SERVICES].db.session() as session:

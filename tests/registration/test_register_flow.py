@@ -183,7 +183,7 @@ async def test_nothing_saved_when_the_form_is_cancelled(client, connector):
 async def test_a_failed_save_keeps_everything_and_can_be_confirmed_again(client, connector, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from dialogs.registration.registration import REGISTRATION
+    from bot.registration import REGISTRATION
 
     registrar = client.app[REGISTRATION].registrar
     real = registrar.register

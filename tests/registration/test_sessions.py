@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 import yaml
 
-from bot.sessions.model import find_session, load_sessions, open_sessions
+from storage.sessions.schedule import find_session, load_sessions, open_sessions
 from tests.registration.conftest import CONTENT, person, session_yaml
 from tests.support import all_text, cards, submit_actions
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from app import SERVICES
-from bot.sessions.desk import SESSION_DESK, SessionDesk
+from bot.sessions import SESSION_DESK
+from bot.sessions.desk import SessionDesk
 from storage.audit.models import AuditEntry
 from storage.registration.models import Registration
 from tests.conftest import new_conversation

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.registration.registration import REGISTRATION
+from bot.registration import REGISTRATION
 from storage.sessions.models import InfoSession, InfoSessionChange
 from tests.registration.conftest import card_with, confirm_token, form_values, person
 from tests.sessions.conftest import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.registration.registration import REGISTRATION
+from bot.registration import REGISTRATION
 from storage.audit.models import AuditEntry
 from storage.sessions.models import InfoSession, InfoSessionChange, InfoSessionNotice
 from tests.registration.conftest import card_with, open_urls, person, register, session_yaml

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from app import SERVICES
-from dialogs.registration.registration import REGISTRATION
+from bot.questions import QUESTIONS
+from bot.registration import REGISTRATION
+from bot.sessions import SESSION_BOOK
 from storage.sessions.models import JOIN, VENUE, InfoSessionNotice
 from tests.registration.conftest import person, register
 from tests.sessions.conftest import (
@@ -53,14 +55,15 @@ async def test_another_instance_sees_changes_after_its_tick_and_after_a_restart(
     await olga.submit({"action": "session_desk.add"})
     await confirm(olga, await olga.submit(NEW_SESSION_CARD), "session_add")
 
-    shared = second.app[REGISTRATION].sessions
-    assert shared[0].join_url == "" and len(shared) == 1  # not yet: the second instance has not looked
+    book = second.app[SESSION_BOOK]
+    assert book.sessions[0].join_url == "" and len(book.sessions) == 1  # not yet: the second instance has not looked
     assert NEW_JOIN not in all_text(await anna_on_second.say("hoe kan ik online meedoen"))
     assert await desk(second).book.refresh() is True
     assert await desk(second).book.refresh() is False  # nothing new: one cheap query, no rebuild
     await desk(second).tick()
-    assert second.app[REGISTRATION].sessions is shared and second.app[SERVICES].qa._sessions is shared  # one list, in place
-    assert [s.id for s in shared] == [SESSION_ID, "info-2022-11-15"] and shared[0].join_url == NEW_JOIN
+    # One owner: registration and question answering ask the same book.
+    assert second.app[REGISTRATION].book is book and second.app[QUESTIONS].qa._book is book
+    assert [s.id for s in book.sessions] == [SESSION_ID, "info-2022-11-15"] and book.sessions[0].join_url == NEW_JOIN
     assert NEW_JOIN in all_text(await anna_on_second.say("hoe kan ik online meedoen"))
     assert "Voor welke bijeenkomst" in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
 

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.sessions.book import SessionBook, merge
-from bot.sessions.model import load_sessions
+from storage.sessions.schedule import load_sessions
 from storage.models import Base
 from storage.sessions.models import InfoSession
 from storage.sessions.repository import InfoSessions
@@ -56,24 +56,25 @@ def test_added_sessions_and_rows_that_cannot_be_used(caplog):
     assert "info-gone" in caplog.text and "not usable" in caplog.text
 
 
-async def test_one_list_refreshed_in_place(db, clock, tmp_path):
+async def test_a_refresh_swaps_in_a_new_list_and_leaves_earlier_ones_whole(db, clock, tmp_path):
     path = tmp_path / "sessions.yaml"
     import yaml
 
     path.write_text(yaml.safe_dump({"sessions": [session_yaml()]}), encoding="utf-8")
     book = SessionBook.from_file(path, db=db)
-    shared = book.sessions
     assert await book.refresh() is True and await book.refresh() is False
+    before = book.sessions
     async with db.session() as session:
         await InfoSessions(session).set_fields(SESSION_ID, {"join_url": NEW_JOIN}, clock.now())
-    assert shared[0].join_url == ""
+    assert book.sessions[0].join_url == ""  # not yet: the book has not looked
     assert await book.refresh() is True
-    assert book.sessions is shared and shared[0].join_url == NEW_JOIN and book.origin(SESSION_ID) == "changed"
+    assert book.sessions[0].join_url == NEW_JOIN and book.origin(SESSION_ID) == "changed"
+    assert before[0].join_url == ""  # a list handed out earlier is never changed under its holder
     async with db.session() as session:
         row = await InfoSessions(session).set_fields(SESSION_ID, {"venue_address": "Nassaulaan 12"}, clock.now())
         assert row.changed_fields == "join_url,venue_address" and row.version == 2
     await book.refresh()
-    assert (shared[0].join_url, shared[0].venue_address) == (NEW_JOIN, "Nassaulaan 12")
+    assert (book.sessions[0].join_url, book.sessions[0].venue_address) == (NEW_JOIN, "Nassaulaan 12")
 
 
 async def test_the_tables_match_their_migration(db):

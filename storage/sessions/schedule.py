@@ -2,19 +2,24 @@
 
 A session is open for registration until its deadline (default: its start). Several sessions may be open at
 once; adding one is an edit of the YAML file, or an organizer's 'sessie toevoegen' in Teams (the app merges the
-file with the database in bot/sessions/book.py and shares one list of these frozen objects).
+file with the database in bot/sessions/book.py, the one owner of the list of these frozen objects).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 
-MODES = ("in_person", "online")
+Mode = Literal["in_person", "online"]
+MODES: tuple[Mode, ...] = ("in_person", "online")
+# Where a session's data comes from: the content file, the file changed in Teams, or added in Teams.
+Origin = Literal["file", "changed", "added"]
 
 
 @dataclass(frozen=True)
@@ -112,12 +117,12 @@ def featured_session(sessions: list[Session], now: datetime) -> Session | None:
     return sessions[-1] if sessions else None
 
 
-def open_sessions(sessions: list[Session], now: datetime) -> list[Session]:
+def open_sessions(sessions: Sequence[Session], now: datetime) -> list[Session]:
     """Sessions that take registrations now, soonest first."""
     return [s for s in sessions if s.is_open(now)]
 
 
-def find_session(sessions: list[Session], session_id: object) -> Session | None:
+def find_session(sessions: Sequence[Session], session_id: object) -> Session | None:
     return next((s for s in sessions if s.id == session_id), None)
 
 
