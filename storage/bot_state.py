@@ -1,7 +1,8 @@
 """Bot state (dialog stacks, user profile) in the database, with e-tag optimistic concurrency.
 
-Implements the botbuilder `Storage` contract so ConversationState, UserState and PrivateConversationState
-persist in SQLite or PostgreSQL, and several bot instances can serve the same user turn by turn:
+Fulfils the botbuilder `Storage` contract (read, write, delete; bot/core/state.py hands it to botbuilder as a
+`Storage`, so storage/ itself imports no botbuilder) so ConversationState, UserState and PrivateConversationState persist
+in SQLite or PostgreSQL, and several bot instances can serve the same user turn by turn:
 - a write whose e-tag matches the stored one succeeds and gets a new e-tag;
 - a write with a stale e-tag raises `StateConflictError` (nothing is written);
 - e-tag "*" or no e-tag overwrites.
@@ -15,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import Storage
 from jsonpickle import Pickler, Unpickler
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,9 +29,8 @@ class StateConflictError(Exception):
     """Another turn changed this state since it was read."""
 
 
-class SqlStorage(Storage):
+class SqlStorage:
     def __init__(self, db: Database, now: Callable[[], datetime]):
-        super().__init__()
         self._db = db
         self._now = now
 

@@ -11,34 +11,17 @@ Actions on these cards:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.cards import ACTION_JOB_START, card, heading, open_url, paragraph, submit
 from bot.core.i18n import format_clock, format_day
 from bot.core.i18n import Catalog
 from bot.sessions import Session
+from dialogs.registration.my_registration import ACTION_CHOOSE, Listed, RegistrationLike, switch_choice
 
-ACTION_CHOOSE = "my_registration.choose"
 ACTION_CONFIRM_CANCEL = "my_registration.confirm"
 ACTION_NOTIFY = "registration.notify"
 ACTION_KEEP = "registration.keep"
-
-
-class RegistrationLike(Protocol):
-    session_id: str
-    mode: str
-    status: str
-    calendar_token: str
-
-
-@dataclass(frozen=True)
-class Listed:
-    """One registration as shown to its owner."""
-
-    registration: RegistrationLike
-    session: Session
-    position: int | None = None  # place on the waitlist
 
 
 class RegistrationCards:
@@ -234,14 +217,3 @@ class RegistrationCards:
             fallback=" ".join([title, intro, *(f"{k}: {v}." for k, v in facts)]),
             actions=[submit(self.t(lang, "registration.buttons.register"), ACTION_JOB_START, job="register")],
         )
-
-
-def switch_choice(session_id: str, mode: str) -> str:
-    return f"mode:{session_id}:{mode}"
-
-
-def cancel_choice(session_id: str) -> str:
-    return f"cancel:{session_id}"
-
-
-KEEP_CHOICE = "keep"

@@ -7,7 +7,8 @@ dialogs/registration/registration.mmd.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
@@ -15,14 +16,57 @@ from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerRe
 from botbuilder.schema import ActivityTypes
 
 from bot.core.cards import card_activity
-from bot.registration.desk import RegistrationDesk
-from bot.registration.cards import ACTION_CHOOSE, KEEP_CHOICE, Listed, cancel_choice, switch_choice
+from bot.core.clock import Clock
 from bot.core.turn import card_value, clean_text, lang_of, user_key
+from bot.sessions import Session
 from dialogs import validators
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNoPrompt
 from dialogs.services import DialogServices
+from storage.registration.models import Registration
+from storage.registration.repository import Registrar
 
+ACTION_CHOOSE = "my_registration.choose"
+KEEP_CHOICE = "keep"
+
+
+def switch_choice(session_id: str, mode: str) -> str:
+    return f"mode:{session_id}:{mode}"
+
+
+def cancel_choice(session_id: str) -> str:
+    return f"cancel:{session_id}"
+
+
+class RegistrationLike(Protocol):
+    session_id: str
+    mode: str
+    status: str
+    calendar_token: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One registration as shown to its owner."""
+
+    registration: RegistrationLike
+    session: Session
+    position: int | None = None  # place on the waitlist
+
+
+class RegistrationPort(Protocol):
+    """What the registration dialogs need from the feature (bot/registration/desk.py's `RegistrationDesk`)."""
+
+    cards: Any  # bot/registration/cards.py's RegistrationCards
+    registrar: Registrar
+    clock: Clock
+
+    def open_sessions(self) -> list[Session]: ...
+    def session(self, session_id: object) -> Session | None: ...
+    async def current_sessions(self) -> None: ...
+    async def listed(self, registration: Registration) -> Listed | None: ...
+    async def listed_for_user(self, user_key: str) -> list[Listed]: ...
+    def tell_promoted(self, promoted: tuple[int, ...]) -> None: ...
 
 class OptionPrompt(Prompt):
     """One of the options in `PromptOptions.validations` ([value, label] pairs): by button (`choice`) or
@@ -55,7 +99,7 @@ class OptionPrompt(Prompt):
 class MyRegistrationDialog(GuidedDialog):
     ID = "my_registration"
 
-    def __init__(self, services: DialogServices, desk: RegistrationDesk):
+    def __init__(self, services: DialogServices, desk: RegistrationPort):
         super().__init__(self.ID, services)
         self.desk = desk
         self.add_dialog(OptionPrompt(f"{self.ID}.choose"))

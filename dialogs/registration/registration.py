@@ -18,12 +18,10 @@ from botbuilder.dialogs import DialogContext, DialogTurnResult
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.cards import card_activity
-from bot.registration.desk import RegistrationDesk
-from bot.registration.cards import Listed
 from bot.sessions import MODES, Session
 from bot.core.turn import is_group, lang_of, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
-from dialogs.registration.my_registration import MyRegistrationDialog
+from dialogs.registration.my_registration import Listed, MyRegistrationDialog, RegistrationPort
 from dialogs.services import DialogServices
 from storage.registration.models import ACTIVE_STATUSES, WAITLISTED
 from storage.registration.repository import Attendee
@@ -36,7 +34,7 @@ _AVAILABLE = "registration.available"  # turn state: open sessions the person ca
 class RegistrationDialog(FormDialog):
     ID = "register"
 
-    def __init__(self, services: DialogServices, desk: RegistrationDesk):
+    def __init__(self, services: DialogServices, desk: RegistrationPort):
         self.desk = desk
         spec = FormSpec(
             id=self.ID,
@@ -159,7 +157,7 @@ class RegistrationActions:
     """Card actions outside the form: a confirm clicked again later, 'tell me about the next session',
     'stay on the waitlist', and 'my registration' choices from older cards."""
 
-    def __init__(self, services: DialogServices, desk: RegistrationDesk):
+    def __init__(self, services: DialogServices, desk: RegistrationPort):
         self._services = services
         self._desk = desk
 
