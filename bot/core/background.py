@@ -7,13 +7,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 log = logging.getLogger(__name__)
-
-# What became of one proactive message (stored as the status of its claim row).
-SendStatus = Literal["sent", "gone", "pending", "skipped"]
-
 
 @dataclass
 class DeliveryReport:
@@ -26,6 +22,7 @@ class DeliveryReport:
     kinds: list[str] = field(default_factory=list)
 
     def count(self, status: str, kind: str = "") -> None:
+        """`status` as stored on the message's claim: sent, gone, pending (failed, to retry) or skipped."""
         if status == "sent":
             self.sent += 1
             if kind:

@@ -22,7 +22,7 @@ from bot.core.events import RecordWithdrawn
 from bot.core.turn import lang_of
 from bot.core.wiring import Core
 from bot.offers.cards import OfferCards, OfferOptions, euro
-from bot.offers.channel import OrganizerChannel
+from bot.offers.channel import OffersChannel
 from dialogs.offers.contribution import ContributionDialog
 from dialogs.offers.expertise_offer import ExpertiseOfferDialog, OffersDeps
 from dialogs.offers.my_offers import DONE, MyOffersDialog, choice_from_card
@@ -35,7 +35,7 @@ class OffersFeature:
     """What `install` built; tests reach it through `app[OFFERS]`."""
 
     deps: OffersDeps
-    channel: OrganizerChannel
+    channel: OffersChannel
 
     async def drain(self) -> None:
         """Wait until the organizer posts under way are done."""
@@ -52,7 +52,7 @@ def install(app: web.Application, core: Core) -> None:
     catalog = core.catalog
     options = OfferOptions.load(catalog, core.settings.content_dir)
     cards = OfferCards(catalog, options)
-    channel = OrganizerChannel(
+    channel = OffersChannel(
         db=core.db, clock=core.clock, catalog=catalog, settings=core.settings,
         messenger=core.messenger, cards=cards, organizers=core.organizers,
     )

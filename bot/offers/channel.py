@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
@@ -36,7 +36,9 @@ from storage.offers.repository import OrganizerChannels
 log = logging.getLogger(__name__)
 
 PURPOSE = "offers"
-SET, STOP = "set", "stop"
+ChannelCommand = Literal["set", "stop"]
+SET: ChannelCommand = "set"
+STOP: ChannelCommand = "stop"
 _THREAD = ";messageid="
 
 
@@ -45,7 +47,7 @@ def channel_root(conversation_id: str) -> str:
     return conversation_id.split(_THREAD, 1)[0]
 
 
-class OrganizerChannel:
+class OffersChannel:
     def __init__(
         self,
         *,
@@ -64,14 +66,14 @@ class OrganizerChannel:
         self._messenger = messenger
         self._cards = cards
         self._organizers = organizers
-        self._commands: CommandWords[tuple[str, str]] = CommandWords()
+        self._commands: CommandWords[tuple[ChannelCommand, str]] = CommandWords()
         for lang in LANGUAGES:
             for command, key in ((SET, "offers.channel.set_words"), (STOP, "offers.channel.stop_words")):
                 self._commands.add(catalog.raw(lang, key), (command, lang))
         self._background = BackgroundTasks("organizer posts")
 
     # --- the command ----------------------------------------------------------------------------
-    def command_of(self, text: str) -> tuple[str, str] | None:
+    def command_of(self, text: str) -> tuple[ChannelCommand, str] | None:
         """(command, language of the phrasing) when the whole message is one of the command phrasings."""
         return self._commands.get(text)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
@@ -33,15 +33,17 @@ from storage.organizers.reporting import Reporting
 
 log = logging.getLogger(__name__)
 
-OVERVIEW, EXPORT = "overview", "export"
+CommandKind = Literal["overview", "export"]
+OVERVIEW: CommandKind = "overview"
+EXPORT: CommandKind = "export"
 DEFAULT_FORMAT = "xlsx"
 AUDIT_OVERVIEW = "overview.show"
 AUDIT_EXPORT_CHOICE = "export.choose"
 
 
 @dataclass(frozen=True)
-class Command:
-    kind: str  # OVERVIEW | EXPORT
+class OrganizerCommand:
+    kind: CommandKind
     dataset: str | None = None
     fmt: str | None = None
 
@@ -58,12 +60,12 @@ class OrganizerCommands:
         self.formats = words({fmt: f"export.{fmt}_words" for fmt in FORMATS})
         self.datasets = words({d: f"export.datasets.{d}.words" for d in DATASETS})
 
-    def parse(self, text: str) -> Command | None:
+    def parse(self, text: str) -> OrganizerCommand | None:
         normalized = command_key(text)
         if not normalized:
             return None
         if normalized in self.overview:
-            return Command(OVERVIEW)
+            return OrganizerCommand(OVERVIEW)
         first, *rest = normalized.split()
         if first not in self.export:
             return None
@@ -75,7 +77,7 @@ class OrganizerCommands:
                 dataset = self.datasets.get(word)
             else:
                 return None  # anything else: not this command, but a sentence for the recognizer
-        return Command(EXPORT, dataset, fmt)
+        return OrganizerCommand(EXPORT, dataset, fmt)
 
 
 class OrganizerDesk:

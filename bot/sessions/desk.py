@@ -20,7 +20,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -68,7 +68,10 @@ log = logging.getLogger(__name__)
 ACTION_LIST = "session_desk.list"
 ACTION_ADD = "session_desk.add"
 ACTION_CHANGE = "session_desk.change"
-LIST, ADD, CHANGE = "list", "add", "change"
+Verb = Literal["list", "add", "change"]
+LIST: Verb = "list"
+ADD: Verb = "add"
+CHANGE: Verb = "change"
 _OUTCOME = {Delivery.SENT: SENT, Delivery.GONE: GONE, Delivery.FAILED: PENDING}
 MAX_LISTED = 8
 
@@ -204,7 +207,7 @@ class SessionDesk(TicksPeriodically):
     clock: Clock
     interval: float = 60.0
     lease: timedelta = timedelta(minutes=10)
-    _commands: CommandWords[str] = field(default_factory=CommandWords)
+    _commands: CommandWords[Verb] = field(default_factory=CommandWords)
     background: BackgroundTasks = field(default_factory=lambda: BackgroundTasks("session notices"))
     _task: asyncio.Task | None = None
 
@@ -217,7 +220,7 @@ class SessionDesk(TicksPeriodically):
         return self.catalog.text(lang, key, **params)
 
     # --- commands -------------------------------------------------------------------------------
-    def command_of(self, text: str) -> tuple[str, int | None] | None:
+    def command_of(self, text: str) -> tuple[Verb, int | None] | None:
         """(verb, number) when the whole message is a session command: 'sessies', 'sessie wijzigen 2'."""
         verb = self._commands.get(text)
         if verb is not None:
