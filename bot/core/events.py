@@ -18,9 +18,9 @@ Handler = Callable[[Any], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
-class SeatsAdded:
-    """An organizer raised (or removed, `capacity` None) the capacity of one mode of a session: people on
-    its waitlist may move up. Handlers report how many moved up."""
+class CapacityChanged:
+    """An organizer changed the capacity of one mode of a session (`capacity` None: no limit any more):
+    when it went up, people on its waitlist move up. Handlers report how many moved up."""
 
     session_id: str
     mode: str

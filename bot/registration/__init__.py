@@ -5,7 +5,7 @@ Public interface (for app.py, other features and tests):
 - `install(app, core)`: wires the feature;
 - `REGISTRATION`: the app key of the `RegistrationDesk`; other features may ask it `is_registered(user_key)`.
 The feature reads sessions only through the sessions feature's `SessionBook`, and reacts to the events
-`SeatsAdded` (an organizer raised a capacity: move the waitlist up) and `WaitlistMoved` (people moved up
+`CapacityChanged` (an organizer changed a capacity: move the waitlist up into free seats) and `WaitlistMoved` (people moved up
 elsewhere, e.g. by an erasure: tell them).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.events import SeatsAdded, WaitlistMoved
+from bot.core.events import CapacityChanged, WaitlistMoved
 from bot.core.wiring import Core
 from bot.registration.calendar import TOKEN_PATTERN, calendar_handler
 from bot.registration.cards import ACTION_CHOOSE, ACTION_KEEP, ACTION_NOTIFY, RegistrationCards
@@ -62,7 +62,7 @@ def install(app: web.Application, core: Core) -> None:
     router.add_action(ACTION_NOTIFY, actions.notify_me)
     router.add_action(ACTION_KEEP, actions.keep_waitlist)
     router.add_action(ACTION_CHOOSE, actions.choose)
-    core.events.subscribe(SeatsAdded, desk.on_seats_added)
+    core.events.subscribe(CapacityChanged, desk.on_capacity_changed)
     core.events.subscribe(WaitlistMoved, desk.on_waitlist_moved)
 
     app.router.add_get(

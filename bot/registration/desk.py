@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.background import BackgroundTasks
 from bot.core.clock import Clock
-from bot.core.events import SeatsAdded, WaitlistMoved
+from bot.core.events import CapacityChanged, WaitlistMoved
 from bot.registration.cards import Listed, RegistrationCards
 from bot.registration.reminders import ReminderScheduler
 from bot.sessions import Session, SessionBook
@@ -73,8 +73,9 @@ class RegistrationDesk:
             self.background.spawn(self.scheduler.deliver_promotions())
 
     # --- events of other features -------------------------------------------------------------
-    async def on_seats_added(self, event: SeatsAdded) -> int:
-        """A raised capacity: the waitlist moves up (one transaction); the promoted are told. How many moved."""
+    async def on_capacity_changed(self, event: CapacityChanged) -> int:
+        """A changed capacity: free seats go to the waitlist (one transaction); the promoted are told after
+        this reply. How many moved up."""
         try:
             promoted = await self.registrar.fill(session_id=event.session_id, mode=event.mode, capacity=event.capacity, now=event.at)
         except SQLAlchemyError as error:

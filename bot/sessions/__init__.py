@@ -8,7 +8,7 @@ Public interface (for app.py, other features and tests):
 - `Session`, `Mode`, `MODES`: the frozen session value and its attendance modes;
 - `answer_facts`, `FUND_NAME`: the changing facts that answers and cards show;
 - `SESSION_DESK`: the app key of the desk (tests).
-The feature publishes `SeatsAdded` when an organizer raises a capacity.
+The feature publishes `CapacityChanged` when an organizer changes a capacity.
 """
 
 from __future__ import annotations

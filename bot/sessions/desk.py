@@ -6,8 +6,9 @@ about a change in their own language.
   "sessie toevoegen" / "add session" and "sessie wijzigen 2" / "change session 2" start the forms directly.
 - The forms are in dialogs/sessions/edit_session.py; their confirmation comes back here (`save_new`, `save_change`):
   one transaction in storage/sessions/repository.py, then the session book is refreshed (bot/sessions/book.py),
-  a raised capacity is published as `SeatsAdded` (the registration feature moves its waitlist up and tells
-  those people), and registrants are told what changed: a new join link (online seats), a new venue (seats at the venue), a new deadline.
+  a changed capacity is published as `CapacityChanged` (the registration feature moves its waitlist up into
+  free seats and tells those people), and registrants are told what changed: a new join link (online
+  seats), a new venue (seats at the venue), a new deadline.
 - Notices to registrants: a row per registration and change, claimed before sending, so two instances never
   send one twice; a failed send is released for a later tick, GONE is final. Sent right after the change,
   in the background, and by every `tick()` (which also refreshes the session list from the table, for
@@ -33,10 +34,10 @@ from bot.core.clock import Clock
 from bot.core.i18n import format_clock, format_day
 from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.organizers import Organizers
-from bot.core.events import EventBus, SeatsAdded
+from bot.core.events import EventBus, CapacityChanged
 from bot.core.proactive import Delivery, Messenger, receiver_language
 from bot.sessions.book import DEFAULT_TIMEZONE, SessionBook
-from storage.sessions.schedule import MODES, Session
+from storage.sessions.schedule import MODES, Origin, Session
 from bot.nlu.commands import CommandWords
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
 from dialogs.sessions.edit_session import SESSION_KEY, AddSessionDialog, EditSessionDialog
@@ -114,7 +115,7 @@ class SessionDeskCards:
     def time_range(self, lang: str, session: Session) -> str:
         return self.t(lang, "session_desk.time_range", start=format_clock(session.local_start, lang), end=format_clock(session.local_end, lang))
 
-    def overview(self, lang: str, listed: list[tuple[Session, str, dict[tuple[str, str], int]]]) -> dict[str, Any]:
+    def overview(self, lang: str, listed: list[tuple[Session, Origin, dict[tuple[str, str], int]]]) -> dict[str, Any]:
         t = lambda key, **p: self.t(lang, key, **p)  # noqa: E731
         body: list[dict[str, Any]] = [heading(t("session_desk.overview.title"))]
         lines: list[str] = [t("session_desk.overview.title")]
@@ -463,13 +464,13 @@ class SessionDesk(TicksPeriodically):
         return None
 
     async def _fill_waitlists(self, session_id: str, changes: dict[str, Any], now: datetime) -> int:
-        """Raised (or removed) capacities: people on the waitlist move up and are told by the registration
-        feature, after this reply."""
+        """Publishes each changed capacity; when it went up, the registration feature moves its waitlist up
+        (and tells those people after this reply). How many moved up."""
         promoted = 0
         for mode, name in CAPACITY_FIELDS.items():
             if name in changes:
-                counts = await self.events.publish(SeatsAdded(session_id=session_id, mode=mode, capacity=changes[name], at=now))
-                promoted += sum(counts)
+                counts = await self.events.publish(CapacityChanged(session_id=session_id, mode=mode, capacity=changes[name], at=now))
+                promoted += sum(count or 0 for count in counts)
         return promoted
 
     @staticmethod

@@ -7,6 +7,7 @@ the catalog says it will follow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.config import Settings
@@ -37,7 +38,7 @@ def session_facts(catalog: Catalog, session: Session | None, lang: str) -> dict[
     }
 
 
-def answer_facts(catalog: Catalog, settings: Settings, sessions: list[Session], lang: str, now: datetime) -> dict[str, str]:
+def answer_facts(catalog: Catalog, settings: Settings, sessions: Sequence[Session], lang: str, now: datetime) -> dict[str, str]:
     facts = session_facts(catalog, featured_session(sessions, now), lang)
     donation = settings.donation_details_en if lang == "en" else settings.donation_details_nl
     facts["donation_details"] = donation.strip() or catalog.text(lang, "facts.donation_unknown")

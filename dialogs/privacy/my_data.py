@@ -32,7 +32,8 @@ class ErasureCards(Protocol):
 class Eraser(Protocol):
     """What this dialog needs from the privacy feature: its cards, whether the sender is registered, erasing."""
 
-    cards: ErasureCards
+    @property
+    def cards(self) -> ErasureCards: ...
 
     async def is_registered(self, turn_context: TurnContext) -> bool: ...
     async def erase(self, turn_context: TurnContext) -> Erasure: ...

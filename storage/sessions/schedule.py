@@ -109,7 +109,7 @@ def load_sessions(path: Path, *, default_venue_address: str = "", default_join_u
     return sorted(sessions, key=lambda s: s.start)
 
 
-def featured_session(sessions: list[Session], now: datetime) -> Session | None:
+def featured_session(sessions: Sequence[Session], now: datetime) -> Session | None:
     """The session to talk about: the next open one, else the most recent one."""
     open_ones = open_sessions(sessions, now)
     if open_ones:
