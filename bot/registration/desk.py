@@ -30,10 +30,6 @@ class RegistrationDesk:
     scheduler: ReminderScheduler
     background: BackgroundTasks = field(default_factory=lambda: BackgroundTasks("registration"))
 
-    @property
-    def sessions(self) -> tuple[Session, ...]:
-        return self.book.sessions
-
     async def current_sessions(self) -> None:
         """Re-read organizers' session changes (cheap when nothing changed), so a seat is never taken
         against a capacity another instance has just lowered."""
