@@ -68,7 +68,7 @@ async def test_another_instance_sees_changes_after_its_tick_and_after_a_restart(
     assert "Voor welke bijeenkomst" in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
 
     restarted = await make_client(**org_settings)  # a restart: a new instance reads the table at start-up
-    sessions = restarted.app[REGISTRATION].sessions
+    sessions = restarted.app[SESSION_BOOK].sessions
     assert [s.id for s in sessions] == [SESSION_ID, "info-2022-11-15"] and sessions[0].join_url == NEW_JOIN
     assert "2. Tweede informatiebijeenkomst" in all_text(await organizer(restarted, connector).say("sessies"))
 
