@@ -2,11 +2,11 @@
 the retention rule that anonymizes registrations of past sessions.
 
 Nothing here knows Teams or botbuilder: a person comes in as keys (`Person`), sessions as ids and capacities.
-Each method runs its own transactions one after another (never nested: on SQLite sessions take turns).
+Each method is one transaction (a unit of work, see storage/db.py); 'delete my data' too.
 
 What erasing does, per kind (every step can run again and then finds nothing):
 - registrations: active ones are cancelled first (the freed seat goes to the waitlist), then every registration
-  and 'tell me about the next session' request of the person is deleted (`Registrar.forget_user`); the seat
+  and 'tell me about the next session' request of the person is deleted (registration `forget_user`); the seat
   counters are the anonymous counts that remain;
 - expertise offers and contribution intentions: deleted (`delete_for_user`); the active ones are returned
   without contact details or content, so the organizers can be told they were withdrawn;
@@ -33,7 +33,8 @@ from storage.db import Database
 from storage.offers.models import ACTIVE, WITHDRAWN
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 from storage.registration.models import Registration
-from storage.registration.repository import Registrar, Registrations
+from storage.registration.repository import Registrations, retrying
+from storage.registration.repository import forget_user as forget_registrations
 from storage.repositories import ERASED, BotStates, ConversationReferences, Feedback, ForwardedQuestions
 
 _ERASED_PREFIX = f"{ERASED}:"
@@ -224,7 +225,14 @@ class PersonalData:
     async def erase(
         self, person: Person, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
     ) -> Erasure:
-        """Erase or anonymize everything about this person (see the module text); safe to run again."""
+        """Erase or anonymize everything about this person (see the module text) in one transaction: all of it
+        commits or none of it does. Safe to run again. Telling the promoted people and the organizers is the
+        caller's job, after this returns (after the commit)."""
+        return await retrying(lambda: self._erase_once(person, capacities, now))
+
+    async def _erase_once(
+        self, person: Person, capacities: Mapping[str, Mapping[str, int | None]], now: datetime
+    ) -> Erasure:
         key = person.user_key
         async with self._db.session() as session:
             offers_repo, intentions_repo = ExpertiseOffers(session), ContributionIntentions(session)
@@ -234,15 +242,12 @@ class PersonalData:
             ]
             offers = await offers_repo.delete_for_user(key)
             contributions = await intentions_repo.delete_for_user(key)
-
-        async with self._db.session() as session:
+            registrations_repo = Registrations(session)
             registrations = int(
                 await session.scalar(select(func.count()).select_from(Registration).where(Registration.user_key == key)) or 0
             )
-            requests = 1 if await Registrations(session).interest_for(key) is not None else 0
-        promoted = await Registrar(self._db).forget_user(key, capacities, now=now)
-
-        async with self._db.session() as session:
+            requests = 1 if await registrations_repo.interest_for(key) is not None else 0
+            promoted = await forget_registrations(registrations_repo, key, capacities, now=now)
             questions = await ForwardedQuestions(session).erase_for_user(key)
             feedback = await Feedback(session).anonymize_for_user(key)
             references = await ConversationReferences(session).delete_for_user(person.aad_object_id, person.channel_user_id)

@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,6 +36,8 @@ from storage.registration.models import (
     SessionInterest,
     SessionSeats,
 )
+
+T = TypeVar("T")
 
 PROMOTED = "promoted"  # notice kind: a seat came free for someone on the waitlist
 
@@ -318,7 +321,7 @@ class Registrations:
 
     async def forget_user(self, user_key: str) -> None:
         """Delete every registration (notices go with them) and request of this person. Seats are not
-        released here: use `Registrar.forget_user`, which cancels first."""
+        released here: use `forget_user` below, which cancels first."""
         await self._session.execute(delete(SessionInterest).where(SessionInterest.user_key == user_key))
         await self._session.execute(delete(Registration).where(Registration.user_key == user_key))
 
@@ -380,7 +383,7 @@ class Registrar:
     ) -> Outcome:
         """Move an active registration to the other mode when it has a free seat; the freed seat goes to
         the first person on that mode's waitlist."""
-        return await _retrying(lambda: self._switch_once(session_id, user_key, to_mode, capacity, now))
+        return await retrying(lambda: self._switch_once(session_id, user_key, to_mode, capacity, now))
 
     async def _switch_once(
         self, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
@@ -397,7 +400,7 @@ class Registrar:
             if not await repo.take_seat(session_id, to_mode, capacity.get(to_mode)):
                 return Outcome("full", record)
             if not await repo.change(record, expect_status=from_status, expect_mode=from_mode, now=now, mode=to_mode, status=CONFIRMED):
-                raise _Retry()
+                raise RegistrationChanged()
             promoted: tuple[int, ...] = ()
             if from_status == CONFIRMED:
                 await repo.release_seat(session_id, from_mode)
@@ -406,7 +409,7 @@ class Registrar:
 
     async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
         """Cancel the person's active registration; a freed seat goes to the first on the waitlist."""
-        return await _retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
+        return await retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
 
     async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
         async with self._db.session() as session:
@@ -414,14 +417,7 @@ class Registrar:
             record = await repo.active_for(session_id, user_key)
             if record is None:
                 return Outcome("none")
-            mode, status = record.mode, record.status
-            await repo.lock_seats(session_id, [mode])
-            if not await repo.change(record, expect_status=status, expect_mode=mode, now=now, status=CANCELLED, cancelled_at=now):
-                raise _Retry()  # changed in between (e.g. promoted or switched): read again
-            promoted: tuple[int, ...] = ()
-            if status == CONFIRMED:
-                await repo.release_seat(session_id, mode)
-                promoted = await self._fill(repo, session_id, mode, capacity.get(mode), now)
+            promoted = await _cancel(repo, record, capacity, now)
             return Outcome("cancelled", record, promoted)
 
     async def fill(self, *, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
@@ -444,21 +440,6 @@ class Registrar:
             else:  # cannot happen while the seat row is locked; give the seat back and stop
                 await repo.release_seat(session_id, mode)
                 break
-        return tuple(promoted)
-
-    async def forget_user(
-        self, user_key: str, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
-    ) -> tuple[int, ...]:
-        """For 'delete my data': cancel the person's active registrations (their seats go to the
-        waitlist), then delete everything stored about them. Returns the promoted registrations."""
-        promoted: list[int] = []
-        for record in await self.active_for_user(user_key):
-            outcome = await self.cancel(
-                session_id=record.session_id, user_key=user_key, capacity=capacities.get(record.session_id, {}), now=now
-            )
-            promoted.extend(outcome.promoted)
-        async with self._db.session() as session:
-            await Registrations(session).forget_user(user_key)
         return tuple(promoted)
 
     async def waitlist_position(self, record: Registration) -> int:
@@ -488,14 +469,42 @@ class Registrar:
             await Registrations(session).add_interest(user_key, aad_object_id, language, now)
 
 
-class _Retry(Exception):
-    """The registration changed between reading and writing; the transaction is rolled back."""
+async def _cancel(repo: Registrations, record: Registration, capacity: Mapping[str, int | None], now: datetime) -> tuple[int, ...]:
+    """Cancel an active registration in the caller's transaction; a freed seat goes to the first on the
+    waitlist. Raises `RegistrationChanged` when the row changed since it was read."""
+    mode, status = record.mode, record.status
+    await repo.lock_seats(record.session_id, [mode])
+    if not await repo.change(record, expect_status=status, expect_mode=mode, now=now, status=CANCELLED, cancelled_at=now):
+        raise RegistrationChanged()  # changed in between (e.g. promoted or switched): read again
+    if status != CONFIRMED:
+        return ()
+    await repo.release_seat(record.session_id, mode)
+    return await Registrar._fill(repo, record.session_id, mode, capacity.get(mode), now)
 
 
-async def _retrying(attempt: Callable[[], Awaitable[Outcome]], times: int = 3) -> Outcome:
+async def forget_user(
+    repo: Registrations, user_key: str, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
+) -> tuple[int, ...]:
+    """'Delete my data' for registrations, in the caller's transaction: cancel the person's active
+    registrations (their seats go to the waitlist), then delete every registration and request of theirs.
+    Returns the registrations promoted from the waitlist. Raises `RegistrationChanged` when a registration
+    changed while it was being cancelled: roll back and run the whole transaction again (`retrying`)."""
+    promoted: list[int] = []
+    for record in await repo.active_for_user(user_key):
+        promoted.extend(await _cancel(repo, record, capacities.get(record.session_id, {}), now))
+    await repo.forget_user(user_key)
+    return tuple(promoted)
+
+
+class RegistrationChanged(Exception):
+    """The registration changed between reading and writing; the transaction must be rolled back and run again."""
+
+
+async def retrying(attempt: Callable[[], Awaitable[T]], times: int = 3) -> T:
+    """Run a transaction again (up to `times` in all) while it raises `RegistrationChanged`."""
     for _ in range(times):
         try:
             return await attempt()
-        except _Retry:
+        except RegistrationChanged:
             continue
     raise RuntimeError("registration kept changing; gave up")

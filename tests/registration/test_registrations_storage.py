@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.registration.models import Registration, RegistrationNotice, SessionInterest
-from storage.registration.repository import Attendee, Registrar, Registrations
+from storage.registration.repository import Attendee, Registrar, Registrations, forget_user
 
 NOW = datetime.fromisoformat("2022-09-20T10:15:00+02:00")
 S = "info-2022-10-04"
@@ -208,7 +208,8 @@ async def test_forget_user_frees_the_seat_then_deletes_everything(db):
     await registrar.add_interest("aad:user-1", "user-1", "nl", NOW)
     async with db.session() as session:
         await Registrations(session).add_notice(first.registration.id, "reminder:24h", NOW)
-    promoted = await registrar.forget_user("aad:user-1", {S: {"in_person": 1}}, now=NOW)
+    async with db.session() as session:
+        promoted = await forget_user(Registrations(session), "aad:user-1", {S: {"in_person": 1}}, now=NOW)
     assert len(promoted) == 1
     async with db.session() as session:
         rows = (await session.execute(select(Registration.user_key, Registration.status))).all()
