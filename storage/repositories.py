@@ -10,12 +10,18 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AnswerFeedback, BotStateRecord, ConversationReferenceRecord, ForwardedQuestion, ProcessedActivity
+from storage.models import (
+    AnswerFeedback,
+    BotStateRecord,
+    ConversationReferenceRecord,
+    ForwardedQuestion,
+    ProcessedActivity,
+    QuestionStatus,
+)
 
 # What an anonymized row carries instead of a person's key ('delete my data'); real keys are "aad:..." or
 # "<channel>:<id>", so no person can ever have this one.
 ERASED = "erased"
-ERASED_QUESTION = "erased"  # status of a forwarded question that was still open when its asker erased it
 
 
 def _erased_id(column):
@@ -233,7 +239,7 @@ class ForwardedQuestions:
                 tenant_id=tenant_id,
                 conversation_id=conversation_id,
                 conversation_reference=conversation_reference,
-                status="open",
+                status=QuestionStatus.OPEN,
                 created_at=now,
             )
             .on_conflict_do_nothing(index_elements=[ForwardedQuestion.dedup_key])
@@ -245,7 +251,7 @@ class ForwardedQuestions:
         return record, created
 
     async def open_questions(self) -> list[ForwardedQuestion]:
-        stmt = select(ForwardedQuestion).where(ForwardedQuestion.status == "open").order_by(ForwardedQuestion.id)
+        stmt = select(ForwardedQuestion).where(ForwardedQuestion.status == QuestionStatus.OPEN).order_by(ForwardedQuestion.id)
         return list((await self._session.execute(stmt)).scalars())
 
     async def for_user(self, user_key: str) -> list[ForwardedQuestion]:
@@ -269,7 +275,7 @@ class ForwardedQuestions:
                 tenant_id=None,
                 conversation_id="",
                 conversation_reference="",
-                status=case((ForwardedQuestion.status == "open", ERASED_QUESTION), else_=ForwardedQuestion.status),
+                status=case((ForwardedQuestion.status == QuestionStatus.OPEN, QuestionStatus.ERASED), else_=ForwardedQuestion.status),
             )
             .execution_options(synchronize_session=False)
         )

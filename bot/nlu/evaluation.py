@@ -31,7 +31,7 @@ class EvalQuestion:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class EvalResult:
     question: EvalQuestion
     recognition: Recognition
 
@@ -83,8 +83,8 @@ def load_eval_set(path: Path) -> list[EvalQuestion]:
     return questions
 
 
-def evaluate(recognizer: Recognizer, questions: Iterable[EvalQuestion]) -> list[Outcome]:
-    return [Outcome(q, recognizer.recognize(q.text, q.lang)) for q in questions]
+def evaluate(recognizer: Recognizer, questions: Iterable[EvalQuestion]) -> list[EvalResult]:
+    return [EvalResult(q, recognizer.recognize(q.text, q.lang)) for q in questions]
 
 
 def unknown_expectations(recognizer: Recognizer, questions: Iterable[EvalQuestion]) -> list[str]:
@@ -107,7 +107,7 @@ class Summary:
         return self.correct / self.total if self.total else 0.0
 
 
-def summarize(outcomes: Sequence[Outcome]) -> Summary:
+def summarize(outcomes: Sequence[EvalResult]) -> Summary:
     return Summary(
         total=len(outcomes),
         correct=sum(o.correct for o in outcomes),

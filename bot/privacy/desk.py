@@ -47,7 +47,7 @@ from bot.core.turn import is_group, lang_of, user_ids, user_key
 from storage.db import Database
 from storage.offers.repository import ContributionView, OfferView
 from storage.privacy.personal_data import Erasure, Person, PersonalData, PersonalRecords, RegistrationRecord
-from storage.registration.repository import Outcome
+from storage.registration.repository import OutcomeKind, RegistrationOutcome
 from storage.repositories import ConversationReferences
 
 if TYPE_CHECKING:
@@ -446,7 +446,7 @@ class RetentionScheduler(TicksPeriodically):
 # --- the desk: what the commands, the job and the dialog call ----------------------------------------------------
 class RegistrationDesk(Protocol):
     async def listed_for_user(self, user_key: str) -> list[Any]: ...
-    def after_change(self, outcome: Outcome) -> None: ...
+    def after_change(self, outcome: RegistrationOutcome) -> None: ...
 
 
 class Announcer(Protocol):
@@ -547,7 +547,7 @@ class PrivacyDesk:
             if state.get_cached_state(turn_context) is not None:
                 await state.delete(turn_context)
         if erasure.promoted:
-            self._registration.after_change(Outcome("cancelled", None, erasure.promoted))
+            self._registration.after_change(RegistrationOutcome(OutcomeKind.FILLED, promoted=erasure.promoted))
         for item in erasure.withdrawn:
             self._organizers.announce("withdrawn", item)
         log.info(

@@ -14,7 +14,7 @@ from bot.registration.cards import Listed, RegistrationCards
 from bot.registration.reminders import ReminderScheduler
 from bot.sessions.model import Session, find_session, open_sessions
 from storage.registration.models import WAITLISTED, Registration
-from storage.registration.repository import Outcome, Registrar
+from storage.registration.repository import Registrar, RegistrationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class RegistrationDesk:
                 found.append(item)
         return sorted(found, key=lambda item: item.session.start)
 
-    def after_change(self, outcome: Outcome) -> None:
+    def after_change(self, outcome: RegistrationOutcome) -> None:
         """People promoted from a waitlist are told after this turn's reply, in the background; the
         scheduler's tick picks up whatever this misses (e.g. a restart)."""
         if outcome.promoted:

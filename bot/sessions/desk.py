@@ -47,7 +47,7 @@ from dialogs.sessions.edit_session import AddSessionDialog, EditSessionDialog, e
 from dialogs.services import DialogServices
 from storage.db import Database
 from storage.registration.models import CONFIRMED, Registration
-from storage.registration.repository import Outcome
+from storage.registration.repository import OutcomeKind, RegistrationOutcome
 from storage.repositories import ConversationReferences
 from storage.sessions.models import (
     CAPACITY_IN_PERSON,
@@ -502,7 +502,7 @@ class SessionDesk(TicksPeriodically):
             except SQLAlchemyError as error:
                 log.error("the waitlist of session %s (%s) could not move up: %s", session_id, mode, type(error).__name__)
         if promoted:
-            self.registration.after_change(Outcome("filled", promoted=tuple(promoted)))
+            self.registration.after_change(RegistrationOutcome(OutcomeKind.FILLED, promoted=tuple(promoted)))
         return len(promoted)
 
     @staticmethod

@@ -18,7 +18,7 @@ from bot.offers.channel import OrganizerChannel
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
-from storage.offers.repository import ExpertiseOffers, OfferFields, OfferView, Outcome
+from storage.offers.repository import ExpertiseOffers, OfferFields, OfferView, OfferOutcome
 
 RECORD_ID = "record_id"  # in the form values when a stored record is being changed (not a form field)
 _NOT_WORD = re.compile(r"[^\w\s']+")
@@ -147,11 +147,11 @@ def offer_values(offer: OfferView) -> dict[str, Any]:
 
 
 # Which message the user gets, and which event the organizers get, for each outcome.
-NEW_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+NEW_OUTCOMES: dict[OfferOutcome, tuple[str, str | None]] = {
     "created": ("saved", "created"),
     "duplicate": ("duplicate", None),
 }
-EDIT_OUTCOMES: dict[Outcome, tuple[str, str | None]] = {
+EDIT_OUTCOMES: dict[OfferOutcome, tuple[str, str | None]] = {
     "changed": ("updated", "changed"),
     "unchanged": ("unchanged", None),
     "duplicate": ("edit_duplicate", None),

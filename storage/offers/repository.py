@@ -26,7 +26,7 @@ from storage.offers.models import (
     OrganizerChannel,
 )
 
-Outcome = Literal["created", "duplicate", "changed", "unchanged", "missing"]
+OfferOutcome = Literal["created", "duplicate", "changed", "unchanged", "missing"]
 
 
 def _insert_for(session: AsyncSession):
@@ -304,7 +304,7 @@ class ExpertiseOffers(_UserRecords):
         token: str,
         fields: OfferFields,
         now: datetime,
-    ) -> tuple[OfferView, Outcome]:
+    ) -> tuple[OfferView, OfferOutcome]:
         """Store a new offer; the same confirm token or the same content from the same user is stored once."""
         values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_offer_columns(fields))
         new_id, existing = await self._add(
@@ -320,7 +320,7 @@ class ExpertiseOffers(_UserRecords):
 
     async def update(
         self, *, user_key: str, offer_id: int, token: str, fields: OfferFields, now: datetime
-    ) -> tuple[OfferView | None, Outcome]:
+    ) -> tuple[OfferView | None, OfferOutcome]:
         """Change an active offer of this user. 'unchanged' for a replayed confirm or no real change,
         'duplicate' when the new content equals another active offer, 'missing' when it is not theirs or gone."""
         content_hash = _hash(user_key, fields.content())
@@ -343,7 +343,7 @@ class ExpertiseOffers(_UserRecords):
         record.areas.sort(key=lambda a: a.position)
         return _offer_view(record), "changed"
 
-    async def withdraw(self, *, user_key: str, offer_id: int, now: datetime) -> tuple[OfferView | None, Outcome]:
+    async def withdraw(self, *, user_key: str, offer_id: int, now: datetime) -> tuple[OfferView | None, OfferOutcome]:
         """Withdraw an offer of this user and erase its contact details; 'unchanged' when already withdrawn."""
         return await self._withdraw(user_key, offer_id, now, ("contact_name", "contact_email", "contact_phone"))
 
@@ -387,7 +387,7 @@ class ContributionIntentions(_UserRecords):
         token: str,
         fields: ContributionFields,
         now: datetime,
-    ) -> tuple[ContributionView, Outcome]:
+    ) -> tuple[ContributionView, OfferOutcome]:
         values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_contribution_columns(fields))
         new_id, existing = await self._add(
             user_key=user_key, token=token, content_hash=_hash(user_key, fields.content()), values=values, now=now
@@ -398,7 +398,7 @@ class ContributionIntentions(_UserRecords):
 
     async def update(
         self, *, user_key: str, intention_id: int, token: str, fields: ContributionFields, now: datetime
-    ) -> tuple[ContributionView | None, Outcome]:
+    ) -> tuple[ContributionView | None, OfferOutcome]:
         content_hash = _hash(user_key, fields.content())
         record, outcome = await self._before_change(user_key, intention_id, token, content_hash)
         if outcome is not None:
@@ -409,7 +409,7 @@ class ContributionIntentions(_UserRecords):
 
     async def withdraw(
         self, *, user_key: str, intention_id: int, now: datetime
-    ) -> tuple[ContributionView | None, Outcome]:
+    ) -> tuple[ContributionView | None, OfferOutcome]:
         return await self._withdraw(user_key, intention_id, now, ("contact_name", "contact_email", "remarks"))
 
     async def get(self, user_key: str, intention_id: int) -> ContributionView | None:

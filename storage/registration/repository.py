@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -331,11 +332,24 @@ def _claimable(table, now: datetime, lease: timedelta):
 
 
 # --- transactions ---------------------------------------------------------------------------------
+class OutcomeKind(StrEnum):
+    """What a registration change did."""
+
+    CREATED = "created"  # a new registration (confirmed or waitlisted)
+    EXISTING = "existing"  # this form or this person was registered already: nothing changed
+    SWITCHED = "switched"  # moved to the other attendance mode
+    SAME = "same"  # already in that mode
+    FULL = "full"  # no free seat in the other mode: nothing changed
+    CANCELLED = "cancelled"
+    NONE = "none"  # no active registration to change
+    FILLED = "filled"  # free seats went to the waitlist (more capacity, or seats freed by an erasure)
+
+
 @dataclass(frozen=True)
-class Outcome:
+class RegistrationOutcome:
     """The result of a registration change. `promoted` are registrations that just left the waitlist."""
 
-    kind: str  # created | existing | switched | same | full | cancelled | none
+    kind: OutcomeKind
     registration: Registration | None = None
     promoted: tuple[int, ...] = ()
 
@@ -348,26 +362,26 @@ class Registrar:
 
     async def register(
         self, *, session_id: str, mode: str, capacity: int | None, attendee: Attendee, token: str | None, now: datetime
-    ) -> Outcome:
+    ) -> RegistrationOutcome:
         """A confirmed seat when one is free, else a place on the waitlist. The same token, or a second
         registration of the same person for the same session, returns the existing one."""
         for _attempt in range(3):
             existing = await self._existing(session_id, attendee.user_key, token)
             if existing is not None:
-                return Outcome("existing", existing)
+                return RegistrationOutcome(OutcomeKind.EXISTING, existing)
             try:
                 async with self._db.session() as session:
                     repo = Registrations(session)
                     await repo.lock_seats(session_id, [mode])
                     status = CONFIRMED if await repo.take_seat(session_id, mode, capacity) else WAITLISTED
                     record = await repo.add(session_id=session_id, mode=mode, status=status, attendee=attendee, token=token, now=now)
-                return Outcome("created", record)
+                return RegistrationOutcome(OutcomeKind.CREATED, record)
             except IntegrityError:
                 continue  # a concurrent submit of the same person won: read what it stored
         existing = await self._existing(session_id, attendee.user_key, token)
         if existing is None:
             raise RuntimeError("registration conflict could not be resolved")
-        return Outcome("existing", existing)
+        return RegistrationOutcome(OutcomeKind.EXISTING, existing)
 
     async def _existing(self, session_id: str, user_key: str, token: str | None) -> Registration | None:
         async with self._db.session() as session:
@@ -380,45 +394,45 @@ class Registrar:
 
     async def switch_mode(
         self, *, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
-    ) -> Outcome:
+    ) -> RegistrationOutcome:
         """Move an active registration to the other mode when it has a free seat; the freed seat goes to
         the first person on that mode's waitlist."""
         return await retrying(lambda: self._switch_once(session_id, user_key, to_mode, capacity, now))
 
     async def _switch_once(
         self, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
-    ) -> Outcome:
+    ) -> RegistrationOutcome:
         async with self._db.session() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
-                return Outcome("none")
+                return RegistrationOutcome(OutcomeKind.NONE)
             if record.mode == to_mode:
-                return Outcome("same", record)
+                return RegistrationOutcome(OutcomeKind.SAME, record)
             from_mode, from_status = record.mode, record.status
             await repo.lock_seats(session_id, [from_mode, to_mode])
             if not await repo.take_seat(session_id, to_mode, capacity.get(to_mode)):
-                return Outcome("full", record)
+                return RegistrationOutcome(OutcomeKind.FULL, record)
             if not await repo.change(record, expect_status=from_status, expect_mode=from_mode, now=now, mode=to_mode, status=CONFIRMED):
                 raise RegistrationChanged()
             promoted: tuple[int, ...] = ()
             if from_status == CONFIRMED:
                 await repo.release_seat(session_id, from_mode)
                 promoted = await self._fill(repo, session_id, from_mode, capacity.get(from_mode), now)
-            return Outcome("switched", record, promoted)
+            return RegistrationOutcome(OutcomeKind.SWITCHED, record, promoted)
 
-    async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
+    async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
         """Cancel the person's active registration; a freed seat goes to the first on the waitlist."""
         return await retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
 
-    async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
+    async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
         async with self._db.session() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
-                return Outcome("none")
+                return RegistrationOutcome(OutcomeKind.NONE)
             promoted = await _cancel(repo, record, capacity, now)
-            return Outcome("cancelled", record, promoted)
+            return RegistrationOutcome(OutcomeKind.CANCELLED, record, promoted)
 
     async def fill(self, *, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
         """Give free seats to the waitlist (e.g. after an organizer raised the capacity)."""
