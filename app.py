@@ -37,7 +37,7 @@ from dialogs.questions.forward_question import ForwardQuestionDialog
 from dialogs.registration.registration import REGISTRATION, install_registration
 from dialogs.offers.my_offers import OFFERS, install_offers
 from dialogs.services import DialogServices
-from storage.bot_state import SqlStorage
+from bot.core.state_storage import SqlStorage
 from storage.db import Database
 
 log = logging.getLogger("app")

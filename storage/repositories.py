@@ -6,13 +6,11 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import String, case, cast, delete, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import (
     AnswerFeedback,
-    BotStateRecord,
     ConversationReferenceRecord,
     ForwardedQuestion,
     ProcessedActivity,
@@ -29,10 +27,6 @@ def _erased_id(column):
     return literal(f"{ERASED}:").concat(cast(column, String))
 
 
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-
-
 class ProcessedActivities:
     """Remembers inbound activity ids so a re-delivered activity is handled once."""
 
@@ -46,7 +40,7 @@ class ProcessedActivities:
 
     async def claim(self, key: str, now: datetime) -> bool:
         """True when this is the first time the key is seen (and records it); False for a re-delivery."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(ProcessedActivity).values(key=key, seen_at=now).on_conflict_do_nothing(
             index_elements=[ProcessedActivity.key]
         )
@@ -92,7 +86,7 @@ class ConversationReferences:
             removed=False,
             updated_at=now,
         )
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(ConversationReferenceRecord).values(conversation_id=conversation_id, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[ConversationReferenceRecord.conversation_id], set_=values)
         await self._session.execute(stmt)
@@ -166,7 +160,7 @@ class Feedback:
         now: datetime,
     ) -> None:
         """Store the verdict; a repeated click on the same answer changes it rather than adding one."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(AnswerFeedback).values(
             entry_id=entry_id,
             helpful=helpful,
@@ -226,7 +220,7 @@ class ForwardedQuestions:
         """Store an open question; the same open question from the same user is stored once.
         Returns (the record, whether it was new)."""
         key = self.dedup_key(user_key, question)
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = (
             insert(ForwardedQuestion)
             .values(
@@ -280,29 +274,3 @@ class ForwardedQuestions:
             .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0
-
-
-class BotStates:
-    """Bot state rows (storage/bot_state.py) of one user: UserState and their private state in every conversation."""
-
-    def __init__(self, session: AsyncSession):
-        self._session = session
-
-    @staticmethod
-    def _of_user(channel_id: str, user_id: str):
-        user_state = f"{channel_id}/users/{user_id}"
-        # botbuilder's PrivateConversationState key: <channel>/conversations/<conversation>/users/<user>/<namespace>
-        private = f"{_like_literal(channel_id)}/conversations/%/users/{_like_literal(user_id)}/%"
-        return or_(BotStateRecord.key == user_state, BotStateRecord.key.like(private, escape="\\"))
-
-    async def keys_for_user(self, channel_id: str, user_id: str) -> list[str]:
-        stmt = select(BotStateRecord.key).where(self._of_user(channel_id, user_id)).order_by(BotStateRecord.key)
-        return list((await self._session.execute(stmt)).scalars())
-
-    async def delete_for_user(self, channel_id: str, user_id: str) -> int:
-        result = await self._session.execute(delete(BotStateRecord).where(self._of_user(channel_id, user_id)))
-        return result.rowcount or 0
-
-
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -95,7 +95,7 @@ class OrganizerChannel:
         if not await self._organizers.authorize(context, f"organizer_channel.{command}", refusal_key="offers.channel.refused"):
             return
         conversation_id = channel_root(activity.conversation.id)
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             channels = OrganizerChannels(session)
             if command == SET:
                 await channels.set(
@@ -141,7 +141,7 @@ class OrganizerChannel:
 
     async def _post(self, event: str, item: Item) -> None:
         try:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 channel = await OrganizerChannels(session).get(PURPOSE)
             if channel is None:
                 log.info("no organizer channel set: %s %s %d not posted", item.kind, event, item.id)

@@ -42,9 +42,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
+from bot.core.organizers import Organizers
 from bot.nlu import Recognizer
 from bot.offers.cards import OfferOptions
-from bot.core.organizers import Organizers
 from bot.sessions.model import Session, find_session
 from storage.db import Database
 from storage.organizers.keys import ExportSecrets
@@ -138,7 +138,7 @@ class ExportLinks:
                         log.warning("EXPORT_SIGNING_KEY is shorter than 32 characters; use a long random value")
                     self._key = configured.encode("utf-8")
                 else:
-                    async with self._db.session() as session:
+                    async with self._db.transaction() as session:
                         stored = await ExportSecrets(session).get_or_create(
                             SECRET_NAME, secrets.token_urlsafe(48), self._clock.now()
                         )
@@ -447,7 +447,7 @@ def download_handler(
         key = await links.key()
         signer = next((aad for aad in settings.organizer_aad_ids if links.signed_by(key, claim, aad)), None)
         if signer is None or not organizers.is_organizer(signer):
-            async with db.session() as session:
+            async with db.transaction() as session:
                 creator = await Reporting(session).audit_actor(AUDIT_LINK, claim.target)
             if links.signed_by(key, claim, creator):
                 log.info("refused an export download: the organizer of the link is no longer an organizer")
@@ -465,7 +465,7 @@ def download_handler(
             await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "unknown"}, allowed=False)
             return refuse(403, lang)
 
-        async with db.session() as session:
+        async with db.transaction() as session:
             table = await exporter.table(session, claim.dataset, lang)
         now = clock.now()
         if claim.fmt == "csv":

@@ -56,7 +56,7 @@ class OffersForm(FormDialog):
         (key, aad_object_id, tenant), lang = self.identity(turn_context), lang_of(turn_context)
         now = self.services.clock.now()
         record_id = values.get(RECORD_ID)
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             records = repository(session)
             if record_id is None:
                 view, outcome = await records.add(

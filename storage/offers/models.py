@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storage.models import Base, one_of
 
 
-
 class OfferStatus(StrEnum):
     """An expertise offer or contribution intention is active until its owner withdraws it."""
 

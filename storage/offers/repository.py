@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.offers.models import (
     ACTIVE,
     WITHDRAWN,
@@ -27,10 +26,6 @@ from storage.offers.models import (
 )
 
 OfferOutcome = Literal["created", "duplicate", "changed", "unchanged", "missing"]
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
 
 
 def _fold(value: object) -> object:
@@ -197,7 +192,7 @@ class _UserRecords:
         """Insert unless this token or content exists for the user; (new id, None) or (None, existing record)."""
         model = self.model
         stmt = (
-            _insert_for(self._session)(model)
+            insert_for(self._session)(model)
             .values(
                 user_key=user_key, status=ACTIVE, confirm_token=token, content_hash=content_hash,
                 consented_at=now, created_at=now, updated_at=now, **values,
@@ -313,7 +308,7 @@ class ExpertiseOffers(_UserRecords):
         if new_id is None:
             return _offer_view(existing), "duplicate"
         await self._session.execute(
-            _insert_for(self._session)(ExpertiseOfferArea),
+            insert_for(self._session)(ExpertiseOfferArea),
             [{"offer_id": new_id, "area": area, "position": i} for i, area in enumerate(fields.areas)],
         )
         return _offer_view(await self._load(new_id)), "created"
@@ -454,7 +449,7 @@ class OrganizerChannels:
             set_by_aad_object_id=set_by_aad_object_id,
             set_at=now,
         )
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(OrganizerChannel).values(purpose=purpose, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[OrganizerChannel.purpose], set_=values)
         await self._session.execute(stmt)

@@ -21,7 +21,6 @@ from storage.offers.models import ACTIVE, ContributionIntention, ExpertiseOffer,
 from storage.registration.models import WAITLISTED, Registration
 
 
-
 # --- the overview ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RegistrationCount:

@@ -29,13 +29,14 @@ from sqlalchemy import and_, func, literal, not_, or_, select, update
 from sqlalchemy.types import String
 
 from storage.audit.models import AuditEntry
+from storage.bot_state import BotStates
 from storage.db import Database
 from storage.offers.models import ACTIVE, WITHDRAWN
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 from storage.registration.models import Registration
 from storage.registration.repository import Registrations, retrying
 from storage.registration.repository import forget_user as forget_registrations
-from storage.repositories import ERASED, BotStates, ConversationReferences, Feedback, ForwardedQuestions
+from storage.repositories import ERASED, ConversationReferences, Feedback, ForwardedQuestions
 
 _ERASED_PREFIX = f"{ERASED}:"
 
@@ -169,7 +170,7 @@ class PersonalData:
     async def collect(self, person: Person) -> PersonalRecords:
         """Everything stored about this person (and nobody else), in one read transaction."""
         key = person.user_key
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             rows = (
                 await session.execute(
                     select(Registration).where(Registration.user_key == key).order_by(Registration.id.desc())
@@ -234,7 +235,7 @@ class PersonalData:
         self, person: Person, capacities: Mapping[str, Mapping[str, int | None]], now: datetime
     ) -> Erasure:
         key = person.user_key
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             offers_repo, intentions_repo = ExpertiseOffers(session), ContributionIntentions(session)
             active: list[OfferView | ContributionView] = [
                 *(o for o in await offers_repo.for_user(key) if o.status == ACTIVE),
@@ -279,7 +280,7 @@ class PersonalData:
         gone = and_(Registration.session_id.not_in(list(known_sessions)), Registration.updated_at < stale_before)
         due = or_(Registration.session_id.in_(list(ended_sessions)), gone) if ended_sessions else gone
         erased_id = literal(_ERASED_PREFIX).concat(Registration.id.cast(String))
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             result = await session.execute(
                 update(Registration)
                 .where(due, not_(Registration.user_key.startswith(_ERASED_PREFIX, autoescape=True)))

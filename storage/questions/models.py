@@ -19,7 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, one_of
 
 
-
 class AnswerDelivery(StrEnum):
     """Whether the asker got an organizer's answer: pending, sent, gone (unreachable) or failed (retried later)."""
 

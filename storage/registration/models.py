@@ -20,7 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, NoticeStatus, one_of
 
 
-
 class RegistrationStatus(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

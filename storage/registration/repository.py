@@ -19,12 +19,10 @@ from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, insert_for, is_postgresql
 from storage.registration.models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -41,14 +39,6 @@ from storage.registration.models import (
 T = TypeVar("T")
 
 PROMOTED = "promoted"  # notice kind: a seat came free for someone on the waitlist
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-
-
-def _is_postgresql(session: AsyncSession) -> bool:
-    return session.bind.dialect.name == "postgresql"
 
 
 @dataclass(frozen=True)
@@ -156,7 +146,7 @@ class Registrations:
             .order_by(Registration.id)
             .limit(1)
         )
-        if _is_postgresql(self._session):
+        if is_postgresql(self._session):
             stmt = stmt.with_for_update(skip_locked=True)
         return (await self._session.execute(stmt)).scalars().first()
 
@@ -174,12 +164,12 @@ class Registrations:
         """Make sure the counters exist and hold them until the transaction ends (sorted: no deadlocks).
         On SQLite the insert already takes the database's single write lock."""
         ordered = sorted(set(modes))
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         for mode in ordered:
             await self._session.execute(
                 insert(SessionSeats).values(session_id=session_id, mode=mode, confirmed=0).on_conflict_do_nothing()
             )
-        if _is_postgresql(self._session):
+        if is_postgresql(self._session):
             await self._session.execute(
                 select(SessionSeats.mode)
                 .where(SessionSeats.session_id == session_id, SessionSeats.mode.in_(ordered))
@@ -219,7 +209,7 @@ class Registrations:
 
     # --- notices (claimed with a unique row before sending) -----------------------------------
     async def add_notice(self, registration_id: int, kind: str, now: datetime) -> None:
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         await self._session.execute(
             insert(RegistrationNotice)
             .values(registration_id=registration_id, kind=kind, status=PENDING, updated_at=now)
@@ -229,7 +219,7 @@ class Registrations:
     async def claim_notice(self, registration_id: int, kind: str, now: datetime, lease: timedelta) -> bool:
         """True when this caller may send the notice now: a new claim row, a pending (released) one, or a
         claim whose sender vanished longer than `lease` ago."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         created = await self._session.execute(
             insert(RegistrationNotice)
             .values(registration_id=registration_id, kind=kind, status=CLAIMED, claimed_at=now, updated_at=now)
@@ -284,7 +274,7 @@ class Registrations:
     # --- 'tell me about the next session' -----------------------------------------------------
     async def add_interest(self, user_key: str, aad_object_id: str | None, language: str, now: datetime) -> None:
         """One request per person; asking again after being told re-opens it."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(SessionInterest).values(
             user_key=user_key, aad_object_id=aad_object_id, language=language, status=PENDING, created_at=now, updated_at=now
         )
@@ -370,7 +360,7 @@ class Registrar:
             if existing is not None:
                 return RegistrationOutcome(OutcomeKind.EXISTING, existing)
             try:
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     repo = Registrations(session)
                     await repo.lock_seats(session_id, [mode])
                     status = CONFIRMED if await repo.take_seat(session_id, mode, capacity) else WAITLISTED
@@ -384,7 +374,7 @@ class Registrar:
         return RegistrationOutcome(OutcomeKind.EXISTING, existing)
 
     async def _existing(self, session_id: str, user_key: str, token: str | None) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             if token:
                 found = await repo.by_confirm_token(token)
@@ -402,7 +392,7 @@ class Registrar:
     async def _switch_once(
         self, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
     ) -> RegistrationOutcome:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
@@ -426,7 +416,7 @@ class Registrar:
         return await retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
 
     async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
@@ -436,7 +426,7 @@ class Registrar:
 
     async def fill(self, *, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
         """Give free seats to the waitlist (e.g. after an organizer raised the capacity)."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             await repo.lock_seats(session_id, [mode])
             return await self._fill(repo, session_id, mode, capacity, now)
@@ -457,29 +447,29 @@ class Registrar:
         return tuple(promoted)
 
     async def waitlist_position(self, record: Registration) -> int:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).waitlist_position(record)
 
     async def has_seat(self, session_id: str, mode: str, capacity: int | None) -> bool:
         if capacity is None:
             return True
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return (await Registrations(session).seats_taken(session_id)).get(mode, 0) < capacity
 
     async def active_for_user(self, user_key: str) -> list[Registration]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).active_for_user(user_key)
 
     async def by_confirm_token(self, token: str) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).by_confirm_token(token)
 
     async def by_calendar_token(self, token: str) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).by_calendar_token(token)
 
     async def add_interest(self, user_key: str, aad_object_id: str | None, language: str, now: datetime) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await Registrations(session).add_interest(user_key, aad_object_id, language, now)
 
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, NoticeStatus, one_of
 
 
-
 class Origin(StrEnum):
     """Where an info_session row comes from: a change to a session of the content file, or an organizer's own."""
 

@@ -19,13 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.repository import AuditTrail
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.registration.models import Registration
 from storage.registration.repository import Registrations
 from storage.sessions.models import (
@@ -53,10 +51,6 @@ from storage.sessions.models import (
 
 SessionValues = Mapping[str, Any]
 CAPACITY_FIELDS = {"in_person": CAPACITY_IN_PERSON, "online": CAPACITY_ONLINE}
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
 
 
 def changed_fields(row: InfoSession) -> set[str]:
@@ -147,7 +141,7 @@ class InfoSessions:
     async def add_notices(self, change_id: int, registration_ids: Sequence[int], now: datetime) -> int:
         if not registration_ids:
             return 0
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         rows = [
             {"change_id": change_id, "registration_id": rid, "status": PENDING, "updated_at": now}
             for rid in sorted(set(registration_ids))
@@ -226,15 +220,15 @@ class SessionStore:
         self._db = db
 
     async def signature(self) -> tuple[int, int]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).signature()
 
     async def rows(self) -> list[InfoSession]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).all()
 
     async def change_by_key(self, change_key: str) -> InfoSessionChange | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).change_by_key(change_key)
 
     async def add(
@@ -254,7 +248,7 @@ class SessionStore:
             if existing is not None:
                 return Saved("existing", existing.session_id, existing.id)
             try:
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     repo = InfoSessions(session)
                     if await repo.get(session_id) is not None:
                         continue
@@ -287,7 +281,7 @@ class SessionStore:
         if existing is not None:
             return Saved("existing", existing.session_id, existing.id, tuple(existing.fields.split(",")))
         try:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 registrations = Registrations(session)
                 lowered = {mode: values[name] for mode, name in CAPACITY_FIELDS.items() if name in values}
                 if lowered:
@@ -318,14 +312,14 @@ class SessionStore:
 
     # --- notices ------------------------------------------------------------------------------
     async def open_notices(self, now: datetime, lease: timedelta) -> list[int]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).open_notices(now, lease)
 
     async def claim_notice(
         self, notice_id: int, now: datetime, lease: timedelta
     ) -> tuple[InfoSessionNotice, InfoSessionChange, Registration | None] | None:
         """(notice, its change, the registration) when this caller may send it now."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = InfoSessions(session)
             notice = await repo.claim_notice(notice_id, now, lease)
             if notice is None:
@@ -335,10 +329,10 @@ class SessionStore:
             return notice, change, registration
 
     async def finish_notice(self, notice_id: int, status: str, now: datetime) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await InfoSessions(session).finish_notice(notice_id, status, now)
 
     async def seats(self, session_id: str) -> dict[tuple[str, str], int]:
         """(mode, status) -> registrations, for the organizers' overview."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).count_by_status(session_id)

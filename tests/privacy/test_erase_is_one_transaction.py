@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
+from storage.bot_state import BotStates
 from storage.offers.repository import ExpertiseOffers, OfferFields
 from storage.privacy.personal_data import Person, PersonalData
 from storage.registration.models import Registration, RegistrationNotice, SessionInterest
 from storage.registration.repository import Attendee, Registrar, Registrations
-from storage.repositories import BotStates, ConversationReferences, Feedback, ForwardedQuestions
+from storage.repositories import ConversationReferences, Feedback, ForwardedQuestions
 
 NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
 SESSION = "info-2022-10-04"
@@ -32,7 +33,7 @@ def _attendee(person: str) -> Attendee:
 
 async def _stored(db) -> dict[str, object]:
     """Everything the erasure could touch, as plain values."""
-    async with db.session() as session:
+    async with db.transaction() as session:
         registrations = (
             await session.execute(select(Registration.user_key, Registration.status).order_by(Registration.id))
         ).all()
@@ -54,7 +55,7 @@ async def _anna_and_bob(db) -> None:
     for person in ("anna", "bob"):
         await registrar.register(session_id=SESSION, mode="in_person", capacity=1, attendee=_attendee(person), token=None, now=NOW)
     await registrar.add_interest(ANNA.user_key, ANNA.aad_object_id, "nl", NOW)
-    async with db.session() as session:
+    async with db.transaction() as session:
         await ExpertiseOffers(session).add(
             user_key=ANNA.user_key, aad_object_id=ANNA.aad_object_id, tenant_id=None, language="nl", token="t1",
             fields=OFFER, now=NOW,

@@ -64,12 +64,12 @@ async def test_one_list_refreshed_in_place(db, clock, tmp_path):
     book = SessionBook.from_file(path, db=db)
     shared = book.sessions
     assert await book.refresh() is True and await book.refresh() is False
-    async with db.session() as session:
+    async with db.transaction() as session:
         await InfoSessions(session).set_fields(SESSION_ID, {"join_url": NEW_JOIN}, clock.now())
     assert shared[0].join_url == ""
     assert await book.refresh() is True
     assert book.sessions is shared and shared[0].join_url == NEW_JOIN and book.origin(SESSION_ID) == "changed"
-    async with db.session() as session:
+    async with db.transaction() as session:
         row = await InfoSessions(session).set_fields(SESSION_ID, {"venue_address": "Nassaulaan 12"}, clock.now())
         assert row.changed_fields == "join_url,venue_address" and row.version == 2
     await book.refresh()

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from botbuilder.dialogs import DialogInstance, DialogState
 
-from storage.bot_state import SqlStorage, StateConflictError
+from bot.core.state_storage import SqlStorage, StateConflictError
 
 
 @pytest.fixture
