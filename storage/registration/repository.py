@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database, insert_for, is_postgresql
+from storage.models import NoticeStatus
 from storage.registration.models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -32,6 +33,7 @@ from storage.registration.models import (
     WAITLISTED,
     Registration,
     RegistrationNotice,
+    RegistrationStatus,
     SessionInterest,
     SessionSeats,
 )
@@ -100,7 +102,7 @@ class Registrations:
         )
         return list((await self._session.execute(stmt)).scalars())
 
-    async def add(self, *, session_id: str, mode: str, status: str, attendee: Attendee, token: str | None, now: datetime) -> Registration:
+    async def add(self, *, session_id: str, mode: str, status: RegistrationStatus, attendee: Attendee, token: str | None, now: datetime) -> Registration:
         record = Registration(
             session_id=session_id,
             user_key=attendee.user_key,
@@ -238,7 +240,7 @@ class Registrations:
         )
         return taken.rowcount == 1
 
-    async def finish_notice(self, registration_id: int, kind: str, status: str, now: datetime) -> None:
+    async def finish_notice(self, registration_id: int, kind: str, status: NoticeStatus, now: datetime) -> None:
         """Record the outcome; PENDING releases the claim so a later tick tries again."""
         await self._session.execute(
             update(RegistrationNotice)
@@ -302,7 +304,7 @@ class Registrations:
         )
         return result.rowcount == 1
 
-    async def finish_interest(self, interest_id: int, status: str, session_id: str | None, now: datetime) -> None:
+    async def finish_interest(self, interest_id: int, status: NoticeStatus, session_id: str | None, now: datetime) -> None:
         values: dict = {"status": status, "updated_at": now}
         if status == PENDING:
             values["claimed_at"] = None
