@@ -293,6 +293,9 @@ class Table:
 class Exporter:
     """Builds the tables (in the organizer's language) and writes them as CSV or XLSX."""
 
+    options: OfferOptions  # the columns' cells read these two
+    sessions: list[Session]
+
     def __init__(self, *, catalog: Catalog, options: OfferOptions, sessions: list[Session], recognizer: Recognizer):
         self._catalog = catalog
         self.options = options
