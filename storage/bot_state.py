@@ -1,106 +1,65 @@
-"""Bot state (dialog stacks, user profile) in the database, with e-tag optimistic concurrency.
-
-Fulfils the botbuilder `Storage` contract (read, write, delete; bot/core/state.py hands it to botbuilder as a
-`Storage`, so storage/ itself imports no botbuilder) so ConversationState, UserState and PrivateConversationState persist
-in SQLite or PostgreSQL, and several bot instances can serve the same user turn by turn:
-- a write whose e-tag matches the stored one succeeds and gets a new e-tag;
-- a write with a stale e-tag raises `StateConflictError` (nothing is written);
-- e-tag "*" or no e-tag overwrites.
-"""
+"""Bot state rows: where each conversation stands (dialog stacks, user profile), as botbuilder's state objects
+serialised by bot/core/state_storage.py. Nothing here knows botbuilder: rows are keys, e-tags and text."""
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from jsonpickle import Pickler, Unpickler
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import insert_for
 from storage.models import BotStateRecord
 
 
-class StateConflictError(Exception):
-    """Another turn changed this state since it was read."""
+class BotStates:
+    """Bot state rows by key (what bot/core/state_storage.py reads and writes for botbuilder), and the rows of one
+    user: UserState and their private state in every conversation ('my data')."""
 
+    def __init__(self, session: AsyncSession):
+        self._session = session
 
-class SqlStorage:
-    def __init__(self, db: Database, now: Callable[[], datetime]):
-        self._db = db
-        self._now = now
+    async def read(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """key -> (e-tag, data) of the stored ones among `keys`."""
+        rows = await self._session.execute(
+            select(BotStateRecord.key, BotStateRecord.etag, BotStateRecord.data).where(BotStateRecord.key.in_(keys))
+        )
+        return {key: (etag, data) for key, etag, data in rows.all()}
 
-    async def read(self, keys: list[str]) -> dict[str, Any]:
-        if not keys:
-            return {}
-        async with self._db.session() as session:
-            rows = (await session.execute(select(BotStateRecord).where(BotStateRecord.key.in_(keys)))).scalars()
-            result: dict[str, Any] = {}
-            for row in rows:
-                item = _decode(row.data)
-                _set_etag(item, row.etag)
-                result[row.key] = item
-            return result
+    async def put(self, key: str, etag: str, data: str, now: datetime) -> None:
+        """Store whatever is stored under `key` now."""
+        values = {"etag": etag, "data": data, "updated_at": now}
+        insert = insert_for(self._session)
+        stmt = insert(BotStateRecord).values(key=key, **values)
+        await self._session.execute(stmt.on_conflict_do_update(index_elements=[BotStateRecord.key], set_=values))
 
-    async def write(self, changes: dict[str, Any]) -> None:
-        if changes is None:
-            raise ValueError("changes are required when writing")
-        if not changes:
-            return
-        async with self._db.session() as session:
-            for key, item in changes.items():
-                expected = _get_etag(item)
-                new_etag = uuid.uuid4().hex
-                data = _encode(item)
-                now = self._now()
-                if expected in (None, "*"):
-                    insert = pg_insert if not self._db.is_sqlite else sqlite_insert
-                    stmt = insert(BotStateRecord).values(key=key, etag=new_etag, data=data, updated_at=now)
-                    stmt = stmt.on_conflict_do_update(
-                        index_elements=[BotStateRecord.key],
-                        set_={"etag": new_etag, "data": data, "updated_at": now},
-                    )
-                    await session.execute(stmt)
-                else:
-                    result = await session.execute(
-                        update(BotStateRecord)
-                        .where(BotStateRecord.key == key, BotStateRecord.etag == expected)
-                        .values(etag=new_etag, data=data, updated_at=now)
-                    )
-                    if result.rowcount != 1:
-                        raise StateConflictError(f"state {key!r} was changed by another turn")
-                _set_etag(item, new_etag)
+    async def replace(self, key: str, expected_etag: str, etag: str, data: str, now: datetime) -> bool:
+        """Compare-and-set: store only if the row still has `expected_etag`; False when it does not."""
+        result = await self._session.execute(
+            update(BotStateRecord)
+            .where(BotStateRecord.key == key, BotStateRecord.etag == expected_etag)
+            .values(etag=etag, data=data, updated_at=now)
+        )
+        return result.rowcount == 1
 
     async def delete(self, keys: list[str]) -> None:
-        if not keys:
-            return
-        async with self._db.session() as session:
-            await session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(keys)))
+        await self._session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(keys)))
+
+    @staticmethod
+    def _of_user(channel_id: str, user_id: str):
+        user_state = f"{channel_id}/users/{user_id}"
+        # botbuilder's PrivateConversationState key: <channel>/conversations/<conversation>/users/<user>/<namespace>
+        private = f"{_like_literal(channel_id)}/conversations/%/users/{_like_literal(user_id)}/%"
+        return or_(BotStateRecord.key == user_state, BotStateRecord.key.like(private, escape="\\"))
+
+    async def keys_for_user(self, channel_id: str, user_id: str) -> list[str]:
+        stmt = select(BotStateRecord.key).where(self._of_user(channel_id, user_id)).order_by(BotStateRecord.key)
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def delete_for_user(self, channel_id: str, user_id: str) -> int:
+        result = await self._session.execute(delete(BotStateRecord).where(self._of_user(channel_id, user_id)))
+        return result.rowcount or 0
 
 
-def _encode(item: Any) -> str:
-    flat = Pickler().flatten(item)
-    if isinstance(flat, dict):
-        flat.pop("e_tag", None)
-    return json.dumps(flat, separators=(",", ":"), ensure_ascii=False)
-
-
-def _decode(data: str) -> Any:
-    return Unpickler().restore(json.loads(data), reset=True)
-
-
-def _get_etag(item: Any) -> str | None:
-    if isinstance(item, dict):
-        return item.get("e_tag")
-    return getattr(item, "e_tag", None)
-
-
-def _set_etag(item: Any, etag: str) -> None:
-    if isinstance(item, dict):
-        item["e_tag"] = etag
-    elif hasattr(item, "e_tag") or hasattr(item, "__dict__"):
-        item.e_tag = etag
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,4 +1,18 @@
-"""Async engine and session factory: SQLite (embedded default) or PostgreSQL, chosen by URL."""
+"""Async engine and units of work: SQLite (embedded default) or PostgreSQL, chosen by URL.
+
+Who owns a transaction, one rule:
+- A repository (`storage/<feature>/repository.py`, `storage/repositories.py`, `storage/bot_state.py`) takes an
+  `AsyncSession` in its constructor, queries and changes rows in it, and never commits, rolls back or opens a
+  session of its own.
+- A unit of work is opened by exactly one owner: a service method or use case (`Registrar.cancel`,
+  `SessionStore.change`, `PersonalData.erase`, a desk's handler in bot/) with
+  `async with db.transaction() as session:`; it commits when the block ends and rolls back on any error.
+  Everything one user action changes belongs in one such block. Owners never nest units of work (on SQLite the
+  transactions of one process take turns, so a nested one would wait forever); a service that others compose
+  offers its steps as functions over a repository (`storage.registration.repository.forget_user`).
+- Every write a user causes is idempotent: a re-delivered activity or a double click changes nothing twice
+  (unique keys with `insert_for(...).on_conflict_do_nothing`, compare-and-set updates, form tokens).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -22,7 +38,7 @@ _MIGRATION_LOCK_ID = 7_202_210_04
 
 
 class Database:
-    """Owns the engine; hands out sessions whose transaction the caller controls."""
+    """Owns the engine; opens units of work (`transaction()`) for their owners (see the module text)."""
 
     def __init__(self, url: str, *, schema: str | None = None, echo: bool = False):
         self.url = make_url(url)
@@ -53,8 +69,8 @@ class Database:
             Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction: committed on success, rolled back on error."""
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: a session in one transaction, committed when the block ends, rolled back on error."""
         if self._sqlite_turns is None:
             async with self.sessions() as session, session.begin():
                 yield session
@@ -125,6 +141,15 @@ def _upgrade_to_head(sync_connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = sync_connection
     command.upgrade(config, "heads")  # feature branches of the migration tree may each have a head
+
+
+def insert_for(session: AsyncSession):
+    """The dialect's `insert` (both have `on_conflict_do_nothing` and `on_conflict_do_update`)."""
+    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+
+
+def is_postgresql(session: AsyncSession) -> bool:
+    return session.bind.dialect.name == "postgresql"
 
 
 def _quiet_driver_logs() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
+from enum import StrEnum
 
 from sqlalchemy import Boolean, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -15,6 +17,29 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class NoticeStatus(StrEnum):
+    """Where a proactive notice (reminder, promotion, session change, next-session news) stands."""
+
+    PENDING = "pending"  # to send
+    CLAIMED = "claimed"  # an instance is sending it
+    SENT = "sent"
+    GONE = "gone"  # unreachable: not retried
+    SKIPPED = "skipped"  # no longer relevant (e.g. cancelled or switched mode)
+
+
+class QuestionStatus(StrEnum):
+    """A forwarded question: open (in the organizers' queue), answered, or erased by its asker while open."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    ERASED = "erased"
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """SQL for a check constraint: `column` holds one of `values` (the stored strings)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class UtcDateTime(TypeDecorator):
@@ -114,7 +139,7 @@ class ForwardedQuestion(Base):
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     conversation_id: Mapped[str] = mapped_column(String(512))
     conversation_reference: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=QuestionStatus.OPEN.value, index=True)
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]

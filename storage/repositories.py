@@ -6,25 +6,25 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import String, case, cast, delete, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AnswerFeedback, BotStateRecord, ConversationReferenceRecord, ForwardedQuestion, ProcessedActivity
+from storage.db import insert_for
+from storage.models import (
+    AnswerFeedback,
+    ConversationReferenceRecord,
+    ForwardedQuestion,
+    ProcessedActivity,
+    QuestionStatus,
+)
 
 # What an anonymized row carries instead of a person's key ('delete my data'); real keys are "aad:..." or
 # "<channel>:<id>", so no person can ever have this one.
 ERASED = "erased"
-ERASED_QUESTION = "erased"  # status of a forwarded question that was still open when its asker erased it
 
 
 def _erased_id(column):
     """'erased:<row id>': unique per row, for columns with a unique constraint."""
     return literal(f"{ERASED}:").concat(cast(column, String))
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
 
 
 class ProcessedActivities:
@@ -40,7 +40,7 @@ class ProcessedActivities:
 
     async def claim(self, key: str, now: datetime) -> bool:
         """True when this is the first time the key is seen (and records it); False for a re-delivery."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(ProcessedActivity).values(key=key, seen_at=now).on_conflict_do_nothing(
             index_elements=[ProcessedActivity.key]
         )
@@ -86,7 +86,7 @@ class ConversationReferences:
             removed=False,
             updated_at=now,
         )
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(ConversationReferenceRecord).values(conversation_id=conversation_id, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[ConversationReferenceRecord.conversation_id], set_=values)
         await self._session.execute(stmt)
@@ -160,7 +160,7 @@ class Feedback:
         now: datetime,
     ) -> None:
         """Store the verdict; a repeated click on the same answer changes it rather than adding one."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(AnswerFeedback).values(
             entry_id=entry_id,
             helpful=helpful,
@@ -220,7 +220,7 @@ class ForwardedQuestions:
         """Store an open question; the same open question from the same user is stored once.
         Returns (the record, whether it was new)."""
         key = self.dedup_key(user_key, question)
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = (
             insert(ForwardedQuestion)
             .values(
@@ -233,7 +233,7 @@ class ForwardedQuestions:
                 tenant_id=tenant_id,
                 conversation_id=conversation_id,
                 conversation_reference=conversation_reference,
-                status="open",
+                status=QuestionStatus.OPEN,
                 created_at=now,
             )
             .on_conflict_do_nothing(index_elements=[ForwardedQuestion.dedup_key])
@@ -245,7 +245,7 @@ class ForwardedQuestions:
         return record, created
 
     async def open_questions(self) -> list[ForwardedQuestion]:
-        stmt = select(ForwardedQuestion).where(ForwardedQuestion.status == "open").order_by(ForwardedQuestion.id)
+        stmt = select(ForwardedQuestion).where(ForwardedQuestion.status == QuestionStatus.OPEN).order_by(ForwardedQuestion.id)
         return list((await self._session.execute(stmt)).scalars())
 
     async def for_user(self, user_key: str) -> list[ForwardedQuestion]:
@@ -269,34 +269,8 @@ class ForwardedQuestions:
                 tenant_id=None,
                 conversation_id="",
                 conversation_reference="",
-                status=case((ForwardedQuestion.status == "open", ERASED_QUESTION), else_=ForwardedQuestion.status),
+                status=case((ForwardedQuestion.status == QuestionStatus.OPEN, QuestionStatus.ERASED), else_=ForwardedQuestion.status),
             )
             .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0
-
-
-class BotStates:
-    """Bot state rows (storage/bot_state.py) of one user: UserState and their private state in every conversation."""
-
-    def __init__(self, session: AsyncSession):
-        self._session = session
-
-    @staticmethod
-    def _of_user(channel_id: str, user_id: str):
-        user_state = f"{channel_id}/users/{user_id}"
-        # botbuilder's PrivateConversationState key: <channel>/conversations/<conversation>/users/<user>/<namespace>
-        private = f"{_like_literal(channel_id)}/conversations/%/users/{_like_literal(user_id)}/%"
-        return or_(BotStateRecord.key == user_state, BotStateRecord.key.like(private, escape="\\"))
-
-    async def keys_for_user(self, channel_id: str, user_id: str) -> list[str]:
-        stmt = select(BotStateRecord.key).where(self._of_user(channel_id, user_id)).order_by(BotStateRecord.key)
-        return list((await self._session.execute(stmt)).scalars())
-
-    async def delete_for_user(self, channel_id: str, user_id: str) -> int:
-        result = await self._session.execute(delete(BotStateRecord).where(self._of_user(channel_id, user_id)))
-        return result.rowcount or 0
-
-
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

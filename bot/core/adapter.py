@@ -13,7 +13,7 @@ from botframework.connector.auth import ConnectorFactory
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.turn import LANG_KEY
-from storage.bot_state import StateConflictError
+from bot.core.state_storage import StateConflictError
 
 log = logging.getLogger(__name__)
 

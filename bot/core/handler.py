@@ -67,7 +67,7 @@ class VngBot(TeamsActivityHandler):
         conversation = turn_context.activity.conversation
         if conversation is None:
             return
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await ConversationReferences(session).mark_removed(conversation.id, self._clock.now())
 
     async def _remember_conversation(self, turn_context: TurnContext) -> None:
@@ -78,7 +78,7 @@ class VngBot(TeamsActivityHandler):
         reference = TurnContext.get_conversation_reference(activity)
         user_id, aad_object_id = user_ids(activity)
         conversation_type = activity.conversation.conversation_type or ("group" if activity.conversation.is_group else "personal")
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await ConversationReferences(session).upsert(
                 conversation_id=activity.conversation.id,
                 conversation_type=conversation_type,

@@ -57,7 +57,7 @@ class DropRedelivered(Middleware):
             activity.channel_id or "", activity.conversation.id if activity.conversation else "", activity.id
         )
         now = self._clock.now()
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = ProcessedActivities(session)
             first = await repo.claim(key, now)
             self._claims += 1
@@ -70,7 +70,7 @@ class DropRedelivered(Middleware):
             return await logic()
         except Exception:
             # The turn failed: let a re-delivery try again.
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 await ProcessedActivities(session).release(key)
             raise
 

@@ -49,7 +49,7 @@ class Organizers:
     async def audit(
         self, aad_object_id: str, action: str, *, target: str | None = None, detail: dict[str, Any] | None = None, allowed: bool = True
     ) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await AuditTrail(session).record(
                 actor_aad_object_id=aad_object_id or "unknown",
                 action=action,

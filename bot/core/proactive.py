@@ -80,7 +80,7 @@ class Messenger:
                 status, retry_after = 503, None
             if status in GONE_STATUSES:
                 log.info("proactive message not delivered: the conversation is gone (%s)", status)
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     await ConversationReferences(session).mark_removed(reference.conversation.id, self._clock.now())
                 return Delivery.GONE
             if status not in RETRY_STATUSES or attempt == self._attempts:

@@ -26,10 +26,9 @@ from bot.core.middleware import ChooseLanguage, DropRedelivered, MentionRule, Te
 from bot.core.organizers import Organizers
 from bot.core.proactive import Messenger
 from bot.core.router import Router
-from bot.core.state import DatabaseStorage
+from bot.core.state_storage import SqlStorage
 from bot.nlu import Recognizer
 from dialogs.services import DialogServices
-from storage.bot_state import SqlStorage
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ def build_core(
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
 
-    storage = DatabaseStorage(SqlStorage(db, clock.now))
+    storage = SqlStorage(db, clock.now)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
     private_state = PrivateConversationState(storage)

@@ -92,7 +92,7 @@ class OffersChannel:
         if not await self._organizers.authorize(context, f"organizer_channel.{command}", refusal_key="offers.channel.refused"):
             return
         conversation_id = channel_root(activity.conversation.id)
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             channels = OrganizerChannels(session)
             if command == SET:
                 await channels.set(
@@ -136,7 +136,7 @@ class OffersChannel:
 
     async def _post(self, event: OfferEvent, item: Item) -> None:
         try:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 channel = await OrganizerChannels(session).get(PURPOSE)
             if channel is None:
                 log.info("no organizer channel set: %s %s %d not posted", item.kind, event, item.id)

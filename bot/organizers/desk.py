@@ -134,7 +134,7 @@ class OrganizerDesk:
         if group:
             await self._personal_only(turn_context)
             return
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             overview = await Reporting(session).overview()
         payload = self._cards.overview(lang, overview, now=self._clock.now(), link_minutes=self._settings.export_link_minutes)
         await turn_context.send_activity(card_activity(payload))

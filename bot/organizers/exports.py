@@ -25,11 +25,11 @@ import io
 import logging
 import re
 import secrets
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args, get_type_hints
 from urllib.parse import quote
 
 from aiohttp import web
@@ -42,17 +42,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
+from bot.core.organizers import Organizers
 from bot.nlu import Recognizer
 from bot.offers import OfferOptions
 from bot.core.organizers import Organizers
-from bot.sessions import SessionBook
+from bot.sessions import Session, SessionBook
 from storage.db import Database
 from storage.organizers.keys import ExportSecrets
-from storage.organizers.reporting import Reporting
+from storage.organizers.reporting import FeedbackCount, IntentionRow, OfferRow, QuestionRow, RegistrationRow, Reporting
 
 log = logging.getLogger(__name__)
 
-DATASETS = ("registrations", "offers", "intentions", "questions", "feedback")
 FORMATS = ("xlsx", "csv")
 AUDIT_LINK = "export.link"
 AUDIT_DOWNLOAD = "export.download"
@@ -139,7 +139,7 @@ class ExportLinks:
                         log.warning("EXPORT_SIGNING_KEY is shorter than 32 characters; use a long random value")
                     self._key = configured.encode("utf-8")
                 else:
-                    async with self._db.session() as session:
+                    async with self._db.transaction() as session:
                         stored = await ExportSecrets(session).get_or_create(
                             SECRET_NAME, secrets.token_urlsafe(48), self._clock.now()
                         )
@@ -183,35 +183,104 @@ class ExportLinks:
 
 # --- tables ----------------------------------------------------------------------------------------------------
 TEXT, INT, MONEY, DATETIME = "text", "int", "money", "datetime"
+Cell = Callable[["Exporter", str, Any], Any]  # (exporter, the organizer's language, a reporting row) -> the value
 
-COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "registrations": (
-        ("id", INT), ("session", TEXT), ("session_start", DATETIME), ("mode", TEXT), ("status", TEXT),
-        ("waitlist_position", INT), ("name", TEXT), ("email", TEXT), ("municipality", TEXT), ("role", TEXT),
-        ("accessibility", TEXT), ("dietary", TEXT), ("language", TEXT), ("created_at", DATETIME),
-        ("updated_at", DATETIME), ("cancelled_at", DATETIME),
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also names the header: export.columns.<dataset>.<key>
+    kind: str  # TEXT, INT, MONEY or DATETIME: how CSV and XLSX write the value
+    value: Cell
+
+
+def _attribute(name: str) -> Cell:
+    return lambda _exporter, _lang, row: getattr(row, name)
+
+
+def _label(group: str, name: str) -> Cell:
+    """The field's code shown as its label from `export.values.<group>`."""
+    return lambda exporter, lang, row: exporter.value_label(lang, group, getattr(row, name))
+
+
+def _kind_of(annotation: Any) -> str:
+    types = {t for t in get_args(annotation) if t is not type(None)} or {annotation}
+    if int in types:
+        return INT
+    if datetime in types:
+        return DATETIME
+    return TEXT
+
+
+def columns_of(row_type: type, **overrides: Cell | tuple[Column, ...]) -> tuple[Column, ...]:
+    """The export columns of a reporting row type (storage/organizers/reporting.py), in the order of its fields:
+    each field is one column of the same name and the kind of its type, unless `overrides` names the field:
+    a function gives that column's value, a tuple of columns takes the field's place."""
+    hints = get_type_hints(row_type)
+    columns: list[Column] = []
+    for field in fields(row_type):
+        override = overrides.pop(field.name, None)
+        if isinstance(override, tuple):
+            columns.extend(override)
+        else:
+            columns.append(Column(field.name, _kind_of(hints[field.name]), override or _attribute(field.name)))
+    if overrides:
+        raise ValueError(f"{row_type.__name__} has no fields {sorted(overrides)}")
+    return tuple(columns)
+
+
+def _session(exporter: Exporter, _lang: str, row: RegistrationRow) -> Session | None:
+    return exporter.book.get(row.session_id)
+
+
+_LANGUAGE = _label("languages", "language")
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "registrations": columns_of(
+        RegistrationRow,
+        session_id=(
+            Column("session", TEXT, lambda x, lang, r: s.title_for(lang) if (s := _session(x, lang, r)) else r.session_id),
+            Column("session_start", DATETIME, lambda x, lang, r: s.start if (s := _session(x, lang, r)) else None),
+        ),
+        mode=_label("modes", "mode"),
+        status=_label("registration_status", "status"),
+        language=_LANGUAGE,
     ),
-    "offers": (
-        ("id", INT), ("status", TEXT), ("municipality", TEXT), ("contact_name", TEXT), ("contact_email", TEXT),
-        ("contact_phone", TEXT), ("areas", TEXT), ("other_area", TEXT), ("description", TEXT), ("expert_count", INT),
-        ("availability", TEXT), ("working_languages", TEXT), ("work_mode", TEXT), ("language", TEXT),
-        ("consented_at", DATETIME), ("created_at", DATETIME), ("updated_at", DATETIME), ("withdrawn_at", DATETIME),
+    "offers": columns_of(
+        OfferRow,
+        status=_label("record_status", "status"),
+        areas=lambda x, lang, r: x.options.area_labels(lang, r.areas, None),
+        working_languages=lambda x, lang, r: x.options.language_labels(lang, r.working_languages),
+        work_mode=lambda x, lang, r: x.options.work_mode_label(lang, r.work_mode),
+        language=_LANGUAGE,
     ),
-    "intentions": (
-        ("id", INT), ("status", TEXT), ("municipality", TEXT), ("contact_name", TEXT), ("contact_email", TEXT),
-        ("amount", MONEY), ("remarks", TEXT), ("language", TEXT), ("consented_at", DATETIME), ("created_at", DATETIME),
-        ("updated_at", DATETIME), ("withdrawn_at", DATETIME),
+    "intentions": columns_of(
+        IntentionRow,
+        status=_label("record_status", "status"),
+        amount_cents=(
+            Column("amount", MONEY, lambda _x, _lang, r: Decimal(r.amount_cents) / 100 if r.amount_cents is not None else None),
+        ),
+        language=_LANGUAGE,
     ),
-    "questions": (
-        ("id", INT), ("status", TEXT), ("question", TEXT), ("asker_name", TEXT), ("language", TEXT),
-        ("created_at", DATETIME), ("answered_at", DATETIME), ("answer", TEXT),
-    ),
-    "feedback": (
-        ("entry_id", TEXT), ("question", TEXT), ("helpful", INT), ("not_helpful", INT), ("total", INT),
-        ("first_at", DATETIME), ("last_at", DATETIME),
+    "questions": columns_of(QuestionRow, status=_label("question_status", "status"), language=_LANGUAGE),
+    "feedback": columns_of(
+        FeedbackCount,
+        entry_id=(
+            Column("entry_id", TEXT, _attribute("entry_id")),
+            Column("question", TEXT, lambda x, lang, r: x.question_of(lang, r.entry_id)),
+        ),
+        not_helpful=(
+            Column("not_helpful", INT, _attribute("not_helpful")),
+            Column("total", INT, _attribute("total")),
+        ),
     ),
 }
-assert set(COLUMNS) == set(DATASETS)
+_RECORDS: dict[str, Callable[[Reporting], Awaitable[Sequence[Any]]]] = {
+    "registrations": Reporting.registrations,
+    "offers": Reporting.offers,
+    "intentions": Reporting.intentions,
+    "questions": Reporting.questions,
+    "feedback": Reporting.feedback_counts,
+}
+DATASETS = tuple(COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -225,10 +294,13 @@ class Table:
 class Exporter:
     """Builds the tables (in the organizer's language) and writes them as CSV or XLSX."""
 
+    options: OfferOptions  # the columns' cells read these two
+    book: SessionBook
+
     def __init__(self, *, catalog: Catalog, options: OfferOptions, book: SessionBook, recognizer: Recognizer):
         self._catalog = catalog
-        self._options = options
-        self._book = book
+        self.options = options
+        self.book = book
         self._recognizer = recognizer
 
     def t(self, lang: str, key: str, **params: Any) -> str:
@@ -259,119 +331,16 @@ class Exporter:
         return f"{self.t(lang, f'export.datasets.{dataset}.file')}-{now.astimezone(DISPLAY_TZ):%Y-%m-%d}.{fmt}"
 
     async def table(self, session: AsyncSession, dataset: str, lang: str) -> Table:
-        reporting = Reporting(session)
-        build: Callable[[Any], dict[str, Any]]
-        if dataset == "registrations":
-            records: Sequence[Any] = await reporting.registrations()
-            build = lambda r: self._registration(lang, r)  # noqa: E731
-        elif dataset == "offers":
-            records = await reporting.offers()
-            build = lambda r: self._offer(lang, r)  # noqa: E731
-        elif dataset == "intentions":
-            records = await reporting.intentions()
-            build = lambda r: self._intention(lang, r)  # noqa: E731
-        elif dataset == "questions":
-            records = await reporting.questions()
-            build = lambda r: self._question(lang, r)  # noqa: E731
-        elif dataset == "feedback":
-            records = await reporting.feedback_counts()
-            build = lambda r: self._feedback(lang, r)  # noqa: E731
-        else:
+        if dataset not in COLUMNS:
             raise ValueError(f"unknown dataset {dataset!r}")
         columns = COLUMNS[dataset]
-        rows = []
-        for record in records:
-            values = build(record)
-            rows.append(tuple(values.get(key) for key, _ in columns))
+        records = await _RECORDS[dataset](Reporting(session))
         return Table(
             dataset=dataset,
-            headers=tuple(self.t(lang, f"export.columns.{dataset}.{key}") for key, _ in columns),
-            kinds=tuple(kind for _, kind in columns),
-            rows=tuple(rows),
+            headers=tuple(self.t(lang, f"export.columns.{dataset}.{column.key}") for column in columns),
+            kinds=tuple(column.kind for column in columns),
+            rows=tuple(tuple(column.value(self, lang, record) for column in columns) for record in records),
         )
-
-    # --- one row per record -----------------------------------------------------------------------------
-    def _registration(self, lang: str, r) -> dict[str, Any]:
-        session = self._book.get(r.session_id)
-        return {
-            "id": r.id,
-            "session": session.title_for(lang) if session else r.session_id,
-            "session_start": session.start if session else None,
-            "mode": self.value_label(lang, "modes", r.mode),
-            "status": self.value_label(lang, "registration_status", r.status),
-            "waitlist_position": r.waitlist_position,
-            "name": r.name,
-            "email": r.email,
-            "municipality": r.municipality,
-            "role": r.role,
-            "accessibility": r.accessibility,
-            "dietary": r.dietary,
-            "language": self.value_label(lang, "languages", r.language),
-            "created_at": r.created_at,
-            "updated_at": r.updated_at,
-            "cancelled_at": r.cancelled_at,
-        }
-
-    def _offer(self, lang: str, r) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "status": self.value_label(lang, "record_status", r.status),
-            "municipality": r.municipality,
-            "contact_name": r.contact_name,
-            "contact_email": r.contact_email,
-            "contact_phone": r.contact_phone,
-            "areas": self._options.area_labels(lang, r.areas, None),
-            "other_area": r.other_area,
-            "description": r.description,
-            "expert_count": r.expert_count,
-            "availability": r.availability,
-            "working_languages": self._options.language_labels(lang, r.working_languages),
-            "work_mode": self._options.work_mode_label(lang, r.work_mode),
-            "language": self.value_label(lang, "languages", r.language),
-            "consented_at": r.consented_at,
-            "created_at": r.created_at,
-            "updated_at": r.updated_at,
-            "withdrawn_at": r.withdrawn_at,
-        }
-
-    def _intention(self, lang: str, r) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "status": self.value_label(lang, "record_status", r.status),
-            "municipality": r.municipality,
-            "contact_name": r.contact_name,
-            "contact_email": r.contact_email,
-            "amount": Decimal(r.amount_cents) / 100 if r.amount_cents is not None else None,
-            "remarks": r.remarks,
-            "language": self.value_label(lang, "languages", r.language),
-            "consented_at": r.consented_at,
-            "created_at": r.created_at,
-            "updated_at": r.updated_at,
-            "withdrawn_at": r.withdrawn_at,
-        }
-
-    def _question(self, lang: str, r) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "status": self.value_label(lang, "question_status", r.status),
-            "question": r.question,
-            "asker_name": r.asker_name,
-            "language": self.value_label(lang, "languages", r.language),
-            "created_at": r.created_at,
-            "answered_at": r.answered_at,
-            "answer": r.answer,
-        }
-
-    def _feedback(self, lang: str, r) -> dict[str, Any]:
-        return {
-            "entry_id": r.entry_id,
-            "question": self.question_of(lang, r.entry_id),
-            "helpful": r.helpful,
-            "not_helpful": r.not_helpful,
-            "total": r.total,
-            "first_at": r.first_at,
-            "last_at": r.last_at,
-        }
 
     # --- files --------------------------------------------------------------------------------------------
     @staticmethod
@@ -482,7 +451,7 @@ def download_handler(
         key = await links.key()
         signer = next((aad for aad in settings.organizer_aad_ids if links.signed_by(key, claim, aad)), None)
         if signer is None or not organizers.is_organizer(signer):
-            async with db.session() as session:
+            async with db.transaction() as session:
                 creator = await Reporting(session).audit_actor(AUDIT_LINK, claim.target)
             if links.signed_by(key, claim, creator):
                 log.info("refused an export download: the organizer of the link is no longer an organizer")
@@ -500,7 +469,7 @@ def download_handler(
             await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "unknown"}, allowed=False)
             return refuse(403, lang)
 
-        async with db.session() as session:
+        async with db.transaction() as session:
             table = await exporter.table(session, claim.dataset, lang)
         now = clock.now()
         if claim.fmt == "csv":

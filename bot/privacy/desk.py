@@ -501,7 +501,7 @@ class PrivacyDesk:
     async def _send_privately(self, person: Person, payload: dict[str, Any]) -> bool:
         if not person.aad_object_id:
             return False
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             reference = await ConversationReferences(session).personal_for(person.aad_object_id)
         if reference is None:
             return False

@@ -137,7 +137,7 @@ class QuestionAnswering:
         lang = lang_of(turn_context)
         _, aad_object_id = user_ids(activity)
         reference = TurnContext.get_conversation_reference(activity)
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             _, created = await ForwardedQuestions(session).add(
                 question=question[:MAX_QUESTION_CHARS],
                 language=lang,
@@ -172,7 +172,7 @@ class QuestionAnswering:
             return
         _, aad_object_id = user_ids(activity)
         now = self._clock.now()
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await Feedback(session).record(
                 entry_id=entry_id,
                 helpful=helpful,

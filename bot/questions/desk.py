@@ -187,7 +187,7 @@ class QuestionDesk:
             return
         if await self._personal_only(turn_context):
             return
-        async with self.db.session() as session:
+        async with self.db.transaction() as session:
             repo = QuestionDeskRecords(session)
             questions, total = await repo.open_page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
             pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -209,7 +209,7 @@ class QuestionDesk:
         if question_id is None:
             await context.send_activity(card_activity(self.core_cards.menu(lang_of(context), note=self.catalog.text(lang_of(context), "dialog.unknown_card"))))
             return
-        async with self.db.session() as session:
+        async with self.db.transaction() as session:
             question = await QuestionDeskRecords(session).get(question_id)
         if question is None:
             await self._say(context, "answer.not_found")
@@ -239,7 +239,7 @@ class QuestionDesk:
         organizer = user_ids(turn_context.activity)[1] or ""
         text = str(values.get("answer") or "").strip()
         try:
-            async with self.db.session() as session:
+            async with self.db.transaction() as session:
                 repo = QuestionDeskRecords(session)
                 claim = await repo.claim_answer(
                     question_id=question_id, answer=text, answered_by=organizer, token=token, now=self.clock.now()
@@ -289,7 +289,7 @@ class QuestionDesk:
             log.warning("answer to question %s not delivered (%s)", question.id, type(error).__name__)
             delivery = Delivery.FAILED
         try:
-            async with self.db.session() as session:
+            async with self.db.transaction() as session:
                 await QuestionDeskRecords(session).set_delivery(question.id, delivery.value, self.clock.now())
         except SQLAlchemyError as error:
             log.error("delivery status of question %s not saved: %s", question.id, type(error).__name__)
@@ -316,7 +316,7 @@ class QuestionDesk:
         if question_id is None:
             await self._say(context, "answer.nothing_to_resend")
             return
-        async with self.db.session() as session:
+        async with self.db.transaction() as session:
             repo = QuestionDeskRecords(session)
             answer = await repo.claim_resend(question_id)
             question = await repo.get(question_id) if answer is not None else None
@@ -359,7 +359,7 @@ class QuestionDesk:
             return True
         entry_id = added.entry.entry_id
         if question_id is not None:
-            async with self.db.session() as session:
+            async with self.db.transaction() as session:
                 await QuestionDeskRecords(session).link_knowledge(question_id, entry_id)
         await self.organizers.audit(organizer, "knowledge.add.done", target=f"knowledge_entry:{entry_id}",
                                     detail={"question": question_id})
@@ -377,7 +377,7 @@ class QuestionDesk:
             return
         token = value.get("token")
         if action.endswith(".confirm") and isinstance(token, str) and token:
-            async with self.db.session() as session:
+            async with self.db.transaction() as session:
                 if action.startswith(AnswerQuestionDialog.ID):
                     done = await QuestionDeskRecords(session).answer_by_token(token) is not None
                     key = "answer.already_sent"

@@ -110,7 +110,7 @@ class KnowledgeStore(TicksPeriodically):
         """Store the entry once and index it here; raises KnowledgeDataError when the recognizer refuses it
         (the stored row is then removed again)."""
         clean_question = {lang: " ".join(question[lang].split()) for lang in LANGUAGES}
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             stored, created = await KnowledgeEntries(session).add(
                 entry_id=new_entry_id(),
                 question=clean_question,
@@ -125,7 +125,7 @@ class KnowledgeStore(TicksPeriodically):
             await self._index(to_entry(stored))
         except KnowledgeDataError:
             if created:
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     await KnowledgeEntries(session).remove(stored.entry_id)
             raise
         return Added(stored, created)
@@ -148,7 +148,7 @@ class KnowledgeStore(TicksPeriodically):
     async def load(self) -> int:
         """Index every stored entry that is new or changed here; returns how many were (re-)indexed."""
         async with self._loading:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 repo = KnowledgeEntries(session)
                 signature = await repo.signature()
                 stored = await repo.all()
@@ -170,7 +170,7 @@ class KnowledgeStore(TicksPeriodically):
 
     async def tick(self) -> int:
         """Load the stored entries when the table changed since the last look; returns how many were indexed."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             signature = await KnowledgeEntries(session).signature()
         if signature == self._signature:
             return 0

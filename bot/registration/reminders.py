@@ -95,7 +95,7 @@ class ReminderScheduler(TicksPeriodically):
         upcoming = {s.id: s for s in self._book.sessions if now < s.start <= horizon}
         if not upcoming:
             return
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             registrations = await repo.confirmed_in(list(upcoming))
             due: dict[int, str] = {}
@@ -110,7 +110,7 @@ class ReminderScheduler(TicksPeriodically):
             if kind is None or (registration.id, kind) in settled:
                 continue
             event = upcoming[registration.session_id]
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 claimed = await Registrations(session).claim_notice(registration.id, kind, now, self._lease)
             if claimed:
                 status = await self._send(registration, event, self._cards.reminder)
@@ -120,10 +120,10 @@ class ReminderScheduler(TicksPeriodically):
     async def deliver_promotions(self, report: DeliveryReport | None = None) -> DeliveryReport:
         report = report or DeliveryReport()
         now = self._clock.now()
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             waiting = await Registrations(session).open_notices(PROMOTED, now, self._lease)
         for registration_id, kind in waiting:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 repo = Registrations(session)
                 if not await repo.claim_notice(registration_id, kind, now, self._lease):
                     continue
@@ -142,10 +142,10 @@ class ReminderScheduler(TicksPeriodically):
         if not available:
             return
         event = available[0]
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             interests = await Registrations(session).open_interests(now, self._lease)
         for interest in interests:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 repo = Registrations(session)
                 if not await repo.claim_interest(interest.id, now, self._lease):
                     continue
@@ -156,7 +156,7 @@ class ReminderScheduler(TicksPeriodically):
                 status = await self._deliver(
                     interest.aad_object_id, interest.language, lambda lang: self._cards.new_session(lang, event)
                 )
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 await Registrations(session).finish_interest(interest.id, status, event.id, self._clock.now())
             report.count(status, "new_session")
 
@@ -168,7 +168,7 @@ class ReminderScheduler(TicksPeriodically):
         return await self._deliver(registration.aad_object_id, registration.language, lambda lang: build_card(lang, item))
 
     async def _deliver(self, aad_object_id: str, remembered_language: str, build_card) -> str:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             reference = await ConversationReferences(session).personal_for(aad_object_id)
         if reference is None:
             return GONE  # no personal chat with the bot: nothing to retry
@@ -180,6 +180,6 @@ class ReminderScheduler(TicksPeriodically):
         return _OUTCOME[delivery]
 
     async def _finish(self, registration_id: int, kind: str, status: str, report: DeliveryReport) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await Registrations(session).finish_notice(registration_id, kind, status, self._clock.now())
         report.count(status, kind)

@@ -508,7 +508,7 @@ class SessionDesk(TicksPeriodically):
             return SKIPPED
         if not registration.aad_object_id:
             return GONE
-        async with self.db.session() as db_session:
+        async with self.db.transaction() as db_session:
             reference = await ConversationReferences(db_session).personal_for(registration.aad_object_id)
         if reference is None:
             return GONE  # no personal chat with the bot: nothing to retry

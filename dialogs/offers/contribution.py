@@ -117,7 +117,7 @@ class ContributionDialog(OffersForm):
         lang = lang_of(turn_context)
         settings = self.services.settings
         details = settings.donation_details_en if lang == "en" else settings.donation_details_nl
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             has_mine = bool(await ContributionIntentions(session).active_for(user_key(turn_context.activity)))
         await turn_context.send_activity(
             card_activity(self.deps.cards.contribute_intro(lang, details=details or "", has_mine=has_mine))

@@ -16,7 +16,7 @@ from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from storage.offers.models import OTHER
-from storage.offers.repository import ContributionView, ExpertiseOffers, OfferFields, OfferView, Outcome
+from storage.offers.repository import ContributionView, ExpertiseOffers, OfferFields, OfferOutcome, OfferView
 
 RECORD_ID = "record_id"  # in the form values when a stored record is being changed (not a form field)
 # What the organizers' channel is told about an offer or intention.
@@ -75,7 +75,7 @@ class OffersForm(FormDialog):
         (key, aad_object_id, tenant), lang = self.identity(turn_context), lang_of(turn_context)
         now = self.services.clock.now()
         record_id = values.get(RECORD_ID)
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             records = repository(session)
             if record_id is None:
                 view, outcome = await records.add(
@@ -162,11 +162,11 @@ def offer_values(offer: OfferView) -> dict[str, Any]:
 
 
 # Which message the user gets, and which event the organizers get, for each outcome.
-NEW_OUTCOMES: dict[Outcome, tuple[str, OfferEvent | None]] = {
+NEW_OUTCOMES: dict[OfferOutcome, tuple[str, OfferEvent | None]] = {
     "created": ("saved", "created"),
     "duplicate": ("duplicate", None),
 }
-EDIT_OUTCOMES: dict[Outcome, tuple[str, OfferEvent | None]] = {
+EDIT_OUTCOMES: dict[OfferOutcome, tuple[str, OfferEvent | None]] = {
     "changed": ("updated", "changed"),
     "unchanged": ("unchanged", None),
     "duplicate": ("edit_duplicate", None),

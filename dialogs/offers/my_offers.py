@@ -159,7 +159,7 @@ class MyOffersDialog(GuidedDialog):
             return await step.end_dialog()
         target = step.values["target"]
         key, now = user_key(step.context.activity), self.services.clock.now()
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             if target["kind"] == OFFER:
                 view, outcome = await ExpertiseOffers(session).withdraw(user_key=key, offer_id=target["id"], now=now)
             else:
@@ -176,14 +176,14 @@ class MyOffersDialog(GuidedDialog):
     # --- the user's records -------------------------------------------------------------------
     async def _items(self, turn_context: TurnContext) -> list[OfferView | ContributionView]:
         key = user_key(turn_context.activity)
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             offers = await ExpertiseOffers(session).active_for(key)
             intentions = await ContributionIntentions(session).active_for(key)
         return [*offers, *intentions]
 
     async def _item(self, turn_context: TurnContext, kind: str, record_id: int) -> OfferView | ContributionView | None:
         key = user_key(turn_context.activity)
-        async with self.services.db.session() as session:
+        async with self.services.db.transaction() as session:
             if kind == OFFER:
                 return await ExpertiseOffers(session).get(key, record_id)
             return await ContributionIntentions(session).get(key, record_id)

@@ -9,15 +9,28 @@ once. A withdrawn record keeps no contact details and no content hash.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models import Base
+from storage.models import Base, one_of
 
-ACTIVE = "active"
-WITHDRAWN = "withdrawn"
-WORK_MODES = ("remote", "on_site")
+
+class OfferStatus(StrEnum):
+    """An expertise offer or contribution intention is active until its owner withdraws it."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class WorkMode(StrEnum):
+    REMOTE = "remote"
+    ON_SITE = "on_site"
+
+
+ACTIVE, WITHDRAWN = OfferStatus
+WORK_MODES = tuple(WorkMode)
 OTHER = "other"  # the area (and working language) chosen when none of the listed ones fits
 
 
@@ -29,8 +42,8 @@ class ExpertiseOffer(Base):
         UniqueConstraint("user_key", "confirm_token"),
         UniqueConstraint("user_key", "content_hash"),
         CheckConstraint("expert_count > 0", name="expert_count_positive"),
-        CheckConstraint("status IN ('active', 'withdrawn')", name="status_known"),
-        CheckConstraint("work_mode IN ('remote', 'on_site')", name="work_mode_known"),
+        CheckConstraint(one_of("status", OfferStatus), name="status_known"),
+        CheckConstraint(one_of("work_mode", WorkMode), name="work_mode_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -81,7 +94,7 @@ class ContributionIntention(Base):
         UniqueConstraint("user_key", "confirm_token"),
         UniqueConstraint("user_key", "content_hash"),
         CheckConstraint("amount_cents IS NULL OR amount_cents > 0", name="amount_positive"),
-        CheckConstraint("status IN ('active', 'withdrawn')", name="status_known"),
+        CheckConstraint(one_of("status", OfferStatus), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

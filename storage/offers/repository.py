@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.offers.models import (
     ACTIVE,
     WITHDRAWN,
@@ -26,11 +25,7 @@ from storage.offers.models import (
     OrganizerChannel,
 )
 
-Outcome = Literal["created", "duplicate", "changed", "unchanged", "missing"]
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+OfferOutcome = Literal["created", "duplicate", "changed", "unchanged", "missing"]
 
 
 def _fold(value: object) -> object:
@@ -197,7 +192,7 @@ class _UserRecords:
         """Insert unless this token or content exists for the user; (new id, None) or (None, existing record)."""
         model = self.model
         stmt = (
-            _insert_for(self._session)(model)
+            insert_for(self._session)(model)
             .values(
                 user_key=user_key, status=ACTIVE, confirm_token=token, content_hash=content_hash,
                 consented_at=now, created_at=now, updated_at=now, **values,
@@ -304,7 +299,7 @@ class ExpertiseOffers(_UserRecords):
         token: str,
         fields: OfferFields,
         now: datetime,
-    ) -> tuple[OfferView, Outcome]:
+    ) -> tuple[OfferView, OfferOutcome]:
         """Store a new offer; the same confirm token or the same content from the same user is stored once."""
         values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_offer_columns(fields))
         new_id, existing = await self._add(
@@ -313,14 +308,14 @@ class ExpertiseOffers(_UserRecords):
         if new_id is None:
             return _offer_view(existing), "duplicate"
         await self._session.execute(
-            _insert_for(self._session)(ExpertiseOfferArea),
+            insert_for(self._session)(ExpertiseOfferArea),
             [{"offer_id": new_id, "area": area, "position": i} for i, area in enumerate(fields.areas)],
         )
         return _offer_view(await self._load(new_id)), "created"
 
     async def update(
         self, *, user_key: str, offer_id: int, token: str, fields: OfferFields, now: datetime
-    ) -> tuple[OfferView | None, Outcome]:
+    ) -> tuple[OfferView | None, OfferOutcome]:
         """Change an active offer of this user. 'unchanged' for a replayed confirm or no real change,
         'duplicate' when the new content equals another active offer, 'missing' when it is not theirs or gone."""
         content_hash = _hash(user_key, fields.content())
@@ -343,7 +338,7 @@ class ExpertiseOffers(_UserRecords):
         record.areas.sort(key=lambda a: a.position)
         return _offer_view(record), "changed"
 
-    async def withdraw(self, *, user_key: str, offer_id: int, now: datetime) -> tuple[OfferView | None, Outcome]:
+    async def withdraw(self, *, user_key: str, offer_id: int, now: datetime) -> tuple[OfferView | None, OfferOutcome]:
         """Withdraw an offer of this user and erase its contact details; 'unchanged' when already withdrawn."""
         return await self._withdraw(user_key, offer_id, now, ("contact_name", "contact_email", "contact_phone"))
 
@@ -387,7 +382,7 @@ class ContributionIntentions(_UserRecords):
         token: str,
         fields: ContributionFields,
         now: datetime,
-    ) -> tuple[ContributionView, Outcome]:
+    ) -> tuple[ContributionView, OfferOutcome]:
         values = dict(aad_object_id=aad_object_id, tenant_id=tenant_id, language=language, **_contribution_columns(fields))
         new_id, existing = await self._add(
             user_key=user_key, token=token, content_hash=_hash(user_key, fields.content()), values=values, now=now
@@ -398,7 +393,7 @@ class ContributionIntentions(_UserRecords):
 
     async def update(
         self, *, user_key: str, intention_id: int, token: str, fields: ContributionFields, now: datetime
-    ) -> tuple[ContributionView | None, Outcome]:
+    ) -> tuple[ContributionView | None, OfferOutcome]:
         content_hash = _hash(user_key, fields.content())
         record, outcome = await self._before_change(user_key, intention_id, token, content_hash)
         if outcome is not None:
@@ -409,7 +404,7 @@ class ContributionIntentions(_UserRecords):
 
     async def withdraw(
         self, *, user_key: str, intention_id: int, now: datetime
-    ) -> tuple[ContributionView | None, Outcome]:
+    ) -> tuple[ContributionView | None, OfferOutcome]:
         return await self._withdraw(user_key, intention_id, now, ("contact_name", "contact_email", "remarks"))
 
     async def get(self, user_key: str, intention_id: int) -> ContributionView | None:
@@ -454,7 +449,7 @@ class OrganizerChannels:
             set_by_aad_object_id=set_by_aad_object_id,
             set_at=now,
         )
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(OrganizerChannel).values(purpose=purpose, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[OrganizerChannel.purpose], set_=values)
         await self._session.execute(stmt)

@@ -16,11 +16,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.models import AuditEntry
-from storage.models import AnswerFeedback, ForwardedQuestion
+from storage.models import AnswerFeedback, ForwardedQuestion, QuestionStatus
 from storage.offers.models import ACTIVE, ContributionIntention, ExpertiseOffer, ExpertiseOfferArea
 from storage.registration.models import WAITLISTED, Registration
-
-OPEN_QUESTION = "open"
 
 
 # --- the overview ----------------------------------------------------------------------------------------
@@ -211,7 +209,7 @@ class Reporting:
         return ContributionSummary(int(intentions), int(with_amount), int(total))
 
     async def open_question_count(self) -> int:
-        stmt = select(func.count()).select_from(ForwardedQuestion).where(ForwardedQuestion.status == OPEN_QUESTION)
+        stmt = select(func.count()).select_from(ForwardedQuestion).where(ForwardedQuestion.status == QuestionStatus.OPEN)
         return int((await self._session.execute(stmt)).scalar_one())
 
     async def feedback_counts(self) -> tuple[FeedbackCount, ...]:

@@ -2,11 +2,11 @@
 the retention rule that anonymizes registrations of past sessions.
 
 Nothing here knows Teams or botbuilder: a person comes in as keys (`Person`), sessions as ids and capacities.
-Each method runs its own transactions one after another (never nested: on SQLite sessions take turns).
+Each method is one transaction (a unit of work, see storage/db.py); 'delete my data' too.
 
 What erasing does, per kind (every step can run again and then finds nothing):
 - registrations: active ones are cancelled first (the freed seat goes to the waitlist), then every registration
-  and 'tell me about the next session' request of the person is deleted (`Registrar.forget_user`); the seat
+  and 'tell me about the next session' request of the person is deleted (registration `forget_user`); the seat
   counters are the anonymous counts that remain;
 - expertise offers and contribution intentions: deleted (`delete_for_user`); the active ones are returned
   without contact details or content, so the organizers can be told they were withdrawn;
@@ -29,12 +29,14 @@ from sqlalchemy import and_, func, literal, not_, or_, select, update
 from sqlalchemy.types import String
 
 from storage.audit.models import AuditEntry
+from storage.bot_state import BotStates
 from storage.db import Database
 from storage.offers.models import ACTIVE, WITHDRAWN
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 from storage.registration.models import Registration
-from storage.registration.repository import Registrar, Registrations
-from storage.repositories import ERASED, BotStates, ConversationReferences, Feedback, ForwardedQuestions
+from storage.registration.repository import Registrations, retrying
+from storage.registration.repository import forget_user as forget_registrations
+from storage.repositories import ERASED, ConversationReferences, Feedback, ForwardedQuestions
 
 _ERASED_PREFIX = f"{ERASED}:"
 
@@ -168,7 +170,7 @@ class PersonalData:
     async def collect(self, person: Person) -> PersonalRecords:
         """Everything stored about this person (and nobody else), in one read transaction."""
         key = person.user_key
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             rows = (
                 await session.execute(
                     select(Registration).where(Registration.user_key == key).order_by(Registration.id.desc())
@@ -224,9 +226,16 @@ class PersonalData:
     async def erase(
         self, person: Person, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
     ) -> Erasure:
-        """Erase or anonymize everything about this person (see the module text); safe to run again."""
+        """Erase or anonymize everything about this person (see the module text) in one transaction: all of it
+        commits or none of it does. Safe to run again. Telling the promoted people and the organizers is the
+        caller's job, after this returns (after the commit)."""
+        return await retrying(lambda: self._erase_once(person, capacities, now))
+
+    async def _erase_once(
+        self, person: Person, capacities: Mapping[str, Mapping[str, int | None]], now: datetime
+    ) -> Erasure:
         key = person.user_key
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             offers_repo, intentions_repo = ExpertiseOffers(session), ContributionIntentions(session)
             active: list[OfferView | ContributionView] = [
                 *(o for o in await offers_repo.for_user(key) if o.status == ACTIVE),
@@ -234,15 +243,12 @@ class PersonalData:
             ]
             offers = await offers_repo.delete_for_user(key)
             contributions = await intentions_repo.delete_for_user(key)
-
-        async with self._db.session() as session:
+            registrations_repo = Registrations(session)
             registrations = int(
                 await session.scalar(select(func.count()).select_from(Registration).where(Registration.user_key == key)) or 0
             )
-            requests = 1 if await Registrations(session).interest_for(key) is not None else 0
-        promoted = await Registrar(self._db).forget_user(key, capacities, now=now)
-
-        async with self._db.session() as session:
+            requests = 1 if await registrations_repo.interest_for(key) is not None else 0
+            promoted = await forget_registrations(registrations_repo, key, capacities, now=now)
             questions = await ForwardedQuestions(session).erase_for_user(key)
             feedback = await Feedback(session).anonymize_for_user(key)
             references = await ConversationReferences(session).delete_for_user(person.aad_object_id, person.channel_user_id)
@@ -274,7 +280,7 @@ class PersonalData:
         gone = and_(Registration.session_id.not_in(list(known_sessions)), Registration.updated_at < stale_before)
         due = or_(Registration.session_id.in_(list(ended_sessions)), gone) if ended_sessions else gone
         erased_id = literal(_ERASED_PREFIX).concat(Registration.id.cast(String))
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             result = await session.execute(
                 update(Registration)
                 .where(due, not_(Registration.user_key.startswith(_ERASED_PREFIX, autoescape=True)))

@@ -11,14 +11,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.models import Base, one_of
 
-PENDING, SENT, GONE, FAILED = "pending", "sent", "gone", "failed"
-DELIVERY_STATUSES = (PENDING, SENT, GONE, FAILED)
+
+class AnswerDelivery(StrEnum):
+    """Whether the asker got an organizer's answer: pending, sent, gone (unreachable) or failed (retried later)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    GONE = "gone"
+    FAILED = "failed"
+
+
+PENDING, SENT, GONE, FAILED = AnswerDelivery
 
 
 class QuestionAnswer(Base):
@@ -28,7 +38,7 @@ class QuestionAnswer(Base):
     __table_args__ = (
         UniqueConstraint("question_id"),
         UniqueConstraint("confirm_token"),
-        CheckConstraint("delivery IN ('pending', 'sent', 'gone', 'failed')", name="delivery_known"),
+        CheckConstraint(one_of("delivery", AnswerDelivery), name="delivery_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -13,12 +13,12 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.questions.models import FAILED, PENDING, QuestionAnswer
-from storage.models import ForwardedQuestion
+from storage.models import ForwardedQuestion, QuestionStatus
 from storage.offers.models import ContributionIntention, ExpertiseOffer
+from storage.questions.models import FAILED, PENDING, QuestionAnswer
 from storage.registration.models import Registration
 
-OPEN, ANSWERED = "open", "answered"
+OPEN, ANSWERED = QuestionStatus.OPEN, QuestionStatus.ANSWERED
 Claim = Literal["claimed", "repeat", "answered", "missing"]
 
 

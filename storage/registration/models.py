@@ -12,28 +12,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.models import Base, NoticeStatus, one_of
 
-CONFIRMED = "confirmed"
-WAITLISTED = "waitlisted"
-CANCELLED = "cancelled"
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class AttendanceMode(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+CONFIRMED, WAITLISTED, CANCELLED = RegistrationStatus
 ACTIVE_STATUSES = (CONFIRMED, WAITLISTED)
-STATUSES = (CONFIRMED, WAITLISTED, CANCELLED)
+PENDING, CLAIMED, SENT, GONE, SKIPPED = NoticeStatus
 
-# Notice states: pending (to send), claimed (an instance is sending), sent, gone (unreachable: not retried),
-# skipped (no longer relevant).
-PENDING, CLAIMED, SENT, GONE, SKIPPED = "pending", "claimed", "sent", "gone", "skipped"
-NOTICE_STATUSES = (PENDING, CLAIMED, SENT, GONE, SKIPPED)
-
-_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted')"
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+_ACTIVE_SQL = one_of("status", ACTIVE_STATUSES)
 
 
 class Registration(Base):
@@ -41,8 +43,8 @@ class Registration(Base):
 
     __tablename__ = "registration"
     __table_args__ = (
-        CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint(_in("mode", ("in_person", "online")), name="mode"),
+        CheckConstraint(one_of("status", RegistrationStatus), name="status"),
+        CheckConstraint(one_of("mode", AttendanceMode), name="mode"),
         Index(
             "uq_registration_active_per_user",
             "session_id",
@@ -92,7 +94,7 @@ class RegistrationNotice(Base):
     __tablename__ = "registration_notice"
     __table_args__ = (
         UniqueConstraint("registration_id", "kind"),
-        CheckConstraint(_in("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", NoticeStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -109,7 +111,7 @@ class SessionInterest(Base):
     __tablename__ = "session_interest"
     __table_args__ = (
         UniqueConstraint("user_key"),
-        CheckConstraint(_in("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", NoticeStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -15,14 +15,15 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, insert_for, is_postgresql
+from storage.models import NoticeStatus
 from storage.registration.models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -32,19 +33,14 @@ from storage.registration.models import (
     WAITLISTED,
     Registration,
     RegistrationNotice,
+    RegistrationStatus,
     SessionInterest,
     SessionSeats,
 )
 
+T = TypeVar("T")
+
 PROMOTED = "promoted"  # notice kind: a seat came free for someone on the waitlist
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
-
-
-def _is_postgresql(session: AsyncSession) -> bool:
-    return session.bind.dialect.name == "postgresql"
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ class Registrations:
         )
         return list((await self._session.execute(stmt)).scalars())
 
-    async def add(self, *, session_id: str, mode: str, status: str, attendee: Attendee, token: str | None, now: datetime) -> Registration:
+    async def add(self, *, session_id: str, mode: str, status: RegistrationStatus, attendee: Attendee, token: str | None, now: datetime) -> Registration:
         record = Registration(
             session_id=session_id,
             user_key=attendee.user_key,
@@ -152,7 +148,7 @@ class Registrations:
             .order_by(Registration.id)
             .limit(1)
         )
-        if _is_postgresql(self._session):
+        if is_postgresql(self._session):
             stmt = stmt.with_for_update(skip_locked=True)
         return (await self._session.execute(stmt)).scalars().first()
 
@@ -170,12 +166,12 @@ class Registrations:
         """Make sure the counters exist and hold them until the transaction ends (sorted: no deadlocks).
         On SQLite the insert already takes the database's single write lock."""
         ordered = sorted(set(modes))
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         for mode in ordered:
             await self._session.execute(
                 insert(SessionSeats).values(session_id=session_id, mode=mode, confirmed=0).on_conflict_do_nothing()
             )
-        if _is_postgresql(self._session):
+        if is_postgresql(self._session):
             await self._session.execute(
                 select(SessionSeats.mode)
                 .where(SessionSeats.session_id == session_id, SessionSeats.mode.in_(ordered))
@@ -215,7 +211,7 @@ class Registrations:
 
     # --- notices (claimed with a unique row before sending) -----------------------------------
     async def add_notice(self, registration_id: int, kind: str, now: datetime) -> None:
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         await self._session.execute(
             insert(RegistrationNotice)
             .values(registration_id=registration_id, kind=kind, status=PENDING, updated_at=now)
@@ -225,7 +221,7 @@ class Registrations:
     async def claim_notice(self, registration_id: int, kind: str, now: datetime, lease: timedelta) -> bool:
         """True when this caller may send the notice now: a new claim row, a pending (released) one, or a
         claim whose sender vanished longer than `lease` ago."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         created = await self._session.execute(
             insert(RegistrationNotice)
             .values(registration_id=registration_id, kind=kind, status=CLAIMED, claimed_at=now, updated_at=now)
@@ -244,7 +240,7 @@ class Registrations:
         )
         return taken.rowcount == 1
 
-    async def finish_notice(self, registration_id: int, kind: str, status: str, now: datetime) -> None:
+    async def finish_notice(self, registration_id: int, kind: str, status: NoticeStatus, now: datetime) -> None:
         """Record the outcome; PENDING releases the claim so a later tick tries again."""
         await self._session.execute(
             update(RegistrationNotice)
@@ -280,7 +276,7 @@ class Registrations:
     # --- 'tell me about the next session' -----------------------------------------------------
     async def add_interest(self, user_key: str, aad_object_id: str | None, language: str, now: datetime) -> None:
         """One request per person; asking again after being told re-opens it."""
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         stmt = insert(SessionInterest).values(
             user_key=user_key, aad_object_id=aad_object_id, language=language, status=PENDING, created_at=now, updated_at=now
         )
@@ -308,7 +304,7 @@ class Registrations:
         )
         return result.rowcount == 1
 
-    async def finish_interest(self, interest_id: int, status: str, session_id: str | None, now: datetime) -> None:
+    async def finish_interest(self, interest_id: int, status: NoticeStatus, session_id: str | None, now: datetime) -> None:
         values: dict = {"status": status, "updated_at": now}
         if status == PENDING:
             values["claimed_at"] = None
@@ -318,7 +314,7 @@ class Registrations:
 
     async def forget_user(self, user_key: str) -> None:
         """Delete every registration (notices go with them) and request of this person. Seats are not
-        released here: use `Registrar.forget_user`, which cancels first."""
+        released here: use `forget_user` below, which cancels first."""
         await self._session.execute(delete(SessionInterest).where(SessionInterest.user_key == user_key))
         await self._session.execute(delete(Registration).where(Registration.user_key == user_key))
 
@@ -328,11 +324,24 @@ def _claimable(table, now: datetime, lease: timedelta):
 
 
 # --- transactions ---------------------------------------------------------------------------------
+class OutcomeKind(StrEnum):
+    """What a registration change did."""
+
+    CREATED = "created"  # a new registration (confirmed or waitlisted)
+    EXISTING = "existing"  # this form or this person was registered already: nothing changed
+    SWITCHED = "switched"  # moved to the other attendance mode
+    SAME = "same"  # already in that mode
+    FULL = "full"  # no free seat in the other mode: nothing changed
+    CANCELLED = "cancelled"
+    NONE = "none"  # no active registration to change
+    FILLED = "filled"  # free seats went to the waitlist (more capacity, or seats freed by an erasure)
+
+
 @dataclass(frozen=True)
-class Outcome:
+class RegistrationOutcome:
     """The result of a registration change. `promoted` are registrations that just left the waitlist."""
 
-    kind: str  # created | existing | switched | same | full | cancelled | none
+    kind: OutcomeKind
     registration: Registration | None = None
     promoted: tuple[int, ...] = ()
 
@@ -345,29 +354,29 @@ class Registrar:
 
     async def register(
         self, *, session_id: str, mode: str, capacity: int | None, attendee: Attendee, token: str | None, now: datetime
-    ) -> Outcome:
+    ) -> RegistrationOutcome:
         """A confirmed seat when one is free, else a place on the waitlist. The same token, or a second
         registration of the same person for the same session, returns the existing one."""
         for _attempt in range(3):
             existing = await self._existing(session_id, attendee.user_key, token)
             if existing is not None:
-                return Outcome("existing", existing)
+                return RegistrationOutcome(OutcomeKind.EXISTING, existing)
             try:
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     repo = Registrations(session)
                     await repo.lock_seats(session_id, [mode])
                     status = CONFIRMED if await repo.take_seat(session_id, mode, capacity) else WAITLISTED
                     record = await repo.add(session_id=session_id, mode=mode, status=status, attendee=attendee, token=token, now=now)
-                return Outcome("created", record)
+                return RegistrationOutcome(OutcomeKind.CREATED, record)
             except IntegrityError:
                 continue  # a concurrent submit of the same person won: read what it stored
         existing = await self._existing(session_id, attendee.user_key, token)
         if existing is None:
             raise RuntimeError("registration conflict could not be resolved")
-        return Outcome("existing", existing)
+        return RegistrationOutcome(OutcomeKind.EXISTING, existing)
 
     async def _existing(self, session_id: str, user_key: str, token: str | None) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             if token:
                 found = await repo.by_confirm_token(token)
@@ -377,56 +386,49 @@ class Registrar:
 
     async def switch_mode(
         self, *, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
-    ) -> Outcome:
+    ) -> RegistrationOutcome:
         """Move an active registration to the other mode when it has a free seat; the freed seat goes to
         the first person on that mode's waitlist."""
-        return await _retrying(lambda: self._switch_once(session_id, user_key, to_mode, capacity, now))
+        return await retrying(lambda: self._switch_once(session_id, user_key, to_mode, capacity, now))
 
     async def _switch_once(
         self, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
-    ) -> Outcome:
-        async with self._db.session() as session:
+    ) -> RegistrationOutcome:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
-                return Outcome("none")
+                return RegistrationOutcome(OutcomeKind.NONE)
             if record.mode == to_mode:
-                return Outcome("same", record)
+                return RegistrationOutcome(OutcomeKind.SAME, record)
             from_mode, from_status = record.mode, record.status
             await repo.lock_seats(session_id, [from_mode, to_mode])
             if not await repo.take_seat(session_id, to_mode, capacity.get(to_mode)):
-                return Outcome("full", record)
+                return RegistrationOutcome(OutcomeKind.FULL, record)
             if not await repo.change(record, expect_status=from_status, expect_mode=from_mode, now=now, mode=to_mode, status=CONFIRMED):
-                raise _Retry()
+                raise RegistrationChanged()
             promoted: tuple[int, ...] = ()
             if from_status == CONFIRMED:
                 await repo.release_seat(session_id, from_mode)
                 promoted = await self._fill(repo, session_id, from_mode, capacity.get(from_mode), now)
-            return Outcome("switched", record, promoted)
+            return RegistrationOutcome(OutcomeKind.SWITCHED, record, promoted)
 
-    async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
+    async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
         """Cancel the person's active registration; a freed seat goes to the first on the waitlist."""
-        return await _retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
+        return await retrying(lambda: self._cancel_once(session_id, user_key, capacity, now))
 
-    async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> Outcome:
-        async with self._db.session() as session:
+    async def _cancel_once(self, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             record = await repo.active_for(session_id, user_key)
             if record is None:
-                return Outcome("none")
-            mode, status = record.mode, record.status
-            await repo.lock_seats(session_id, [mode])
-            if not await repo.change(record, expect_status=status, expect_mode=mode, now=now, status=CANCELLED, cancelled_at=now):
-                raise _Retry()  # changed in between (e.g. promoted or switched): read again
-            promoted: tuple[int, ...] = ()
-            if status == CONFIRMED:
-                await repo.release_seat(session_id, mode)
-                promoted = await self._fill(repo, session_id, mode, capacity.get(mode), now)
-            return Outcome("cancelled", record, promoted)
+                return RegistrationOutcome(OutcomeKind.NONE)
+            promoted = await _cancel(repo, record, capacity, now)
+            return RegistrationOutcome(OutcomeKind.CANCELLED, record, promoted)
 
     async def fill(self, *, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
         """Give free seats to the waitlist (e.g. after an organizer raised the capacity)."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = Registrations(session)
             await repo.lock_seats(session_id, [mode])
             return await self._fill(repo, session_id, mode, capacity, now)
@@ -446,56 +448,69 @@ class Registrar:
                 break
         return tuple(promoted)
 
-    async def forget_user(
-        self, user_key: str, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
-    ) -> tuple[int, ...]:
-        """For 'delete my data': cancel the person's active registrations (their seats go to the
-        waitlist), then delete everything stored about them. Returns the promoted registrations."""
-        promoted: list[int] = []
-        for record in await self.active_for_user(user_key):
-            outcome = await self.cancel(
-                session_id=record.session_id, user_key=user_key, capacity=capacities.get(record.session_id, {}), now=now
-            )
-            promoted.extend(outcome.promoted)
-        async with self._db.session() as session:
-            await Registrations(session).forget_user(user_key)
-        return tuple(promoted)
-
     async def waitlist_position(self, record: Registration) -> int:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).waitlist_position(record)
 
     async def has_seat(self, session_id: str, mode: str, capacity: int | None) -> bool:
         if capacity is None:
             return True
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return (await Registrations(session).seats_taken(session_id)).get(mode, 0) < capacity
 
     async def active_for_user(self, user_key: str) -> list[Registration]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).active_for_user(user_key)
 
     async def by_confirm_token(self, token: str) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).by_confirm_token(token)
 
     async def by_calendar_token(self, token: str) -> Registration | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).by_calendar_token(token)
 
     async def add_interest(self, user_key: str, aad_object_id: str | None, language: str, now: datetime) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             await Registrations(session).add_interest(user_key, aad_object_id, language, now)
 
 
-class _Retry(Exception):
-    """The registration changed between reading and writing; the transaction is rolled back."""
+async def _cancel(repo: Registrations, record: Registration, capacity: Mapping[str, int | None], now: datetime) -> tuple[int, ...]:
+    """Cancel an active registration in the caller's transaction; a freed seat goes to the first on the
+    waitlist. Raises `RegistrationChanged` when the row changed since it was read."""
+    mode, status = record.mode, record.status
+    await repo.lock_seats(record.session_id, [mode])
+    if not await repo.change(record, expect_status=status, expect_mode=mode, now=now, status=CANCELLED, cancelled_at=now):
+        raise RegistrationChanged()  # changed in between (e.g. promoted or switched): read again
+    if status != CONFIRMED:
+        return ()
+    await repo.release_seat(record.session_id, mode)
+    return await Registrar._fill(repo, record.session_id, mode, capacity.get(mode), now)
 
 
-async def _retrying(attempt: Callable[[], Awaitable[Outcome]], times: int = 3) -> Outcome:
+async def forget_user(
+    repo: Registrations, user_key: str, capacities: Mapping[str, Mapping[str, int | None]], *, now: datetime
+) -> tuple[int, ...]:
+    """'Delete my data' for registrations, in the caller's transaction: cancel the person's active
+    registrations (their seats go to the waitlist), then delete every registration and request of theirs.
+    Returns the registrations promoted from the waitlist. Raises `RegistrationChanged` when a registration
+    changed while it was being cancelled: roll back and run the whole transaction again (`retrying`)."""
+    promoted: list[int] = []
+    for record in await repo.active_for_user(user_key):
+        promoted.extend(await _cancel(repo, record, capacities.get(record.session_id, {}), now))
+    await repo.forget_user(user_key)
+    return tuple(promoted)
+
+
+class RegistrationChanged(Exception):
+    """The registration changed between reading and writing; the transaction must be rolled back and run again."""
+
+
+async def retrying(attempt: Callable[[], Awaitable[T]], times: int = 3) -> T:
+    """Run a transaction again (up to `times` in all) while it raises `RegistrationChanged`."""
     for _ in range(times):
         try:
             return await attempt()
-        except _Retry:
+        except RegistrationChanged:
             continue
     raise RuntimeError("registration kept changing; gave up")

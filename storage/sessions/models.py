@@ -12,19 +12,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.models import Base, NoticeStatus, one_of
 
-CONTENT, ORGANIZER = "content", "organizer"  # origin of an info_session row
-ADDED, CHANGED = "added", "changed"  # kind of an info_session_change row
 
-# Notice states, as for registration notices: pending (to send), claimed (an instance is sending),
-# sent, gone (unreachable: not retried), skipped (no longer relevant, e.g. cancelled or switched mode).
-PENDING, CLAIMED, SENT, GONE, SKIPPED = "pending", "claimed", "sent", "gone", "skipped"
-NOTICE_STATUSES = (PENDING, CLAIMED, SENT, GONE, SKIPPED)
+class Origin(StrEnum):
+    """Where an info_session row comes from: a change to a session of the content file, or an organizer's own."""
+
+    CONTENT = "content"
+    ORGANIZER = "organizer"
+
+
+class SessionChangeKind(StrEnum):
+    """What an info_session_change row records."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+
+
+CONTENT, ORGANIZER = Origin
+ADDED, CHANGED = SessionChangeKind
+PENDING, CLAIMED, SENT, GONE, SKIPPED = NoticeStatus  # notice states, as for registration notices
 
 # The fields an organizer can set; `changed_fields` lists some of these, comma-separated.
 TITLE, CITY, START, END, MODES = "title", "city", "start", "end", "modes"
@@ -34,16 +46,12 @@ VENUE, JOIN, CAPACITY_IN_PERSON, CAPACITY_ONLINE, DEADLINE = (
 FIELDS = (TITLE, CITY, START, END, MODES, VENUE, JOIN, CAPACITY_IN_PERSON, CAPACITY_ONLINE, DEADLINE)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class InfoSession(Base):
     """A session added in Teams, or the organizer's changes to a session from the content file."""
 
     __tablename__ = "info_session"
     __table_args__ = (
-        CheckConstraint(_in("origin", (CONTENT, ORGANIZER)), name="origin"),
+        CheckConstraint(one_of("origin", Origin), name="origin"),
         CheckConstraint("capacity_in_person IS NULL OR capacity_in_person >= 0", name="capacity_in_person"),
         CheckConstraint("capacity_online IS NULL OR capacity_online >= 0", name="capacity_online"),
         CheckConstraint("start_at IS NULL OR end_at IS NULL OR end_at > start_at", name="end_after_start"),
@@ -81,7 +89,7 @@ class InfoSessionChange(Base):
     __tablename__ = "info_session_change"
     __table_args__ = (
         UniqueConstraint("change_key"),
-        CheckConstraint(_in("kind", (ADDED, CHANGED)), name="kind"),
+        CheckConstraint(one_of("kind", SessionChangeKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -98,7 +106,7 @@ class InfoSessionNotice(Base):
     __tablename__ = "info_session_notice"
     __table_args__ = (
         UniqueConstraint("change_id", "registration_id"),
-        CheckConstraint(_in("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", NoticeStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -16,16 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.repository import AuditTrail
-from storage.db import Database
+from storage.db import Database, insert_for
+from storage.models import NoticeStatus
 from storage.registration.models import Registration
 from storage.registration.repository import Registrations
 from storage.sessions.models import (
@@ -53,10 +53,6 @@ from storage.sessions.models import (
 
 SessionValues = Mapping[str, Any]
 CAPACITY_FIELDS = {"in_person": CAPACITY_IN_PERSON, "online": CAPACITY_ONLINE}
-
-
-def _insert_for(session: AsyncSession):
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
 
 
 def changed_fields(row: InfoSession) -> set[str]:
@@ -147,7 +143,7 @@ class InfoSessions:
     async def add_notices(self, change_id: int, registration_ids: Sequence[int], now: datetime) -> int:
         if not registration_ids:
             return 0
-        insert = _insert_for(self._session)
+        insert = insert_for(self._session)
         rows = [
             {"change_id": change_id, "registration_id": rid, "status": PENDING, "updated_at": now}
             for rid in sorted(set(registration_ids))
@@ -177,7 +173,7 @@ class InfoSessions:
             return None
         return await self._session.get(InfoSessionNotice, notice_id)
 
-    async def finish_notice(self, notice_id: int, status: str, now: datetime) -> None:
+    async def finish_notice(self, notice_id: int, status: NoticeStatus, now: datetime) -> None:
         """Record the outcome; PENDING releases the claim so a later tick tries again."""
         values: dict[str, Any] = {"status": status, "updated_at": now}
         if status == PENDING:
@@ -197,14 +193,21 @@ def _claimable(now: datetime, lease: timedelta):
 
 
 # --- transactions ---------------------------------------------------------------------------------
+class SavedKind(StrEnum):
+    """What an organizer's add or change of a session did."""
+
+    CREATED = "created"
+    CHANGED = "changed"
+    EXISTING = "existing"  # this confirmation was stored before: nothing stored again
+    BELOW_CONFIRMED = "below_confirmed"  # a capacity lower than the seats already confirmed: nothing stored
+    UNKNOWN = "unknown"  # no such session to change
+
+
 @dataclass(frozen=True)
 class Saved:
-    """The result of an organizer's add or change.
+    """The result of an organizer's add or change."""
 
-    kind: created | changed | existing (this confirmation was stored before) | below_confirmed (a capacity
-    lower than the seats already confirmed: nothing stored) | unknown (no such session to change)."""
-
-    kind: str
+    kind: SavedKind
     session_id: str = ""
     change_id: int | None = None
     fields: tuple[str, ...] = ()
@@ -226,15 +229,15 @@ class SessionStore:
         self._db = db
 
     async def signature(self) -> tuple[int, int]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).signature()
 
     async def rows(self) -> list[InfoSession]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).all()
 
     async def change_by_key(self, change_key: str) -> InfoSessionChange | None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).change_by_key(change_key)
 
     async def add(
@@ -252,9 +255,9 @@ class SessionStore:
         for session_id in candidate_ids:
             existing = await self.change_by_key(change_key)
             if existing is not None:
-                return Saved("existing", existing.session_id, existing.id)
+                return Saved(SavedKind.EXISTING, existing.session_id, existing.id)
             try:
-                async with self._db.session() as session:
+                async with self._db.transaction() as session:
                     repo = InfoSessions(session)
                     if await repo.get(session_id) is not None:
                         continue
@@ -264,12 +267,12 @@ class SessionStore:
                         actor_aad_object_id=actor, action="sessions.added", target=session_id, now=now,
                         detail={"change": change.id},
                     )
-                return Saved("created", session_id, change.id, tuple(sorted(values)))
+                return Saved(SavedKind.CREATED, session_id, change.id, tuple(sorted(values)))
             except IntegrityError:
                 continue  # the same key from a concurrent confirm, or the id was just taken: look again
         existing = await self.change_by_key(change_key)
         if existing is not None:
-            return Saved("existing", existing.session_id, existing.id)
+            return Saved(SavedKind.EXISTING, existing.session_id, existing.id)
         raise RuntimeError("no free id for the new session")
 
     async def change(
@@ -285,9 +288,9 @@ class SessionStore:
         and the audit entry. A capacity below the confirmed seats of its mode is refused (nothing stored)."""
         existing = await self.change_by_key(change_key)
         if existing is not None:
-            return Saved("existing", existing.session_id, existing.id, tuple(existing.fields.split(",")))
+            return Saved(SavedKind.EXISTING, existing.session_id, existing.id, tuple(existing.fields.split(",")))
         try:
-            async with self._db.session() as session:
+            async with self._db.transaction() as session:
                 registrations = Registrations(session)
                 lowered = {mode: values[name] for mode, name in CAPACITY_FIELDS.items() if name in values}
                 if lowered:
@@ -299,7 +302,7 @@ class SessionStore:
                         if capacity is not None and capacity < taken.get(mode, 0)
                     }
                     if below:
-                        return Saved("below_confirmed", session_id, confirmed=below)
+                        return Saved(SavedKind.BELOW_CONFIRMED, session_id, confirmed=below)
                 repo = InfoSessions(session)
                 await repo.set_fields(session_id, values, now)
                 change = await repo.add_change(change_key=change_key, session_id=session_id, kind=CHANGED, fields=values, now=now)
@@ -309,23 +312,23 @@ class SessionStore:
                     actor_aad_object_id=actor, action="sessions.changed", target=session_id, now=now,
                     detail={"change": change.id, "fields": sorted(values), "notices": count},
                 )
-            return Saved("changed", session_id, change.id, tuple(sorted(values)), count)
+            return Saved(SavedKind.CHANGED, session_id, change.id, tuple(sorted(values)), count)
         except IntegrityError:
             existing = await self.change_by_key(change_key)
             if existing is None:
                 raise
-            return Saved("existing", existing.session_id, existing.id, tuple(existing.fields.split(",")))
+            return Saved(SavedKind.EXISTING, existing.session_id, existing.id, tuple(existing.fields.split(",")))
 
     # --- notices ------------------------------------------------------------------------------
     async def open_notices(self, now: datetime, lease: timedelta) -> list[int]:
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await InfoSessions(session).open_notices(now, lease)
 
     async def claim_notice(
         self, notice_id: int, now: datetime, lease: timedelta
     ) -> tuple[InfoSessionNotice, InfoSessionChange, Registration | None] | None:
         """(notice, its change, the registration) when this caller may send it now."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             repo = InfoSessions(session)
             notice = await repo.claim_notice(notice_id, now, lease)
             if notice is None:
@@ -334,11 +337,11 @@ class SessionStore:
             registration = await Registrations(session).get(notice.registration_id)
             return notice, change, registration
 
-    async def finish_notice(self, notice_id: int, status: str, now: datetime) -> None:
-        async with self._db.session() as session:
+    async def finish_notice(self, notice_id: int, status: NoticeStatus, now: datetime) -> None:
+        async with self._db.transaction() as session:
             await InfoSessions(session).finish_notice(notice_id, status, now)
 
     async def seats(self, session_id: str) -> dict[tuple[str, str], int]:
         """(mode, status) -> registrations, for the organizers' overview."""
-        async with self._db.session() as session:
+        async with self._db.transaction() as session:
             return await Registrations(session).count_by_status(session_id)

@@ -22,7 +22,7 @@ async def _messenger(client, sleeps):
 
 async def _reference(client, nl):
     await nl.say("hallo")  # the bot remembers where it can reach Anna
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         record = await ConversationReferences(session).personal_for("0d2c3b4a-0000-4000-8000-0000000a11ce")
     return record.reference
 
@@ -54,7 +54,7 @@ async def test_removed_app_is_marked_and_not_retried(client, nl, connector):
 
     assert await messenger.send(reference, build) is Delivery.GONE
     assert sleeps == []
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         assert await ConversationReferences(session).personal_for("0d2c3b4a-0000-4000-8000-0000000a11ce") is None
 
 

@@ -87,12 +87,12 @@ async def drain(client) -> None:
 
 
 async def offers_of(client, user_key: str = ANNA_KEY):
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return await ExpertiseOffers(session).for_user(user_key)
 
 
 async def intentions_of(client, user_key: str = ANNA_KEY):
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return await ContributionIntentions(session).for_user(user_key)
 
 

@@ -27,7 +27,7 @@ from tests.support import FakeConnector, all_text, cards
 
 
 async def _stored_channel(client):
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return await OrganizerChannels(session).get(PURPOSE)
 
 
@@ -145,6 +145,6 @@ async def test_channel_commands_are_audited(org_client, connector):
 
     await channel(org_client, connector, BOB).say(MENTION + "meldingen hier")
     await channel(org_client, connector).say(MENTION + "meldingen hier")
-    async with org_client.app[SERVICES].db.session() as session:
+    async with org_client.app[SERVICES].db.transaction() as session:
         rows = await AuditTrail(session).recent()
     assert [(r.action, r.allowed) for r in reversed(rows)] == [("organizer_channel.set", False), ("organizer_channel.set", True)]

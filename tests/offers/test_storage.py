@@ -32,7 +32,7 @@ def _with(**changes) -> OfferFields:
 
 
 async def _add(db, user=ANNA, token="t1", fields=FIELDS):
-    async with db.session() as session:
+    async with db.transaction() as session:
         return await ExpertiseOffers(session).add(
             user_key=user, aad_object_id=None, tenant_id="tenant", language="nl", token=token, fields=fields, now=NOW
         )
@@ -49,7 +49,7 @@ async def test_an_offer_is_added_once_per_token_and_per_content(db):
     assert outcome == "created" and other.id != first.id
     bobs, outcome = await _add(db, user=BOB, token="t1")  # tokens and contents are per user
     assert outcome == "created"
-    async with db.session() as session:
+    async with db.transaction() as session:
         assert [o.id for o in await ExpertiseOffers(session).active_for(ANNA)] == [first.id, other.id]
 
 
@@ -57,7 +57,7 @@ async def test_changing_an_offer(db):
     offer, _ = await _add(db)
     await _add(db, token="t2", fields=_with(expert_count=9))
     later = NOW + timedelta(hours=1)
-    async with db.session() as session:
+    async with db.transaction() as session:
         offers = ExpertiseOffers(session)
         assert (await offers.update(user_key=ANNA, offer_id=offer.id, token="t1", fields=_with(expert_count=5), now=later))[1] == "unchanged"
         assert (await offers.update(user_key=ANNA, offer_id=offer.id, token="e1", fields=FIELDS, now=later))[1] == "unchanged"
@@ -68,14 +68,14 @@ async def test_changing_an_offer(db):
         )
     assert outcome == "changed" and changed.areas == ("housing", "water", "other") and changed.other_area == "Bruggen"
     assert changed.updated_at == later and changed.created_at == NOW
-    async with db.session() as session:
+    async with db.transaction() as session:
         reloaded = await ExpertiseOffers(session).get(ANNA, offer.id)
     assert reloaded.areas == ("housing", "water", "other")
 
 
 async def test_withdrawing_erases_contact_details_and_frees_the_content(db):
     offer, _ = await _add(db)
-    async with db.session() as session:
+    async with db.transaction() as session:
         offers = ExpertiseOffers(session)
         assert (await offers.withdraw(user_key=BOB, offer_id=offer.id, now=NOW))[1] == "missing"
         withdrawn, outcome = await offers.withdraw(user_key=ANNA, offer_id=offer.id, now=NOW)
@@ -97,7 +97,7 @@ async def test_the_database_refuses_impossible_offers(db):
 
 async def test_intentions(db):
     fields = ContributionFields(municipality="Utrecht", contact_name="Anna", contact_email="anna@x.nl", amount_cents=500000, remarks=None)
-    async with db.session() as session:
+    async with db.transaction() as session:
         intentions = ContributionIntentions(session)
         first, outcome = await intentions.add(user_key=ANNA, aad_object_id=None, tenant_id=None, language="nl", token="t1", fields=fields, now=NOW)
         assert outcome == "created" and first.amount_cents == 500000
@@ -111,7 +111,7 @@ async def test_intentions(db):
         withdrawn, outcome = await intentions.withdraw(user_key=ANNA, intention_id=first.id, now=NOW)
         assert outcome == "changed" and withdrawn.contact_email is None and withdrawn.remarks is None
     with pytest.raises(IntegrityError):
-        async with db.session() as session:
+        async with db.transaction() as session:
             await ContributionIntentions(session).add(
                 user_key=ANNA, aad_object_id=None, tenant_id=None, language="nl", token="t3",
                 fields=ContributionFields("Utrecht", "Anna", "anna@x.nl", -5, None), now=NOW,
@@ -121,15 +121,15 @@ async def test_intentions(db):
 async def test_delete_for_user(db):
     await _add(db)
     await _add(db, user=BOB)
-    async with db.session() as session:
+    async with db.transaction() as session:
         assert await ExpertiseOffers(session).delete_for_user(ANNA) == 1
-    async with db.session() as session:
+    async with db.transaction() as session:
         assert await ExpertiseOffers(session).for_user(ANNA) == []
         assert len(await ExpertiseOffers(session).for_user(BOB)) == 1
 
 
 async def test_organizer_channel_set_move_and_clear(db):
-    async with db.session() as session:
+    async with db.transaction() as session:
         channels = OrganizerChannels(session)
         assert await channels.get("offers") is None
         for conversation_id in ("19:first@thread.tacv2", "19:second@thread.tacv2"):

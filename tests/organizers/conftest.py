@@ -73,7 +73,7 @@ def load_xlsx(body: bytes):
 
 
 async def audit_rows(client, action: str | None = None) -> list[AuditEntry]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         stmt = select(AuditEntry).order_by(AuditEntry.id)
         if action:
             stmt = stmt.where(AuditEntry.action == action)
@@ -117,7 +117,7 @@ async def seed(client) -> dict[str, Any]:
     await registrar.register(session_id=SESSION_ID, mode="online", capacity=None, attendee=_attendee(4, "Utrecht"), token="t4", now=now)
     await registrar.cancel(session_id=SESSION_ID, user_key=_attendee(4, "").user_key, capacity=CAPACITY, now=now)
 
-    async with db.session() as session:
+    async with db.transaction() as session:
         offers = ExpertiseOffers(session)
         await offers.add(user_key="aad:u1", aad_object_id="u1", tenant_id=None, language="nl", token="o1", now=now,
                          fields=offer_fields("Súdwest-Fryslân", areas=("water", "energy"), expert_count=2,

@@ -185,7 +185,7 @@ async def test_a_bad_choice_gets_the_choice_again(org_client, connector):
 
 async def test_the_signing_key_is_made_once_and_shared_by_every_instance(org_client, make_client, desk_content, connector):
     path = link_of(await olga(org_client, connector).say("export aanmeldingen csv"))
-    async with org_client.app[SERVICES].db.session() as session:
+    async with org_client.app[SERVICES].db.transaction() as session:
         secrets = list((await session.execute(select(ExportSecret))).scalars())
     assert len(secrets) == 1 and len(secrets[0].value) >= 60
     other = await make_client(organizer_aad_ids=[OLGA["aadObjectId"]], content_dir=desk_content)
@@ -197,5 +197,5 @@ async def test_the_signing_key_is_made_once_and_shared_by_every_instance(org_cli
 async def test_a_configured_key_is_not_stored(make_client, desk_content, connector):
     client = await make_client(organizer_aad_ids=[OLGA["aadObjectId"]], content_dir=desk_content, export_signing_key="s" * 48)
     assert (await client.get(link_of(await olga(client, connector).say("export vragen")))).status == 200
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         assert list((await session.execute(select(ExportSecret))).scalars()) == []

@@ -88,7 +88,7 @@ async def test_numbers_from_the_real_flows(org_client, connector):
 
 
 async def test_long_lists_are_cut_and_the_card_stays_small(org_client, connector):
-    async with org_client.app[SERVICES].db.session() as session:
+    async with org_client.app[SERVICES].db.transaction() as session:
         offers = ExpertiseOffers(session)
         for n in range(30):
             await offers.add(user_key=f"aad:m{n}", aad_object_id=None, tenant_id=None, language="nl", token=f"m{n}",

@@ -46,12 +46,12 @@ async def rate_answer(conversation: Conversation, entry: str = "privacy", helpfu
 
 
 async def count(client, model, *conditions) -> int:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
 
 
 async def rows(client, model, *conditions, order=None) -> list[Any]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         stmt = select(model).where(*conditions).order_by(order if order is not None else model.id)
         return list((await session.execute(stmt)).scalars())
 

@@ -164,7 +164,7 @@ async def test_in_english_the_language_choice_is_forgotten_too(client, connector
     assert "Dan meld ik u ook af" not in all_text(replies)  # not registered: no warning
     text = all_text(await en.submit(buttons(replies)["Yes, delete everything"]))
     assert "Ratings of answers separated from your name: 1" in text
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         keys = list((await session.execute(select(BotStateRecord.key))).scalars())
     assert not [k for k in keys if ANNA["id"] in k]
     # The chosen language is gone: the next message follows the locale of the Teams client (Dutch here).

@@ -108,7 +108,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
     await anna.say("ja")
     await forward_question(anna)
     (stored,) = await rows(client, ForwardedQuestion)
-    async with client.app[SERVICES].db.session() as session:  # as the organizers' question desk does
+    async with client.app[SERVICES].db.transaction() as session:  # as the organizers' question desk does
         question = await session.get(ForwardedQuestion, stored.id)
         question.status, question.answer = "answered", "Ja, dat mag. Meld het even vooraf."
     text = visible(await anna.say("mijn gegevens"))

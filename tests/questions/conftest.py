@@ -80,29 +80,29 @@ def form_inputs(replies: list[dict[str, Any]], form_id: str) -> dict[str, dict[s
 
 
 async def open_question_ids(client) -> list[int]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         stmt = select(ForwardedQuestion.id).where(ForwardedQuestion.status == "open").order_by(ForwardedQuestion.id)
         return list((await session.execute(stmt)).scalars())
 
 
 async def question_row(client, question_id: int) -> ForwardedQuestion:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return await session.get(ForwardedQuestion, question_id)
 
 
 async def answer_rows(client) -> list[QuestionAnswer]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(QuestionAnswer).order_by(QuestionAnswer.id))).scalars())
 
 
 async def knowledge_rows(client) -> list[KnowledgeEntryRecord]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(KnowledgeEntryRecord).order_by(KnowledgeEntryRecord.id))).scalars())
 
 
 async def audit_actions(client) -> list[tuple[str, str, bool, str | None]]:
     """(action, actor, allowed, target) of the audit trail, oldest first."""
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         entries = await AuditTrail(session).recent(500)
     return [(e.action, e.actor_aad_object_id, e.allowed, e.target) for e in reversed(entries)]
 

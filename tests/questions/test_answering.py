@@ -80,7 +80,7 @@ async def test_a_dutch_asker_gets_the_answer_in_their_chat(desk_client, connecto
         ("questions.answer", True, target),
         ("questions.answer.delivery", True, target),
     ]
-    async with desk_client.app[SERVICES].db.session() as session:
+    async with desk_client.app[SERVICES].db.transaction() as session:
         [delivery] = [e for e in await AuditTrail(session).recent() if e.action == "questions.answer.delivery"]
     assert delivery.detail == '{"delivery": "sent"}'  # ids and outcomes only, never the texts
 
@@ -238,7 +238,7 @@ async def test_a_question_erased_by_its_asker(desk_client, connector):
     olga = person(desk_client, connector, OLGA)
     await olga.submit({"action": "questions.answer", "question": question_id})
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
-    async with desk_client.app[SERVICES].db.session() as session:  # 'delete my data' leaves an anonymous row
+    async with desk_client.app[SERVICES].db.transaction() as session:  # 'delete my data' leaves an anonymous row
         await session.execute(
             update(ForwardedQuestion).where(ForwardedQuestion.id == question_id).values(status="erased", question="", conversation_reference="")
         )

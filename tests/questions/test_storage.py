@@ -20,7 +20,7 @@ MINE = {"question_answer", "knowledge_entry"}
 
 
 async def _question(db, user_key: str = "aad:anna", text: str = "Mag mijn partner mee?") -> int:
-    async with db.session() as session:
+    async with db.transaction() as session:
         record, _ = await ForwardedQuestions(session).add(
             question=text, language="nl", user_key=user_key, aad_object_id=None, asker_name="Anna de Vries",
             tenant_id=None, conversation_id="a:1", conversation_reference=json.dumps({"conversation": {"id": "a:1"}}), now=NOW,
@@ -45,9 +45,9 @@ async def test_the_migration_matches_the_models(db):
 
 async def test_a_question_is_claimed_once(db):
     question_id = await _question(db)
-    async with db.session() as session:
+    async with db.transaction() as session:
         first = await QuestionDeskRecords(session).claim_answer(question_id=question_id, answer="Nee.", answered_by="olga", token="t1", now=NOW)
-    async with db.session() as session:
+    async with db.transaction() as session:
         repeat = await QuestionDeskRecords(session).claim_answer(question_id=question_id, answer="Nee.", answered_by="olga", token="t1", now=NOW)
         other = await QuestionDeskRecords(session).claim_answer(question_id=question_id, answer="Ja.", answered_by="otto", token="t2", now=NOW)
         missing = await QuestionDeskRecords(session).claim_answer(question_id=question_id + 99, answer="?", answered_by="otto", token="t3", now=NOW)
@@ -58,7 +58,7 @@ async def test_a_question_is_claimed_once(db):
 
 async def test_the_open_page_and_municipalities(db):
     ids = [await _question(db, f"aad:{n}", f"Vraag {n}?") for n in range(3)]
-    async with db.session() as session:
+    async with db.transaction() as session:
         page, total = await QuestionDeskRecords(session).open_page(offset=0, limit=2)
     assert total == 3 and [q.id for q in page] == [ids[2], ids[1]]  # same moment: the newest id first
     assert all(q.municipality is None for q in page)
@@ -66,13 +66,13 @@ async def test_the_open_page_and_municipalities(db):
 
 async def test_erasing_the_askers_questions_erases_the_answer(db):
     question_id = await _question(db)
-    async with db.session() as session:
+    async with db.transaction() as session:
         await QuestionDeskRecords(session).claim_answer(question_id=question_id, answer="Bel Piet: 06 98765432.", answered_by="olga", token="t1", now=NOW)
     if not hasattr(ForwardedQuestions, "erase_for_user"):
         pytest.skip("'delete my data' (another feature) is not there")
-    async with db.session() as session:
+    async with db.transaction() as session:
         await ForwardedQuestions(session).erase_for_user("aad:anna")
-    async with db.session() as session:
+    async with db.transaction() as session:
         stored = await QuestionDeskRecords(session).get(question_id)
         answer = await QuestionDeskRecords(session).answer_for(question_id)
     assert stored.answer is None and answer.answered_by == "olga"  # who answered stays; the text is gone
@@ -81,7 +81,7 @@ async def test_erasing_the_askers_questions_erases_the_answer(db):
 async def test_a_knowledge_entry_is_stored_once_per_question(db):
     question_id = await _question(db)
     texts = {"nl": "Mag mijn partner mee?", "en": "Can my partner come?"}
-    async with db.session() as session:
+    async with db.transaction() as session:
         repo = KnowledgeEntries(session)
         first, created = await repo.add(entry_id="kb_one", question=texts, answer=texts, examples={}, source_question_id=question_id,
                                         created_by="olga", token="t1", now=NOW)

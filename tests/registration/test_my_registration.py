@@ -16,7 +16,7 @@ from tests.support import all_text, cards, submit_actions
 
 
 async def _rows(client) -> list[tuple[str, str, str]]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         rows = (await session.execute(select(Registration).order_by(Registration.id))).scalars()
         return [(r.name, r.mode, r.status) for r in rows]
 
@@ -105,7 +105,7 @@ async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_clien
     monkeypatch.setattr(desk, "tell_promoted", lambda promoted: None)  # as if the process died after the reply
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
     await anna.submit(_buttons(replies)["Ja"])
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         (notice,) = (await session.execute(select(RegistrationNotice))).scalars()
         assert (notice.kind, notice.status) == ("promoted", "pending")
     report = await desk.scheduler.tick()

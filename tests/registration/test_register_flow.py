@@ -28,7 +28,7 @@ from tests.support import all_text, cards, submit_actions
 
 
 async def _registrations(client) -> list[Registration]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(Registration).order_by(Registration.id))).scalars())
 
 
@@ -149,7 +149,7 @@ async def test_the_deadline_before_at_and_after(make_client, connector, content)
     assert "Ja, stuur mij een bericht" in all_text(await later.say("aanmelden"))
     for _ in range(2):  # idempotent per person
         assert "stuur ik u een bericht" in all_text(await later.submit(notify["data"]))
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         assert (await session.execute(select(func.count()).select_from(SessionInterest))).scalar_one() == 1
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.registration.models import Registration, RegistrationNotice, SessionInterest
-from storage.registration.repository import Attendee, Registrar, Registrations
+from storage.registration.repository import Attendee, Registrar, Registrations, forget_user
 
 NOW = datetime.fromisoformat("2022-09-20T10:15:00+02:00")
 S = "info-2022-10-04"
@@ -28,12 +28,12 @@ async def _register(registrar: Registrar, n: int, *, mode="in_person", capacity=
 
 
 async def _status_counts(db) -> dict[tuple[str, str], int]:
-    async with db.session() as session:
+    async with db.transaction() as session:
         return await Registrations(session).count_by_status(S)
 
 
 async def _seats(db) -> dict[str, int]:
-    async with db.session() as session:
+    async with db.transaction() as session:
         return await Registrations(session).seats_taken(S)
 
 
@@ -76,9 +76,9 @@ async def test_one_active_registration_per_person_even_with_other_tokens(db):
 async def test_the_partial_unique_index_refuses_a_second_active_row(db):
     await _register(Registrar(db), 3)
     with pytest.raises(IntegrityError):
-        async with db.session() as session:
+        async with db.transaction() as session:
             await Registrations(session).add(session_id=S, mode="online", status="waitlisted", attendee=attendee(3), token=None, now=NOW)
-    async with db.session() as session:  # a cancelled one does not count
+    async with db.transaction() as session:  # a cancelled one does not count
         record = (await session.execute(select(Registration))).scalar_one()
         record.status = "cancelled"
     outcome = await _register(Registrar(db), 3)
@@ -98,7 +98,7 @@ async def test_cancellation_promotes_in_order_and_keeps_the_count(db):
     capacity = {"in_person": 2, "online": None}
     outcome = await registrar.cancel(session_id=S, user_key="aad:user-0", capacity=capacity, now=NOW)
     assert outcome.kind == "cancelled" and len(outcome.promoted) == 1
-    async with db.session() as session:
+    async with db.transaction() as session:
         promoted = await Registrations(session).get(outcome.promoted[0])
         assert promoted.user_key == "aad:user-2" and promoted.status == "confirmed" and promoted.revision == 1
         assert await Registrations(session).notice_status(promoted.id, "promoted") == "pending"
@@ -122,7 +122,7 @@ async def test_concurrent_cancellations_promote_each_waiting_person_once(db):
     assert len(promoted) == len(set(promoted)) == 5
     assert await _status_counts(db) == {("in_person", "cancelled"): 5, ("in_person", "confirmed"): 5, ("in_person", "waitlisted"): 5}
     assert await _seats(db) == {"in_person": 5}
-    async with db.session() as session:
+    async with db.transaction() as session:
         confirmed = (await session.execute(select(Registration.user_key).where(Registration.status == "confirmed"))).scalars()
         assert sorted(confirmed) == sorted(f"aad:user-{n}" for n in range(5, 10))  # first come, first served
 
@@ -169,34 +169,34 @@ async def test_notice_claims_are_exclusive_released_and_taken_over(db):
     rid = outcome.registration.id
 
     async def claim(now):
-        async with db.session() as session:
+        async with db.transaction() as session:
             return await Registrations(session).claim_notice(rid, "reminder:24h", now, LEASE)
 
     results = await asyncio.gather(*(claim(NOW) for _ in range(6)))
     assert results.count(True) == 1
     assert await claim(NOW + timedelta(minutes=5)) is False  # still being sent
     assert await claim(NOW + timedelta(minutes=11)) is True  # the sender vanished: taken over
-    async with db.session() as session:
+    async with db.transaction() as session:
         await Registrations(session).finish_notice(rid, "reminder:24h", "pending", NOW)  # a failed send
     assert await claim(NOW) is True
-    async with db.session() as session:
+    async with db.transaction() as session:
         await Registrations(session).finish_notice(rid, "reminder:24h", "sent", NOW)
     assert await claim(NOW + timedelta(days=1)) is False
-    async with db.session() as session:
+    async with db.transaction() as session:
         assert (await session.execute(select(func.count()).select_from(RegistrationNotice))).scalar_one() == 1
 
 
 async def test_next_session_requests_are_one_per_person(db):
     registrar = Registrar(db)
     await asyncio.gather(*(registrar.add_interest("aad:user-1", "user-1", "nl", NOW) for _ in range(4)))
-    async with db.session() as session:
+    async with db.transaction() as session:
         repo = Registrations(session)
         (interest,) = await repo.open_interests(NOW, LEASE)
         assert await repo.claim_interest(interest.id, NOW, LEASE)
         await repo.finish_interest(interest.id, "sent", S, NOW)
         assert await repo.open_interests(NOW, LEASE) == []
     await registrar.add_interest("aad:user-1", "user-1", "nl", NOW)  # asking again later re-opens the request
-    async with db.session() as session:
+    async with db.transaction() as session:
         rows = (await session.execute(select(SessionInterest))).scalars().all()
         assert [(r.status, r.session_id) for r in rows] == [("pending", None)]
 
@@ -206,11 +206,12 @@ async def test_forget_user_frees_the_seat_then_deletes_everything(db):
     first = await _register(registrar, 1, capacity=1)
     await _register(registrar, 2, capacity=1)
     await registrar.add_interest("aad:user-1", "user-1", "nl", NOW)
-    async with db.session() as session:
+    async with db.transaction() as session:
         await Registrations(session).add_notice(first.registration.id, "reminder:24h", NOW)
-    promoted = await registrar.forget_user("aad:user-1", {S: {"in_person": 1}}, now=NOW)
+    async with db.transaction() as session:
+        promoted = await forget_user(Registrations(session), "aad:user-1", {S: {"in_person": 1}}, now=NOW)
     assert len(promoted) == 1
-    async with db.session() as session:
+    async with db.transaction() as session:
         rows = (await session.execute(select(Registration.user_key, Registration.status))).all()
         assert rows == [("aad:user-2", "confirmed")]
         assert (await session.execute(select(func.count()).select_from(SessionInterest))).scalar_one() == 0

@@ -127,7 +127,7 @@ async def test_a_removed_app_is_not_retried(client, connector, clock, no_backoff
     assert (report.sent, report.gone) == (0, 1) and sleeps == []
     clock.set(DAY_BEFORE + timedelta(hours=1))
     assert (await _scheduler(client).tick()).gone == 0  # final: not tried again
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         assert (await session.execute(select(RegistrationNotice.status))).scalars().all() == ["gone"]
 
 

@@ -99,14 +99,14 @@ async def change_fields(conversation: Conversation, session_id: str = SESSION_ID
 async def registrations(client) -> list[Registration]:
     from sqlalchemy import select
 
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(Registration).order_by(Registration.id))).scalars())
 
 
 async def audit_entries(client) -> list[AuditEntry]:
     from sqlalchemy import select
 
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars())
 
 

@@ -25,7 +25,7 @@ from tests.support import all_text, cards
 
 
 async def _rows(client, model):
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(model))).scalars())
 
 

@@ -38,7 +38,7 @@ def _count(connector, conversation) -> int:
 
 
 async def _rows(client, model):
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
 
 
@@ -201,6 +201,6 @@ async def test_a_double_click_on_a_change_stores_and_tells_once(org_client, conn
     await desk(org_client).idle()
     assert len(await _rows(org_client, InfoSessionChange)) == 1 and len(await _rows(org_client, InfoSessionNotice)) == 1
     assert len(_new(connector, online, before)) == 1
-    async with org_client.app[SERVICES].db.session() as session:
+    async with org_client.app[SERVICES].db.transaction() as session:
         actions = [e.action for e in (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()]
     assert actions.count("sessions.changed") == 1 and "sessions.confirm_again" in actions

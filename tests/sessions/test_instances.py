@@ -43,7 +43,7 @@ def no_backoff(monkeypatch):
 
 
 async def _statuses(client) -> list[str]:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return list((await session.execute(select(InfoSessionNotice.status).order_by(InfoSessionNotice.id))).scalars())
 
 

@@ -31,7 +31,7 @@ BUTTONS = (
 
 
 async def _stored_sessions(client) -> int:
-    async with client.app[SERVICES].db.session() as session:
+    async with client.app[SERVICES].db.transaction() as session:
         return (await session.execute(select(func.count()).select_from(InfoSession))).scalar_one()
 
 

@@ -64,13 +64,13 @@ async def test_a_refresh_swaps_in_a_new_list_and_leaves_earlier_ones_whole(db, c
     book = SessionBook.from_file(path, db=db)
     assert await book.refresh() is True and await book.refresh() is False
     before = book.sessions
-    async with db.session() as session:
+    async with db.transaction() as session:
         await InfoSessions(session).set_fields(SESSION_ID, {"join_url": NEW_JOIN}, clock.now())
     assert book.sessions[0].join_url == ""  # not yet: the book has not looked
     assert await book.refresh() is True
     assert book.sessions[0].join_url == NEW_JOIN and book.origin(SESSION_ID) == "changed"
     assert before[0].join_url == ""  # a list handed out earlier is never changed under its holder
-    async with db.session() as session:
+    async with db.transaction() as session:
         row = await InfoSessions(session).set_fields(SESSION_ID, {"venue_address": "Nassaulaan 12"}, clock.now())
         assert row.changed_fields == "join_url,venue_address" and row.version == 2
     await book.refresh()

@@ -9,45 +9,45 @@ from storage.repositories import ConversationReferences, Feedback, ForwardedQues
 
 async def test_an_activity_is_claimed_once(db, clock):
     key = ProcessedActivities.key_for("msteams", "conv", "act-1")
-    async with db.session() as s:
+    async with db.transaction() as s:
         assert await ProcessedActivities(s).claim(key, clock.now()) is True
-    async with db.session() as s:
+    async with db.transaction() as s:
         assert await ProcessedActivities(s).claim(key, clock.now()) is False
         await ProcessedActivities(s).release(key)
-    async with db.session() as s:
+    async with db.transaction() as s:
         assert await ProcessedActivities(s).claim(key, clock.now()) is True
 
 
 async def test_old_claims_are_pruned(db, clock):
-    async with db.session() as s:
+    async with db.transaction() as s:
         await ProcessedActivities(s).claim("old", clock.now() - timedelta(days=3))
         await ProcessedActivities(s).claim("new", clock.now())
         assert await ProcessedActivities(s).prune(clock.now() - timedelta(days=2)) == 1
 
 
 async def test_conversation_reference_upsert_and_lookup(db, clock):
-    async with db.session() as s:
+    async with db.transaction() as s:
         refs = ConversationReferences(s)
         for service_url in ("https://a/", "https://b/"):
             await refs.upsert(
                 conversation_id="a:1", conversation_type="personal", user_id="29:x", aad_object_id="AAD-1",
                 tenant_id="t", service_url=service_url, reference_json="{}", now=clock.now(),
             )
-    async with db.session() as s:
+    async with db.transaction() as s:
         found = await ConversationReferences(s).personal_for("AAD-1")
         assert found is not None and found.service_url == "https://b/"
         await ConversationReferences(s).mark_removed("a:1", clock.now())
-    async with db.session() as s:
+    async with db.transaction() as s:
         assert await ConversationReferences(s).personal_for("AAD-1") is None
 
 
 async def test_feedback_is_one_per_user_and_answer_message(db, clock):
-    async with db.session() as s:
+    async with db.transaction() as s:
         fb = Feedback(s)
         for helpful in (True, False):
             await fb.record(entry_id="session_date", helpful=helpful, user_key="aad:1", aad_object_id="1",
                             message_key="m1", language="nl", now=clock.now())
-    async with db.session() as s:
+    async with db.transaction() as s:
         rows = await Feedback(s).for_user("aad:1")
         assert [(r.entry_id, r.helpful) for r in rows] == [("session_date", False)]
 
@@ -55,10 +55,10 @@ async def test_feedback_is_one_per_user_and_answer_message(db, clock):
 async def test_forwarded_question_is_stored_once(db, clock):
     kwargs = dict(language="nl", user_key="aad:1", aad_object_id="1", asker_name="Anna", tenant_id="t",
                   conversation_id="a:1", conversation_reference="{}", now=clock.now())
-    async with db.session() as s:
+    async with db.transaction() as s:
         first, created = await ForwardedQuestions(s).add(question="Is er parkeergelegenheid?", **kwargs)
         assert created
-    async with db.session() as s:
+    async with db.transaction() as s:
         again, created_again = await ForwardedQuestions(s).add(question="is er  parkeergelegenheid?", **kwargs)
         assert not created_again and again.id == first.id
         assert [q.question for q in await ForwardedQuestions(s).open_questions()] == ["Is er parkeergelegenheid?"]

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from botbuilder.dialogs import DialogInstance, DialogState
 
-from storage.bot_state import SqlStorage, StateConflictError
+from bot.core.state_storage import SqlStorage, StateConflictError
 
 
 @pytest.fixture
@@ -47,6 +47,20 @@ async def test_stale_etag_raises_and_writes_nothing(storage):
     with pytest.raises(StateConflictError):
         await storage.write({"k": b})
     assert (await storage.read(["k"]))["k"]["n"] == 2
+
+
+async def test_one_stale_etag_writes_none_of_the_changes(storage):
+    """A turn saves its states together: a conflict on one leaves the others as stored, and in memory too."""
+    await storage.write({"a": {"n": 1}, "b": {"n": 1}})
+    a, b = (await storage.read(["a"]))["a"], (await storage.read(["b"]))["b"]
+    read_etag = a["e_tag"]
+    await storage.write({"b": {"n": 9, "e_tag": "*"}})  # another turn changed b
+    a["n"], b["n"] = 2, 2
+    with pytest.raises(StateConflictError):
+        await storage.write({"a": a, "b": b})
+    stored = await storage.read(["a", "b"])
+    assert (stored["a"]["n"], stored["b"]["n"]) == (1, 9)
+    assert a["e_tag"] == read_etag == stored["a"]["e_tag"]  # a retry of the turn still matches
 
 
 async def test_star_etag_overwrites(storage):
