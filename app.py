@@ -30,6 +30,7 @@ from bot.core.proactive import Messenger
 from bot.questions.desk import install_question_desk
 from bot.questions.answering import QuestionAnswering
 from bot.core.router import Router
+from bot.core.version import package_version
 from bot.sessions.book import SessionBook
 from bot.sessions.desk import install_session_desk
 from dialogs.questions.ask_question import AskQuestionDialog
@@ -41,7 +42,6 @@ from storage.bot_state import SqlStorage
 from storage.db import Database
 
 log = logging.getLogger("app")
-VERSION = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def create_app(
         app, dialogs=dialogs, services=services, router=router, messenger=messenger, organizers=app[SERVICES].organizers, qa=qa
     )
     app.router.add_post("/api/messages", messages_handler(adapter, bot, local_mode=settings.local_mode))
-    app.router.add_get("/healthz", healthz_handler(db, VERSION))
+    app.router.add_get("/healthz", healthz_handler(db, package_version()))
     app.cleanup_ctx.append(_database_lifetime)
     # Session registration: form, 'my registration', calendar files, reminders (after the database's lifetime,
     # so its scheduler stops before the engine is disposed).
