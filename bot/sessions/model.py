@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from pydantic import Field, field_validator, model_validator
 
-MODES = ("in_person", "online")
+from bot.core.content import ContentError, ContentModel, load
+
+Mode = Literal["in_person", "online"]
+MODES: tuple[Mode, ...] = ("in_person", "online")
 
 
 @dataclass(frozen=True)
@@ -61,46 +65,92 @@ class Session:
         return self.capacity.get(mode)
 
 
-def load_sessions(path: Path, *, default_venue_address: str = "", default_join_url: str = "") -> list[Session]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    sessions = []
-    for raw in data.get("sessions", []):
-        tz = ZoneInfo(raw.get("timezone", "Europe/Amsterdam"))
-        modes = tuple(raw.get("modes") or MODES)
-        unknown = set(modes) - set(MODES)
-        if unknown:
-            raise ValueError(f"session {raw.get('id')}: unknown attendance modes {sorted(unknown)}")
-        start, end = _local(raw["start"], tz), _local(raw["end"], tz)
-        if end <= start:
-            raise ValueError(f"session {raw['id']}: end must be after start")
-        deadline = _local(raw["registration_deadline"], tz) if raw.get("registration_deadline") else None
-        if deadline is not None and deadline > end:
-            raise ValueError(f"session {raw['id']}: the registration deadline is after the end")
-        capacity = {mode: _capacity(raw, mode) for mode in modes}
-        join_url = (raw.get("join_url") or default_join_url or "").strip()
+class _SessionEntry(ContentModel):
+    """One session as written in content/sessions.yaml (times local to `timezone` unless they carry an offset)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    title: dict[str, str]
+    topic: dict[str, str] = {}
+    timezone: str = "Europe/Amsterdam"
+    start: datetime
+    end: datetime
+    city: dict[str, str]
+    venue_address: str | None = ""
+    join_url: str | None = ""
+    modes: tuple[Mode, ...] | None = None
+    capacity: dict[Mode, Annotated[int, Field(ge=0, strict=True)] | None] | None = None
+    registration_deadline: datetime | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Amsterdam)") from None
+        return value
+
+    @field_validator("join_url")
+    @classmethod
+    def _secure_link(cls, value: str | None) -> str:
+        value = (value or "").strip()
+        if value and not value.startswith("https://"):
+            raise ValueError("the join link must be a secure web address (https://...)")
+        return value
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> "_SessionEntry":
+        tz = ZoneInfo(self.timezone)
+        if _local(self.end, tz) <= _local(self.start, tz):
+            raise ValueError("end must be after start")
+        if self.registration_deadline is not None and _local(self.registration_deadline, tz) > _local(self.end, tz):
+            raise ValueError("the registration deadline is after the end")
+        return self
+
+    def session(self, *, default_venue_address: str, default_join_url: str) -> Session:
+        tz = ZoneInfo(self.timezone)
+        modes = self.modes or MODES
+        join_url = self.join_url or default_join_url.strip()
         if join_url and not join_url.startswith("https://"):
-            raise ValueError(f"session {raw['id']}: the join link must be a secure web address (https://...)")
-        sessions.append(
-            Session(
-                id=str(raw["id"]),
-                title=dict(raw["title"]),
-                topic=dict(raw.get("topic") or {}),
-                start=start,
-                end=end,
-                timezone=tz,
-                city=dict(raw["city"]),
-                venue_address=(raw.get("venue_address") or default_venue_address or "").strip(),
-                join_url=join_url,
-                modes=modes,
-                capacity=capacity,
-                registration_deadline=deadline,
-            )
+            raise ValueError("the join link (SESSION_JOIN_URL) must be a secure web address (https://...)")
+        return Session(
+            id=self.id,
+            title=dict(self.title),
+            topic=dict(self.topic),
+            start=_local(self.start, tz),
+            end=_local(self.end, tz),
+            timezone=tz,
+            city=dict(self.city),
+            venue_address=((self.venue_address or "").strip() or default_venue_address.strip()),
+            join_url=join_url,
+            modes=modes,
+            capacity={mode: (self.capacity or {}).get(mode) for mode in modes},
+            registration_deadline=_local(self.registration_deadline, tz) if self.registration_deadline else None,
         )
-    ids = [s.id for s in sessions]
-    if len(ids) != len(set(ids)):
-        raise ValueError("session ids must be unique")
-    if any(len(i) > 64 for i in ids):
-        raise ValueError("session ids must be at most 64 characters")
+
+
+class _SessionsFile(ContentModel):
+    sessions: list[_SessionEntry] = []
+
+    @field_validator("sessions")
+    @classmethod
+    def _unique_ids(cls, sessions: list[_SessionEntry]) -> list[_SessionEntry]:
+        ids = [s.id for s in sessions]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"session ids must be unique; repeated: {repeated}")
+        return sessions
+
+
+def load_sessions(path: Path, *, default_venue_address: str = "", default_join_url: str = "") -> list[Session]:
+    """The sessions of `path`, soonest first; a mistake in the file raises ContentError naming the session."""
+    entries = load(_SessionsFile, path).sessions
+    sessions = []
+    for index, entry in enumerate(entries):
+        try:
+            sessions.append(entry.session(default_venue_address=default_venue_address, default_join_url=default_join_url))
+        except ValueError as error:
+            raise ContentError(path, [f"sessions[{index}] ({entry.id}): {error}"]) from None
     return sorted(sessions, key=lambda s: s.start)
 
 
@@ -121,15 +171,5 @@ def find_session(sessions: list[Session], session_id: object) -> Session | None:
     return next((s for s in sessions if s.id == session_id), None)
 
 
-def _capacity(raw: dict, mode: str) -> int | None:
-    value = (raw.get("capacity") or {}).get(mode)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"session {raw.get('id')}: capacity for {mode} must be a whole number of 0 or more, or null")
-    return value
-
-
-def _local(value: object, tz: ZoneInfo) -> datetime:
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+def _local(value: datetime, tz: ZoneInfo) -> datetime:
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
