@@ -65,12 +65,35 @@ def load(model: type[Model], path: Path) -> Model:
     return parse(model, {} if data is None else data, path)
 
 
-def problems(error: ValidationError, data: Any) -> list[str]:
+def parse_each(model: type[Model], items: Sequence[Any], section: str) -> tuple[list[Model], list[str], list[str]]:
+    """Each item of a list checked on its own, so one broken entry does not hide the others: the good items,
+    the problems (named `section[index] (id)`), and the ids of the refused items."""
+    good: list[Model] = []
+    found: list[str] = []
+    refused: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            good.append(model.model_validate(item))
+        except ValidationError as error:
+            found.extend(problems(error, item, prefix=location((section, index), {section: items})))
+            identity = _identity(item)
+            if identity is not None:
+                refused.append(identity)
+    return good, found, refused
+
+
+def problems(error: ValidationError, data: Any, *, prefix: str = "") -> list[str]:
     """One sentence per pydantic error: where in the file (with entry ids) and what is wrong."""
     found = []
     for detail in error.errors(include_url=False):
         where = location(detail["loc"], data)
+        if prefix:
+            where = f"{prefix}.{where}" if where else prefix
         message = str(detail["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if detail["type"] in ("model_type", "model_attributes_type", "dict_type"):
+            message = f"expected a mapping (key: value lines), got {type(detail['input']).__name__}"
+        if detail["type"] == "extra_forbidden":
+            message = "unknown key (not one this file has; check its spelling)"
         if detail["type"] == "string_type":
             message += f", got {detail['input']!r} (quote it: YAML reads yes/no/on/off as true/false)"
         found.append(f"{where}: {message}" if where else message)

@@ -63,7 +63,8 @@ class Catalog:
                     flat[key] = value
                     origin[lang, key] = name
             messages[lang] = flat
-        problems.extend(_differences(messages, origin))
+        if not problems:  # keys of a broken file would show up as missing in the other language
+            problems.extend(_differences(messages, origin))
         if problems:
             raise ContentError(messages_dir, problems)
         return cls(messages)
