@@ -18,11 +18,12 @@ from bot.core.adapter import build_adapter, close_adapter, install_error_handler
 from bot.core.cards import CoreCards
 from bot.core.clock import Clock, FixedClock
 from bot.core.config import Settings
+from bot.core.content import ContentError
 from bot.core.handler import VngBot
 from bot.core.http import RedactedAccessLogger, healthz_handler, messages_handler
 from bot.core.i18n import Catalog
 from bot.core.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
-from bot.nlu import Recognizer
+from bot.nlu import KnowledgeDataError, Recognizer
 from bot.core.organizers import Organizers
 from bot.privacy.desk import install_privacy
 from bot.organizers.desk import install_organizer_desk
@@ -185,7 +186,11 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
 def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
+    try:
+        app = create_app(settings)
+    except (ContentError, KnowledgeDataError) as error:  # a broken content file: say which, and where
+        raise SystemExit(f"The bot cannot start: fix the content file named below.\n{error}") from None
+    web.run_app(app, host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
 
 
 if __name__ == "__main__":
