@@ -104,7 +104,7 @@ class _MenuFile(ContentModel):
         return scopes
 
     @model_validator(mode="after")
-    def _unique(self) -> "_MenuFile":
+    def _unique(self) -> _MenuFile:
         intents = [entry.intent for entry in self.commands]
         repeated = sorted({i for i in intents if intents.count(i) > 1})
         if repeated:

@@ -39,7 +39,7 @@ class Catalog:
         self._messages = {lang: dict(entries) for lang, entries in messages.items()}
 
     @classmethod
-    def load(cls, messages_dir: Path) -> "Catalog":
+    def load(cls, messages_dir: Path) -> Catalog:
         """Read both languages; a broken catalog raises ContentError naming the file, the key and the problem:
         a text that is not text or empty, bad braces, a key defined twice, a key missing in one language, or
         placeholders that differ between the languages."""

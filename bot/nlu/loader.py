@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, StrictStr, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr, ValidationInfo, field_validator, model_validator
 
 from bot.core.content import ContentError, ContentModel, load, parse, parse_each
 
@@ -56,12 +56,12 @@ def _word(value: str) -> str:
 
 
 def _none_is_empty(value: Any) -> Any:
-    return [] if value is None else value
+    return () if value is None else value
 
 
 Text = Annotated[StrictStr, AfterValidator(_stripped)]
 Word = Annotated[StrictStr, AfterValidator(_word)]
-Words = Annotated[list[Word], BeforeValidator(_none_is_empty)]
+Words = Annotated[tuple[Word, ...], BeforeValidator(_none_is_empty)]
 
 
 def _refuse(problems: list[str]) -> None:
@@ -71,10 +71,10 @@ def _refuse(problems: list[str]) -> None:
 
 class _Entry(ContentModel):
     id: StrictStr
-    question: dict[str, Text] = {}
-    answer: dict[str, Text] = {}
-    examples: dict[str, Words] = {}
-    follow_ups: Words = []
+    question: dict[str, Text] = Field(default_factory=dict)
+    answer: dict[str, Text] = Field(default_factory=dict)
+    examples: dict[str, Words] = Field(default_factory=dict)
+    follow_ups: Words = ()
 
     @field_validator("id")
     @classmethod
@@ -96,13 +96,13 @@ class _Entry(ContentModel):
 
     @field_validator("examples")
     @classmethod
-    def _examples(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _examples(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         _refuse(languages_problems("examples", value))
         return value
 
     @field_validator("follow_ups")
     @classmethod
-    def _follow_ups(cls, value: list[str], info: ValidationInfo) -> list[str]:
+    def _follow_ups(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         _refuse(follow_up_problems(info.data.get("id"), value))
         return value
 
@@ -124,7 +124,7 @@ class _Intent(ContentModel):
 
     @field_validator("examples")
     @classmethod
-    def _complete(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _complete(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         _refuse(intent_examples_problems(value))
         return value
 
@@ -134,11 +134,11 @@ class _Intent(ContentModel):
 
 class _Synonyms(ContentModel):
     concept: StrictStr
-    nl: Words = []
-    en: Words = []
+    nl: Words = ()
+    en: Words = ()
 
     @model_validator(mode="after")
-    def _two_terms(self) -> "_Synonyms":
+    def _two_terms(self) -> _Synonyms:
         if len(self.nl) + len(self.en) < 2:
             raise ValueError("a synonym group needs at least two terms")
         return self
@@ -148,17 +148,17 @@ class _Synonyms(ContentModel):
 
 
 class _Profile(ContentModel):
-    stopwords: Words = []
-    fillers: Words = []
-    unstemmed: Words = []
-    question_words: Words = []
-    question_openers: Words = []
-    request_openers: Words = []
-    addressees: Words = []
-    compound_parts: Words = []
-    compounds: dict[str, Words] = {}
-    multiwords: dict[str, StrictStr] = {}
-    spellings: dict[str, StrictStr] = {}
+    stopwords: Words = ()
+    fillers: Words = ()
+    unstemmed: Words = ()
+    question_words: Words = ()
+    question_openers: Words = ()
+    request_openers: Words = ()
+    addressees: Words = ()
+    compound_parts: Words = ()
+    compounds: dict[str, Words] = Field(default_factory=dict)
+    multiwords: dict[str, StrictStr] = Field(default_factory=dict)
+    spellings: dict[str, StrictStr] = Field(default_factory=dict)
 
     @field_validator("multiwords")
     @classmethod
@@ -190,10 +190,10 @@ class _KnowledgeFile(ContentModel):
     """One knowledge file: any of the sections entries, intents, synonyms and languages (their items are
     checked one by one, so that one broken entry does not hide the problems of the others)."""
 
-    entries: list[Any] = []
-    intents: list[Any] = []
-    synonyms: list[Any] = []
-    languages: dict[Literal["nl", "en"], Any] = {}
+    entries: tuple[Any, ...] = ()
+    intents: tuple[Any, ...] = ()
+    synonyms: tuple[Any, ...] = ()
+    languages: dict[Literal["nl", "en"], Any] = Field(default_factory=dict)
 
 
 def load_knowledge(directory: Path) -> KnowledgeData:
@@ -224,32 +224,33 @@ def load_knowledge(directory: Path) -> KnowledgeData:
             problems.extend(f"{path.name}: {problem}" for problem in error.problems)
             continue
         found: list[str] = []
-        for section, model, kind, target in (
-            ("entries", _Entry, "entry", entries),
-            ("intents", _Intent, "intent", intents),
-            ("synonyms", _Synonyms, "synonym concept", synonyms),
-        ):
-            raw_items = getattr(knowledge, section)
-            items, section_problems, section_refused = parse_each(model, raw_items, section)
-            found.extend(section_problems)
-            refused.extend(section_refused)
-            if section == "entries":  # follow-ups of refused entries are checked too
-                unchecked.extend(
-                    (path.name, raw["id"], raw["follow_ups"]) for raw in raw_items
-                    if isinstance(raw, Mapping) and raw.get("id") in section_refused and isinstance(raw.get("follow_ups"), list)
-                )
-            for item in items:
-                value = item.value()
-                note(kind, getattr(value, "id", None) or getattr(value, "name", None) or value.concept, path.name)
-                target.append(value)
-        for lang, raw in knowledge.languages.items():
+        parsed_entries, entry_problems, refused_entries = parse_each(_Entry, knowledge.entries, "entries")
+        parsed_intents, intent_problems, refused_intents = parse_each(_Intent, knowledge.intents, "intents")
+        parsed_synonyms, synonym_problems, _ = parse_each(_Synonyms, knowledge.synonyms, "synonyms")
+        found += entry_problems + intent_problems + synonym_problems
+        refused += refused_entries + refused_intents
+        unchecked.extend(  # follow-ups of refused entries are checked too
+            (path.name, raw["id"], raw["follow_ups"])
+            for raw in knowledge.entries
+            if isinstance(raw, Mapping) and raw.get("id") in refused_entries and isinstance(raw.get("follow_ups"), list)
+        )
+        for entry in parsed_entries:
+            note("entry", entry.id, path.name)
+            entries.append(entry.value())
+        for intent in parsed_intents:
+            note("intent", intent.name, path.name)
+            intents.append(intent.value())
+        for group in parsed_synonyms:
+            note("synonym concept", group.concept, path.name)
+            synonyms.append(group.value())
+        for code, raw in knowledge.languages.items():
             try:
                 profile = parse(_Profile, {} if raw is None else raw, path.name)
             except ContentError as error:
-                found.extend(f"languages.{lang}.{problem}" for problem in error.problems)
+                found.extend(f"languages.{code}.{problem}" for problem in error.problems)
                 continue
-            note("language", lang, path.name)
-            languages[lang] = profile.value()
+            note("language", code, path.name)
+            languages[code] = profile.value()
         problems.extend(f"{path.name}: {problem}" for problem in found)
     problems.extend(_located(collection_problems(entries, intents, each=False, refused=refused), where))
     known = {entry.id for entry in entries} | set(refused)

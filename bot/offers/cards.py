@@ -16,8 +16,8 @@ from typing import Any, Union
 from babel.numbers import format_currency
 from pydantic import Field, field_validator
 
-from bot.core.content import ContentModel, load
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
+from bot.core.content import ContentModel, load
 from bot.core.clock import DISPLAY_TZ
 from bot.sessions.facts import FUND_NAME, format_clock, format_day
 from bot.core.i18n import LANGUAGES, Catalog
@@ -51,11 +51,11 @@ class _AreaEntry(ContentModel):
 
 
 class _AreasFile(ContentModel):
-    areas: list[_AreaEntry] = []
+    areas: tuple[_AreaEntry, ...] = ()
 
     @field_validator("areas")
     @classmethod
-    def _unique_with_other(cls, areas: list[_AreaEntry]) -> list[_AreaEntry]:
+    def _unique_with_other(cls, areas: tuple[_AreaEntry, ...]) -> tuple[_AreaEntry, ...]:
         ids = [area.id for area in areas]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:

@@ -9,7 +9,7 @@ folding at 75 octets, date formats); times carry TZID with a VTIMEZONE of the se
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -58,15 +58,16 @@ def vtimezone(tz: ZoneInfo, around: datetime) -> Timezone:
     Amsterdam), where RFC 5545 wants the onset in TZOFFSETFROM's (02:00), an hour off for clients that use it.
     """
     year = around.astimezone(tz).year
-    window_start = datetime(year - 1, 1, 1, tzinfo=timezone.utc)
-    window_end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    window_start = datetime(year - 1, 1, 1, tzinfo=UTC)
+    window_end = datetime(year + 1, 1, 1, tzinfo=UTC)
     component = Timezone()
     component.add("tzid", tz.key)
     transitions = _transitions(tz, window_start, window_end)
     if not transitions:
         local = around.astimezone(tz)
         offset = local.utcoffset() or timedelta(0)
-        component.add_component(_observance(TimezoneStandard(), datetime(1970, 1, 1), offset, offset, local.tzname() or tz.key))
+        onset = datetime(1970, 1, 1)  # noqa: DTZ001 - an observance's onset is a local time, written without zone
+        component.add_component(_observance(TimezoneStandard(), onset, offset, offset, local.tzname() or tz.key))
     for instant in transitions:
         before = (instant - timedelta(minutes=1)).astimezone(tz)
         after = instant.astimezone(tz)
@@ -102,7 +103,7 @@ def build_ics(
     tz = session.timezone
     event = Event()
     event.add("uid", uid)
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
+    event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", session.start.astimezone(tz))
     event.add("dtend", session.end.astimezone(tz))
     event.add("sequence", sequence)

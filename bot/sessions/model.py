@@ -70,7 +70,7 @@ class _SessionEntry(ContentModel):
 
     id: str = Field(min_length=1, max_length=64)
     title: dict[str, str]
-    topic: dict[str, str] = {}
+    topic: dict[str, str] = Field(default_factory=dict)
     timezone: str = "Europe/Amsterdam"
     start: datetime
     end: datetime
@@ -99,7 +99,7 @@ class _SessionEntry(ContentModel):
         return value
 
     @model_validator(mode="after")
-    def _times_in_order(self) -> "_SessionEntry":
+    def _times_in_order(self) -> _SessionEntry:
         tz = ZoneInfo(self.timezone)
         if _local(self.end, tz) <= _local(self.start, tz):
             raise ValueError("end must be after start")
@@ -130,11 +130,11 @@ class _SessionEntry(ContentModel):
 
 
 class _SessionsFile(ContentModel):
-    sessions: list[_SessionEntry] = []
+    sessions: tuple[_SessionEntry, ...] = ()
 
     @field_validator("sessions")
     @classmethod
-    def _unique_ids(cls, sessions: list[_SessionEntry]) -> list[_SessionEntry]:
+    def _unique_ids(cls, sessions: tuple[_SessionEntry, ...]) -> tuple[_SessionEntry, ...]:
         ids = [s.id for s in sessions]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:

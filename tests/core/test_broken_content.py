@@ -18,11 +18,19 @@ def _start(tmp_path: Path, break_content) -> subprocess.CompletedProcess[str]:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     break_content(content)
-    environment = {key: value for key, value in os.environ.items() if not key.upper().startswith(("MICROSOFT", "DATABASE"))}
+    environment = {
+        key: value for key, value in os.environ.items() if not key.upper().startswith(("MICROSOFT", "DATABASE"))
+    }
     environment.update(CONTENT_DIR=str(content), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3", PORT="0")
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environment.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, "-c", "import app; app.main()"], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", "import app; app.main()"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -46,7 +54,9 @@ def _dutch_only_message(content: Path) -> None:
 
 
 def _unknown_intent(content: Path) -> None:
-    (content / "knowledge" / "zz_more.yaml").write_text("intents:\n  - {name: dance, examples: {nl: [dans], en: [dance]}}\n")
+    (content / "knowledge" / "zz_more.yaml").write_text(
+        "intents:\n  - {name: dance, examples: {nl: [dans], en: [dance]}}\n"
+    )
 
 
 def _session_id() -> str:
