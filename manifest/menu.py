@@ -13,7 +13,7 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.core.content import ContentError, ContentModel, parse, read_yaml
+from bot.core.content import ContentError, ContentModel, parse, read_yaml, repeated
 
 COMMANDS_FILE = Path(__file__).resolve().parent / "commands.yaml"
 
@@ -106,12 +106,10 @@ class _MenuFile(ContentModel):
     @model_validator(mode="after")
     def _unique(self) -> _MenuFile:
         intents = [entry.intent for entry in self.commands]
-        repeated = sorted({i for i in intents if intents.count(i) > 1})
-        if repeated:
-            raise ValueError(f"every intent may appear only once; repeated: {repeated}")
+        if repeated(intents):
+            raise ValueError(f"every intent may appear only once; repeated: {repeated(intents)}")
         for lang in LANGUAGES:
-            titles = [getattr(entry, lang).title.casefold() for entry in self.commands]
-            if len(set(titles)) != len(titles):
+            if repeated(getattr(entry, lang).title.casefold() for entry in self.commands):
                 raise ValueError(f"the '{lang}' titles must be unique")
         return self
 

@@ -7,7 +7,8 @@ and, when it has one, its id) and the problem, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,12 @@ class ContentError(ValueError):
         self.problems = tuple(problems)
         lines = [f"{self.source}: {problem}" for problem in self.problems]
         super().__init__(lines[0] if len(lines) == 1 else "\n  - ".join(["invalid content:", *lines]))
+
+
+def repeated(values: Iterable[Hashable]) -> list[str]:
+    """The values that occur more than once, sorted, for "must be unique" messages."""
+    counts = Counter(values)
+    return sorted(str(value) for value, count in counts.items() if count > 1)
 
 
 def read_yaml(path: Path) -> Any:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -64,46 +65,36 @@ Word = Annotated[StrictStr, AfterValidator(_word)]
 Words = Annotated[tuple[Word, ...], BeforeValidator(_none_is_empty)]
 
 
-def _refuse(problems: list[str]) -> None:
-    if problems:
-        raise ValueError("; ".join(problems))
+def _checked_by(check: Callable[[Any], list[str]]) -> AfterValidator:
+    """A field validator that refuses the value with the sentences of one check from validation.py."""
+
+    def validate(value: Any) -> Any:
+        problems = check(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    return AfterValidator(validate)
+
+
+Texts = dict[str, Text]
 
 
 class _Entry(ContentModel):
-    id: StrictStr
-    question: dict[str, Text] = Field(default_factory=dict)
-    answer: dict[str, Text] = Field(default_factory=dict)
-    examples: dict[str, Words] = Field(default_factory=dict)
+    id: Annotated[StrictStr, _checked_by(id_problems)]
+    question: Annotated[Texts, _checked_by(question_problems)] = Field(default_factory=dict)
+    answer: Annotated[Texts, _checked_by(answer_problems)] = Field(default_factory=dict)
+    examples: Annotated[dict[str, Words], _checked_by(partial(languages_problems, "examples"))] = Field(
+        default_factory=dict
+    )
     follow_ups: Words = ()
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        _refuse(id_problems(value))
-        return value
-
-    @field_validator("question")
-    @classmethod
-    def _question(cls, value: dict[str, str]) -> dict[str, str]:
-        _refuse(question_problems(value))
-        return value
-
-    @field_validator("answer")
-    @classmethod
-    def _answer(cls, value: dict[str, str]) -> dict[str, str]:
-        _refuse(answer_problems(value))
-        return value
-
-    @field_validator("examples")
-    @classmethod
-    def _examples(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        _refuse(languages_problems("examples", value))
-        return value
 
     @field_validator("follow_ups")
     @classmethod
     def _follow_ups(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        _refuse(follow_up_problems(info.data.get("id"), value))
+        problems = follow_up_problems(info.data.get("id"), value)
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
     def value(self) -> KnowledgeEntry:
@@ -113,20 +104,8 @@ class _Entry(ContentModel):
 
 
 class _Intent(ContentModel):
-    name: StrictStr
-    examples: dict[str, Words]
-
-    @field_validator("name")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        _refuse(intent_name_problems(value))
-        return value
-
-    @field_validator("examples")
-    @classmethod
-    def _complete(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        _refuse(intent_examples_problems(value))
-        return value
+    name: Annotated[StrictStr, _checked_by(intent_name_problems)]
+    examples: Annotated[dict[str, Words], _checked_by(intent_examples_problems)]
 
     def value(self) -> IntentDefinition:
         return IntentDefinition(name=self.name, examples=self.examples)

@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 from pydantic import Field, field_validator
 
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
-from bot.core.content import ContentModel, load
+from bot.core.content import ContentModel, load, repeated
 from bot.core.clock import DISPLAY_TZ
 from bot.sessions.facts import FUND_NAME, format_clock, format_day
 from bot.core.i18n import LANGUAGES, Catalog
@@ -57,9 +57,8 @@ class _AreasFile(ContentModel):
     @classmethod
     def _unique_with_other(cls, areas: tuple[_AreaEntry, ...]) -> tuple[_AreaEntry, ...]:
         ids = [area.id for area in areas]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"every area needs a unique id; repeated: {repeated}")
+        if repeated(ids):
+            raise ValueError(f"every area needs a unique id; repeated: {repeated(ids)}")
         if OTHER not in ids:
             raise ValueError(f"the area {OTHER!r} is missing")
         return areas

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.core.content import ContentError, ContentModel, load
+from bot.core.content import ContentError, ContentModel, load, repeated
 
 Mode = Literal["in_person", "online"]
 MODES: tuple[Mode, ...] = ("in_person", "online")
@@ -136,9 +136,8 @@ class _SessionsFile(ContentModel):
     @classmethod
     def _unique_ids(cls, sessions: tuple[_SessionEntry, ...]) -> tuple[_SessionEntry, ...]:
         ids = [s.id for s in sessions]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"session ids must be unique; repeated: {repeated}")
+        if repeated(ids):
+            raise ValueError(f"session ids must be unique; repeated: {repeated(ids)}")
         return sessions
 
 
