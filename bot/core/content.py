@@ -2,7 +2,7 @@
 
 A broken file stops start-up with a `ContentError` whose every line names the file, the entry (its list index
 and, when it has one, its id) and the problem, e.g.
-`content/sessions.yaml: sessions[0] (info-2022-10-04).capacity.online: must be a whole number of 0 or more`.
+`content/sessions.yaml: sessions[0] (info-2022-10-04).capacity.online: Input should be greater than or equal to 0`.
 """
 
 from __future__ import annotations
@@ -99,10 +99,10 @@ def problems(error: ValidationError, data: Any, *, prefix: str = "") -> list[str
         message = str(detail["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if detail["type"] in ("model_type", "model_attributes_type", "dict_type"):
             message = f"expected a mapping (key: value lines), got {type(detail['input']).__name__}"
-        if detail["type"] == "extra_forbidden":
+        elif detail["type"] == "extra_forbidden":
             message = "unknown key (not one this file has; check its spelling)"
-        if detail["type"] == "string_type":
-            message += f", got {detail['input']!r} (quote it: YAML reads yes/no/on/off as true/false)"
+        elif detail["type"] == "string_type":
+            message += f", got {detail['input']!r} (quote it: YAML reads unquoted yes/no, numbers and dates otherwise)"
         found.append(f"{where}: {message}" if where else message)
     return found
 
