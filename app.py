@@ -16,13 +16,14 @@ import bot.questions
 import bot.registration
 import bot.sessions
 from bot.core.clock import Clock
+from bot.core.content import ContentError
 from bot.core.config import Settings
 from bot.core.http import RedactedAccessLogger
 from bot.core.i18n import Catalog
+from bot.core.version import package_version
 from bot.core.wiring import CORE, build_core, install_core
-from bot.nlu import Recognizer
+from bot.nlu import KnowledgeDataError, Recognizer
 
-VERSION = "0.1.0"
 SERVICES = CORE  # the core, as tests and tools reach it
 
 # In this order: a feature may use the public services of the features installed before it (the session
@@ -41,7 +42,7 @@ def create_app(
     settings = settings or Settings()
     core = build_core(settings, clock=clock, catalog=catalog, recognizer=recognizer)
     app = web.Application()
-    install_core(app, core, version=VERSION)
+    install_core(app, core, version=package_version())
     for feature in FEATURES:
         feature.install(app, core)
     return app
@@ -50,7 +51,11 @@ def create_app(
 def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
+    try:
+        app = create_app(settings)
+    except (ContentError, KnowledgeDataError) as error:  # a broken content file: say which, and where
+        raise SystemExit(f"The bot cannot start: fix the content file named below.\n{error}") from None
+    web.run_app(app, host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.core.version import package_version
 from manifest.menu import DEFAULT_LANGUAGE, CommandMenu, load_menu, normalize_language
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -313,7 +314,7 @@ def build_package(
     *,
     app_id: str | None,
     host: str | None,
-    version: str | None = "1.0.0",
+    version: str | None = None,
     out: Path = DEFAULT_OUT,
     website_url: str | None = None,
     privacy_url: str | None = None,
@@ -322,8 +323,11 @@ def build_package(
 ) -> Path:
     """Check the inputs, build the manifest and localization files and write the zip; returns its path.
 
-    `sources` names where each value came from (e.g. {"app_id": "MicrosoftAppId"}) for error texts.
+    `sources` names where each value came from (e.g. {"app_id": "MicrosoftAppId"}) for error texts. Without a
+    `version`, the package carries the project's version (pyproject.toml), the one `/healthz` reports.
     """
+    if version is None:
+        version = package_version()
     inputs = resolve_inputs(
         app_id=app_id,
         host=host,

@@ -1,8 +1,9 @@
 """`python -m manifest`: build the Teams app package for one deployment.
 
 Values not given on the command line come from the service's settings (environment variables or
-`.env`): MicrosoftAppId, PUBLIC_BASE_URL (its host), APP_VERSION, DEVELOPER_WEBSITE_URL,
-PRIVACY_URL and TERMS_URL. Exit codes: 0 built, 2 bad input, 1 anything else (e.g. a file error).
+`.env`): MicrosoftAppId, PUBLIC_BASE_URL (its host), DEVELOPER_WEBSITE_URL, PRIVACY_URL and
+TERMS_URL. The version is the project's (pyproject.toml), the one `/healthz` reports, unless --version says
+otherwise. Exit codes: 0 built, 2 bad input, 1 anything else (e.g. a file error).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         metavar="X.Y.Z",
-        help="app version; raise it for every new upload; default: APP_VERSION (1.0.0)",
+        help="app version; default: the project version in pyproject.toml (raise that for every new upload)",
     )
     parser.add_argument(
         "--out",
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = {
         "app_id": "--app-id" if args.app_id is not None else "MicrosoftAppId",
         "host": "--host" if args.host is not None else "the host of PUBLIC_BASE_URL",
-        "version": "--version" if args.version is not None else "APP_VERSION",
+        "version": "--version" if args.version is not None else "the project version in pyproject.toml",
     }
     host = args.host
     if host is None and settings.public_base_url:
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = build_package(
             app_id=args.app_id if args.app_id is not None else settings.microsoft_app_id,
             host=host,
-            version=args.version if args.version is not None else settings.app_version,
+            version=args.version,
             out=args.out if args.out is not None else DEFAULT_OUT,
             website_url=settings.developer_website_url or None,
             privacy_url=settings.privacy_url or None,

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, get_args
 
-import yaml
+from pydantic import Field, field_validator, model_validator
+
+from bot.core.content import ContentError, ContentModel, parse, read_yaml, repeated
 
 COMMANDS_FILE = Path(__file__).resolve().parent / "commands.yaml"
 
@@ -19,13 +22,14 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
 #: Scopes a command list may name (the schema also allows "copilot", which this app doesn't use).
-KNOWN_SCOPES = ("personal", "team", "groupChat")
+Scope = Literal["personal", "team", "groupChat"]
+KNOWN_SCOPES: tuple[str, ...] = get_args(Scope)
 
 #: Teams' limit on commands in one command list.
 MAX_COMMANDS = 12
 
 
-class CommandsFileError(ValueError):
+class CommandsFileError(ContentError):
     """`commands.yaml` is not as the builder needs it."""
 
 
@@ -63,64 +67,75 @@ def normalize_language(lang: str) -> str:
     return primary
 
 
-def _text(raw: object, where: str, key: str) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise CommandsFileError(f"{where}: '{key}' must be a non-empty text")
-    return " ".join(raw.split())
+class _Text(ContentModel):
+    title: str
+    description: str
+
+    @field_validator("title", "description")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be a non-empty text")
+        return " ".join(value.split())
+
+
+class _Entry(ContentModel):
+    intent: str
+    nl: _Text
+    en: _Text
+
+    @field_validator("intent")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.isidentifier():
+            raise ValueError("must be a name like 'ask_question'")
+        return value
+
+
+class _MenuFile(ContentModel):
+    scopes: list[Scope] = Field(min_length=1)
+    commands: list[_Entry] = Field(min_length=1, max_length=MAX_COMMANDS)
+
+    @field_validator("scopes")
+    @classmethod
+    def _distinct(cls, scopes: list[str]) -> list[str]:
+        if len(set(scopes)) != len(scopes):
+            raise ValueError(f"must list distinct scopes out of {KNOWN_SCOPES}")
+        return scopes
+
+    @model_validator(mode="after")
+    def _unique(self) -> _MenuFile:
+        intents = [entry.intent for entry in self.commands]
+        if repeated(intents):
+            raise ValueError(f"every intent may appear only once; repeated: {repeated(intents)}")
+        for lang in LANGUAGES:
+            if repeated(getattr(entry, lang).title.casefold() for entry in self.commands):
+                raise ValueError(f"the '{lang}' titles must be unique")
+        return self
 
 
 def parse_menu(data: object, source: str = "commands.yaml") -> CommandMenu:
-    """Check and convert the loaded YAML; every problem names the entry it is in."""
-    if not isinstance(data, dict):
-        raise CommandsFileError(f"{source}: expected a mapping with 'scopes' and 'commands'")
-    scopes = data.get("scopes")
-    if (
-        not isinstance(scopes, list)
-        or not scopes
-        or any(scope not in KNOWN_SCOPES for scope in scopes)
-        or len(set(scopes)) != len(scopes)
-    ):
-        raise CommandsFileError(f"{source}: 'scopes' must list distinct scopes out of {KNOWN_SCOPES}")
-    raw_commands = data.get("commands")
-    if not isinstance(raw_commands, list) or not raw_commands:
-        raise CommandsFileError(f"{source}: 'commands' must be a non-empty list")
-    if len(raw_commands) > MAX_COMMANDS:
-        raise CommandsFileError(f"{source}: Teams allows at most {MAX_COMMANDS} commands per list")
-
-    commands: list[Command] = []
-    for index, raw in enumerate(raw_commands):
-        where = f"{source}: commands[{index}]"
-        if not isinstance(raw, dict):
-            raise CommandsFileError(f"{where}: expected a mapping")
-        intent = raw.get("intent")
-        if not isinstance(intent, str) or not intent.isidentifier():
-            raise CommandsFileError(f"{where}: 'intent' must be a name like 'ask_question'")
-        texts: dict[str, CommandText] = {}
-        for lang in LANGUAGES:
-            entry = raw.get(lang)
-            if not isinstance(entry, dict):
-                raise CommandsFileError(f"{where} ({intent}): missing the '{lang}' texts")
-            texts[lang] = CommandText(
-                title=_text(entry.get("title"), f"{where} ({intent}, {lang})", "title"),
-                description=_text(entry.get("description"), f"{where} ({intent}, {lang})", "description"),
+    """Check and convert the loaded YAML; every problem names the entry it is in (CommandsFileError)."""
+    try:
+        menu = parse(_MenuFile, data, source)
+    except ContentError as error:
+        raise CommandsFileError(error.source, error.problems) from None
+    return CommandMenu(
+        scopes=tuple(menu.scopes),
+        commands=tuple(
+            Command(
+                intent=entry.intent,
+                texts={lang: CommandText(getattr(entry, lang).title, getattr(entry, lang).description) for lang in LANGUAGES},
             )
-        commands.append(Command(intent=intent, texts=texts))
-
-    intents = [command.intent for command in commands]
-    if len(set(intents)) != len(intents):
-        raise CommandsFileError(f"{source}: every intent may appear only once")
-    for lang in LANGUAGES:
-        titles = [command.texts[lang].title.casefold() for command in commands]
-        if len(set(titles)) != len(titles):
-            raise CommandsFileError(f"{source}: the '{lang}' titles must be unique")
-    return CommandMenu(scopes=tuple(scopes), commands=tuple(commands))
+            for entry in menu.commands
+        ),
+    )
 
 
 @lru_cache(maxsize=1)
 def load_menu() -> CommandMenu:
     """The command menu of this app package (read once)."""
-    with COMMANDS_FILE.open(encoding="utf-8") as handle:
-        return parse_menu(yaml.safe_load(handle), source=COMMANDS_FILE.name)
+    return parse_menu(read_yaml(COMMANDS_FILE), source=COMMANDS_FILE.name)
 
 
 def commands(lang: str = DEFAULT_LANGUAGE) -> list[str]:
@@ -143,7 +158,8 @@ def command_intents(lang: str | None = None) -> dict[str, str]:
             known = mapping.get(title)
             if known is not None and known != command.intent:
                 raise CommandsFileError(
-                    f"the title {title!r} means {known!r} in one language and {command.intent!r} in another"
+                    COMMANDS_FILE.name,
+                    [f"the title {title!r} means {known!r} in one language and {command.intent!r} in another"],
                 )
             mapping[title] = command.intent
     return mapping

@@ -132,7 +132,6 @@ class Settings(BaseSettings):
     )
 
     # Teams app package (manifest/)
-    app_version: str = Field(default="1.0.0", validation_alias=AliasChoices("APP_VERSION", "app_version"))
     privacy_url: str = Field(default="", validation_alias=AliasChoices("PRIVACY_URL", "privacy_url"))
     terms_url: str = Field(default="", validation_alias=AliasChoices("TERMS_URL", "terms_url"))
     developer_website_url: str = Field(

@@ -11,10 +11,14 @@ import string
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from babel.dates import format_date, format_time
+from pydantic import AfterValidator, StrictStr, TypeAdapter, ValidationError
+
+from bot.core.content import ContentError, read_yaml
+from bot.core.content import problems as content_problems
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +42,34 @@ class Catalog:
         self._messages = {lang: dict(entries) for lang, entries in messages.items()}
 
     @classmethod
-    def load(cls, messages_dir: Path) -> "Catalog":
+    def load(cls, messages_dir: Path) -> Catalog:
+        """Read both languages; a broken catalog raises ContentError naming the file, the key and the problem:
+        a text that is not text or empty, bad braces, a key defined twice, a key missing in one language, or
+        placeholders that differ between the languages."""
         messages: dict[str, dict[str, str]] = {}
+        origin: dict[tuple[str, str], str] = {}  # (language, key) -> file, relative to messages_dir
+        problems: list[str] = []
         for lang in LANGUAGES:
             flat: dict[str, str] = {}
             for path in sorted((messages_dir / lang).glob("*.yaml")):
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                for key, value in _flatten(data):
+                name = f"{lang}/{path.name}"
+                entries, shape = _flatten(read_yaml(path) or {})
+                problems.extend(f"{name}: {problem}" for problem in shape)
+                try:
+                    checked = _MESSAGES.validate_python(entries)
+                except ValidationError as error:
+                    problems.extend(f"{name}: {problem}" for problem in content_problems(error, entries))
+                    continue
+                for key, value in checked.items():
                     if key in flat:
-                        raise ValueError(f"{path}: message key {key!r} is defined twice")
+                        problems.append(f"{name}: message key {key!r} is defined twice (also in {origin[lang, key]})")
                     flat[key] = value
+                    origin[lang, key] = name
             messages[lang] = flat
+        if not problems:  # keys of a broken file would show up as missing in the other language
+            problems.extend(_differences(messages, origin))
+        if problems:
+            raise ContentError(messages_dir, problems)
         return cls(messages)
 
     def keys(self, lang: str) -> set[str]:
@@ -90,17 +111,54 @@ class _Params(dict):
         return ""
 
 
-def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(data, Mapping):
-        items: list[tuple[str, str]] = []
-        for key, value in data.items():
-            if not isinstance(key, str):
-                raise ValueError(f"message key {prefix}{key!r} must be text (quote it: YAML reads yes/no as booleans)")
-            items.extend(_flatten(value, f"{prefix}{key}."))
-        return items
-    if isinstance(data, str):
-        return [(prefix[:-1], data)]
-    raise ValueError(f"message {prefix[:-1]!r} must be text, got {type(data).__name__}")
+def _template(value: str) -> str:
+    if not value.strip():
+        raise ValueError("the text is empty")
+    try:
+        placeholders(value)
+    except ValueError as error:
+        raise ValueError(f"{error} (write {{{{ and }}}} for a literal brace)") from None
+    return value
+
+
+#: One message: text, not empty, with well-formed {placeholders}.
+_MESSAGES: TypeAdapter[dict[str, str]] = TypeAdapter(dict[str, Annotated[StrictStr, AfterValidator(_template)]])
+
+
+def _flatten(data: Any, prefix: str = "") -> tuple[dict[str, Any], list[str]]:
+    """Nested mappings as dotted keys (`menu.title`), and the keys YAML did not read as text."""
+    if not isinstance(data, Mapping):
+        if not prefix:
+            return {}, [f"expected a mapping of message keys to texts, got {type(data).__name__}"]
+        return {prefix[:-1]: data}, []
+    entries: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if not isinstance(key, str):
+            problems.append(f"message key {prefix}{key!r} must be text (quote it: YAML reads yes/no as booleans)")
+            continue
+        nested, nested_problems = _flatten(value, f"{prefix}{key}.")
+        entries.update(nested)
+        problems.extend(nested_problems)
+    return entries, problems
+
+
+def _differences(messages: Mapping[str, Mapping[str, str]], origin: Mapping[tuple[str, str], str]) -> list[str]:
+    """Keys missing in a language, and keys whose placeholders differ between the languages."""
+    problems = []
+    first, *others = LANGUAGES
+    for other in others:
+        for lang, missing_in in ((first, other), (other, first)):
+            for key in sorted(set(messages[lang]) - set(messages[missing_in])):
+                problems.append(f"{origin[lang, key]}: {key}: missing in content/messages/{missing_in}")
+        for key in sorted(set(messages[first]) & set(messages[other])):
+            ours, theirs = placeholders(messages[first][key]), placeholders(messages[other][key])
+            if ours != theirs:
+                problems.append(
+                    f"{origin[first, key]}: {key}: placeholders {sorted(ours)} differ from {sorted(theirs)} in "
+                    f"{origin[other, key]}"
+                )
+    return problems
 
 
 _BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
@@ -113,3 +171,4 @@ def format_day(moment: datetime, lang: str) -> str:
 
 def format_clock(moment: datetime, lang: str) -> str:
     return format_time(moment, "HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+

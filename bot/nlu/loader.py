@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr, ValidationInfo, field_validator, model_validator
+
+from bot.core.content import ContentError, ContentModel, load, parse, parse_each
 
 from .errors import KnowledgeDataError
 from .lexicon import LanguageProfile, SynonymGroup
 from .model import LANGUAGES, IntentDefinition, KnowledgeEntry
 from .text import fold, tokens
-from .validation import collection_problems
+from .validation import (
+    answer_problems,
+    collection_problems,
+    follow_up_problems,
+    id_problems,
+    intent_examples_problems,
+    intent_name_problems,
+    languages_problems,
+    question_problems,
+)
 
-SECTIONS = ("entries", "intents", "synonyms", "languages")
 _WORD_SETS = (
     "stopwords",
     "fillers",
@@ -25,7 +36,6 @@ _WORD_SETS = (
     "request_openers",
     "addressees",
 )
-_PROFILE_KEYS = (*_WORD_SETS, "compound_parts", "compounds", "multiwords", "spellings")
 
 
 @dataclass(frozen=True)
@@ -36,170 +46,211 @@ class KnowledgeData:
     languages: Mapping[str, LanguageProfile]
 
 
-class _Reader:
-    """Collects shape problems instead of stopping at the first one."""
+def _stripped(value: str) -> str:
+    return value.strip()
 
-    def __init__(self) -> None:
-        self.problems: list[str] = []
 
-    def texts(self, value: Any, where: str) -> dict[str, str]:
-        if not isinstance(value, Mapping):
-            self.problems.append(f"{where}: expected a mapping of language to text")
-            return {}
-        result = {}
-        for lang, text in value.items():
-            if not isinstance(text, str):
-                self.problems.append(f"{where}.{lang}: expected text, got {type(text).__name__} (quote it)")
-            else:
-                result[str(lang)] = text.strip()
-        return result
+def _word(value: str) -> str:
+    if not value.strip():
+        raise ValueError("expected text, got an empty one")
+    return value.strip()
 
-    def words(self, value: Any, where: str) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problems.append(f"{where}: expected a list")
-            return []
-        result = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.problems.append(f"{where}[{i}]: expected text, got {item!r} (quote it)")
-            else:
-                result.append(item.strip())
-        return result
 
-    def lists(self, value: Any, where: str) -> dict[str, list[str]]:
-        if not isinstance(value, Mapping):
-            self.problems.append(f"{where}: expected a mapping of language to a list of texts")
-            return {}
-        return {str(lang): self.words(items, f"{where}.{lang}") for lang, items in value.items()}
+def _none_is_empty(value: Any) -> Any:
+    return () if value is None else value
 
-    def entry(self, raw: Any, where: str) -> KnowledgeEntry | None:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
-            self.problems.append(f"{where}: expected a mapping with an 'id'")
-            return None
-        where = f"{where} ({raw['id']})"
-        self._only(raw, ("id", "question", "answer", "examples", "follow_ups"), where)
-        return KnowledgeEntry(
-            id=raw["id"],
-            question=self.texts(raw.get("question"), f"{where}.question"),
-            answer=self.texts(raw.get("answer"), f"{where}.answer"),
-            examples=self.lists(raw.get("examples", {}), f"{where}.examples"),
-            follow_ups=tuple(self.words(raw.get("follow_ups"), f"{where}.follow_ups")),
-        )
 
-    def intent(self, raw: Any, where: str) -> IntentDefinition | None:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
-            self.problems.append(f"{where}: expected a mapping with a 'name'")
-            return None
-        where = f"{where} ({raw['name']})"
-        self._only(raw, ("name", "examples"), where)
-        return IntentDefinition(name=raw["name"], examples=self.lists(raw.get("examples"), f"{where}.examples"))
+Text = Annotated[StrictStr, AfterValidator(_stripped)]
+Word = Annotated[StrictStr, AfterValidator(_word)]
+Words = Annotated[tuple[Word, ...], BeforeValidator(_none_is_empty)]
 
-    def synonym(self, raw: Any, where: str) -> SynonymGroup | None:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("concept"), str):
-            self.problems.append(f"{where}: expected a mapping with a 'concept'")
-            return None
-        where = f"{where} ({raw['concept']})"
-        self._only(raw, ("concept", *LANGUAGES), where)
-        terms = {lang: tuple(self.words(raw.get(lang), f"{where}.{lang}")) for lang in LANGUAGES}
-        if sum(len(t) for t in terms.values()) < 2:
-            self.problems.append(f"{where}: a synonym group needs at least two terms")
-        return SynonymGroup(concept=raw["concept"], terms=terms)
 
-    def profile(self, raw: Any, where: str) -> LanguageProfile:
-        if not isinstance(raw, Mapping):
-            self.problems.append(f"{where}: expected a mapping")
-            return LanguageProfile()
-        self._only(raw, _PROFILE_KEYS, where)
-        compounds = {}
-        for word, parts in self._mapping(raw.get("compounds"), f"{where}.compounds").items():
-            compounds[fold(str(word))] = tuple(fold(p) for p in self.words(parts, f"{where}.compounds.{word}"))
-        multiwords = {}
-        for expression, word in self._mapping(raw.get("multiwords"), f"{where}.multiwords").items():
-            key = tuple(tokens(str(expression)))
-            if len(key) < 2 or not isinstance(word, str) or len(tokens(word)) != 1:
-                self.problems.append(f"{where}.multiwords.{expression}: expected 2+ words mapped to one word")
-            else:
-                multiwords[key] = tokens(word)[0]
-        spellings = {}
-        for word, meant in self._mapping(raw.get("spellings"), f"{where}.spellings").items():
-            if not isinstance(meant, str) or len(tokens(str(word))) != 1 or not tokens(meant):
-                self.problems.append(f"{where}.spellings.{word}: expected one word mapped to words")
-            else:
-                spellings[tokens(str(word))[0]] = tuple(tokens(meant))
-        word_sets = {
-            key: frozenset(fold(w) for w in self.words(raw.get(key), f"{where}.{key}")) for key in _WORD_SETS
-        }
-        return LanguageProfile(
-            **word_sets,
-            compound_parts=tuple(fold(w) for w in self.words(raw.get("compound_parts"), f"{where}.compound_parts")),
-            compounds=compounds,
-            multiwords=multiwords,
-            spellings=spellings,
-        )
+def _checked_by(check: Callable[[Any], list[str]]) -> AfterValidator:
+    """A field validator that refuses the value with the sentences of one check from validation.py."""
 
-    def _mapping(self, value: Any, where: str) -> Mapping[Any, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            self.problems.append(f"{where}: expected a mapping")
-            return {}
+    def validate(value: Any) -> Any:
+        problems = check(value)
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
-    def _only(self, raw: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
-        for key in raw:
-            if key not in keys:
-                self.problems.append(f"{where}: unknown key {key!r} (expected one of {list(keys)})")
+    return AfterValidator(validate)
+
+
+Texts = dict[str, Text]
+
+
+class _Entry(ContentModel):
+    id: Annotated[StrictStr, _checked_by(id_problems)]
+    question: Annotated[Texts, _checked_by(question_problems)] = Field(default_factory=dict)
+    answer: Annotated[Texts, _checked_by(answer_problems)] = Field(default_factory=dict)
+    examples: Annotated[dict[str, Words], _checked_by(partial(languages_problems, "examples"))] = Field(
+        default_factory=dict
+    )
+    follow_ups: Words = ()
+
+    @field_validator("follow_ups")
+    @classmethod
+    def _follow_ups(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        problems = follow_up_problems(info.data.get("id"), value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    def value(self) -> KnowledgeEntry:
+        return KnowledgeEntry(
+            id=self.id, question=self.question, answer=self.answer, examples=self.examples, follow_ups=tuple(self.follow_ups)
+        )
+
+
+class _Intent(ContentModel):
+    name: Annotated[StrictStr, _checked_by(intent_name_problems)]
+    examples: Annotated[dict[str, Words], _checked_by(intent_examples_problems)]
+
+    def value(self) -> IntentDefinition:
+        return IntentDefinition(name=self.name, examples=self.examples)
+
+
+class _Synonyms(ContentModel):
+    concept: StrictStr
+    nl: Words = ()
+    en: Words = ()
+
+    @model_validator(mode="after")
+    def _two_terms(self) -> _Synonyms:
+        if len(self.nl) + len(self.en) < 2:
+            raise ValueError("a synonym group needs at least two terms")
+        return self
+
+    def value(self) -> SynonymGroup:
+        return SynonymGroup(concept=self.concept, terms={lang: tuple(getattr(self, lang)) for lang in LANGUAGES})
+
+
+class _Profile(ContentModel):
+    stopwords: Words = ()
+    fillers: Words = ()
+    unstemmed: Words = ()
+    question_words: Words = ()
+    question_openers: Words = ()
+    request_openers: Words = ()
+    addressees: Words = ()
+    compound_parts: Words = ()
+    compounds: dict[str, Words] = Field(default_factory=dict)
+    multiwords: dict[str, StrictStr] = Field(default_factory=dict)
+    spellings: dict[str, StrictStr] = Field(default_factory=dict)
+
+    @field_validator("multiwords")
+    @classmethod
+    def _expressions(cls, value: dict[str, str]) -> dict[str, str]:
+        for expression, word in value.items():
+            if len(tokens(expression)) < 2 or len(tokens(word)) != 1:
+                raise ValueError(f"{expression!r}: expected 2+ words mapped to one word")
+        return value
+
+    @field_validator("spellings")
+    @classmethod
+    def _spellings(cls, value: dict[str, str]) -> dict[str, str]:
+        for word, meant in value.items():
+            if len(tokens(word)) != 1 or not tokens(meant):
+                raise ValueError(f"{word!r}: expected one word mapped to words")
+        return value
+
+    def value(self) -> LanguageProfile:
+        return LanguageProfile(
+            **{key: frozenset(fold(w) for w in getattr(self, key)) for key in _WORD_SETS},
+            compound_parts=tuple(fold(w) for w in self.compound_parts),
+            compounds={fold(word): tuple(fold(p) for p in parts) for word, parts in self.compounds.items()},
+            multiwords={tuple(tokens(expression)): tokens(word)[0] for expression, word in self.multiwords.items()},
+            spellings={tokens(word)[0]: tuple(tokens(meant)) for word, meant in self.spellings.items()},
+        )
+
+
+class _KnowledgeFile(ContentModel):
+    """One knowledge file: any of the sections entries, intents, synonyms and languages (their items are
+    checked one by one, so that one broken entry does not hide the problems of the others)."""
+
+    entries: tuple[Any, ...] = ()
+    intents: tuple[Any, ...] = ()
+    synonyms: tuple[Any, ...] = ()
+    languages: dict[Literal["nl", "en"], Any] = Field(default_factory=dict)
 
 
 def load_knowledge(directory: Path) -> KnowledgeData:
-    """Read and check every *.yaml file in `directory` (in name order); raises KnowledgeDataError."""
+    """Read and check every *.yaml file in `directory` (in name order); raises KnowledgeDataError listing every
+    problem, each with its file and entry."""
     directory = Path(directory)
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise KnowledgeDataError([f"{directory}: no *.yaml knowledge files found"])
-    reader = _Reader()
+    problems: list[str] = []
+    refused: list[str] = []
+    unchecked: list[tuple[str, str, list[Any]]] = []  # (file, entry id, follow_ups) of refused entries
+    where: dict[tuple[str, str], str] = {}  # (kind, id) -> the file that defines it
     entries: list[KnowledgeEntry] = []
     intents: list[IntentDefinition] = []
     synonyms: list[SynonymGroup] = []
     languages: dict[str, LanguageProfile] = {}
+
+    def note(kind: str, name: str, file: str) -> None:
+        if (kind, name) in where:
+            problems.append(f"{file}: {kind} {name!r} is defined twice (also in {where[kind, name]})")
+        where.setdefault((kind, name), file)
+
     for path in files:
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            reader.problems.append(f"{path.name}: not valid YAML: {error}")
+            knowledge = load(_KnowledgeFile, path)
+        except ContentError as error:
+            problems.extend(f"{path.name}: {problem}" for problem in error.problems)
             continue
-        if not isinstance(document, Mapping):
-            reader.problems.append(f"{path.name}: expected a mapping with sections {list(SECTIONS)}")
-            continue
-        for section, value in document.items():
-            where = f"{path.name}: {section}"
-            if section not in SECTIONS:
-                reader.problems.append(f"{where}: unknown section (expected one of {list(SECTIONS)})")
-            elif section == "languages":
-                if not isinstance(value, Mapping):
-                    reader.problems.append(f"{where}: expected a mapping of language to word lists")
-                    continue
-                for lang, raw in value.items():
-                    if lang not in LANGUAGES or lang in languages:
-                        reader.problems.append(f"{where}.{lang}: unknown or repeated language")
-                    else:
-                        languages[lang] = reader.profile(raw, f"{where}.{lang}")
-            elif not isinstance(value, list):
-                reader.problems.append(f"{where}: expected a list")
-            else:
-                read = {"entries": reader.entry, "intents": reader.intent, "synonyms": reader.synonym}[section]
-                target: list[Any] = {"entries": entries, "intents": intents, "synonyms": synonyms}[section]
-                for i, raw in enumerate(value):
-                    item = read(raw, f"{where}[{i}]")
-                    if item is not None:
-                        target.append(item)
-    problems = reader.problems + collection_problems(entries, intents)
-    concepts = [group.concept for group in synonyms]
-    problems.extend(f"synonym concept {c!r} is defined twice" for c in sorted(set(concepts)) if concepts.count(c) > 1)
+        found: list[str] = []
+        parsed_entries, entry_problems, refused_entries = parse_each(_Entry, knowledge.entries, "entries")
+        parsed_intents, intent_problems, refused_intents = parse_each(_Intent, knowledge.intents, "intents")
+        parsed_synonyms, synonym_problems, _ = parse_each(_Synonyms, knowledge.synonyms, "synonyms")
+        found += entry_problems + intent_problems + synonym_problems
+        refused += refused_entries + refused_intents
+        unchecked.extend(  # follow-ups of refused entries are checked too
+            (path.name, raw["id"], raw["follow_ups"])
+            for raw in knowledge.entries
+            if isinstance(raw, Mapping) and raw.get("id") in refused_entries and isinstance(raw.get("follow_ups"), list)
+        )
+        for entry in parsed_entries:
+            note("entry", entry.id, path.name)
+            entries.append(entry.value())
+        for intent in parsed_intents:
+            note("intent", intent.name, path.name)
+            intents.append(intent.value())
+        for group in parsed_synonyms:
+            note("synonym concept", group.concept, path.name)
+            synonyms.append(group.value())
+        for code, raw in knowledge.languages.items():
+            try:
+                profile = parse(_Profile, {} if raw is None else raw, path.name)
+            except ContentError as error:
+                found.extend(f"languages.{code}.{problem}" for problem in error.problems)
+                continue
+            note("language", code, path.name)
+            languages[code] = profile.value()
+        problems.extend(f"{path.name}: {problem}" for problem in found)
+    problems.extend(_located(collection_problems(entries, intents, each=False, refused=refused), where))
+    known = {entry.id for entry in entries} | set(refused)
+    for file, entry_id, follow_ups in unchecked:
+        problems.extend(
+            f"{file}: entry {entry_id!r}: follow_up {follow_up!r} is not an entry"
+            for follow_up in follow_ups if follow_up not in known
+        )
     if problems:
         raise KnowledgeDataError(problems)
     for lang in LANGUAGES:
         languages.setdefault(lang, LanguageProfile())
     return KnowledgeData(tuple(entries), tuple(intents), tuple(synonyms), languages)
+
+
+def _located(problems: list[str], where: dict[tuple[str, str], str]) -> list[str]:
+    """Cross-file problems that start with "entry 'x'" get the file of entry x in front."""
+    located = []
+    for problem in problems:
+        kind, _, rest = problem.partition(" ")
+        name = rest.split("'")[1] if rest.startswith("'") else ""
+        file = where.get((kind, name))
+        located.append(f"{file}: {problem}" if file else problem)
+    return located

@@ -13,10 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
 
-import yaml
 from babel.numbers import format_currency
+from pydantic import Field, field_validator
 
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
+from bot.core.content import ContentModel, load, repeated
 from bot.core.clock import DISPLAY_TZ
 from bot.core.i18n import format_clock, format_day
 from bot.sessions import FUND_NAME
@@ -36,23 +37,37 @@ class ExpertiseArea:
     labels: dict[str, str]
 
 
+class _AreaEntry(ContentModel):
+    id: str = Field(min_length=1, pattern=r"^[^,]+$")
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    @field_validator("nl", "en")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the label is empty")
+        return value.strip()
+
+
+class _AreasFile(ContentModel):
+    areas: tuple[_AreaEntry, ...] = ()
+
+    @field_validator("areas")
+    @classmethod
+    def _unique_with_other(cls, areas: tuple[_AreaEntry, ...]) -> tuple[_AreaEntry, ...]:
+        ids = [area.id for area in areas]
+        if repeated(ids):
+            raise ValueError(f"every area needs a unique id; repeated: {repeated(ids)}")
+        if OTHER not in ids:
+            raise ValueError(f"the area {OTHER!r} is missing")
+        return areas
+
+
 def load_expertise_areas(path: Path) -> tuple[ExpertiseArea, ...]:
-    """Read and check the list of areas: unique ids, a label in every language, `other` present."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    areas: list[ExpertiseArea] = []
-    seen: set[str] = set()
-    for entry in data.get("areas") or []:
-        area_id = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(area_id, str) or not area_id or "," in area_id or area_id in seen:
-            raise ValueError(f"{path}: every area needs a unique id without commas, got {area_id!r}")
-        labels = {lang: entry.get(lang) for lang in LANGUAGES}
-        if not all(isinstance(label, str) and label.strip() for label in labels.values()):
-            raise ValueError(f"{path}: area {area_id!r} needs a label in {', '.join(LANGUAGES)}")
-        seen.add(area_id)
-        areas.append(ExpertiseArea(area_id, {lang: label.strip() for lang, label in labels.items()}))
-    if OTHER not in seen:
-        raise ValueError(f"{path}: the area {OTHER!r} is missing")
-    return tuple(areas)
+    """Read and check the list of areas: unique ids without commas, a label in every language, `other` present;
+    a mistake raises ContentError naming the file and the area."""
+    return tuple(ExpertiseArea(area.id, {lang: getattr(area, lang) for lang in LANGUAGES}) for area in load(_AreasFile, path).areas)
 
 
 class OfferOptions:

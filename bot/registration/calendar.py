@@ -1,19 +1,20 @@
 """A personal iCalendar (.ics, RFC 5545) file per registration, served at an unguessable URL.
 
 `GET /calendar/{token}.ics`: the token is the registration's `calendar_token` (secrets.token_urlsafe(32));
-unknown tokens and cancelled registrations get 404. Times carry TZID with a VTIMEZONE built from the
-session's time zone (Europe/Amsterdam); lines are folded at 75 octets and text values escaped.
+unknown tokens and cancelled registrations get 404. The `icalendar` library writes the file (escaping,
+folding at 75 octets, date formats); times carry TZID with a VTIMEZONE of the session's time zone
+(Europe/Amsterdam) that lists the zone's real transitions.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
 from bot.sessions import Session, SessionBook
@@ -25,44 +26,6 @@ log = logging.getLogger(__name__)
 PRODID = "-//VNG International//VNG Oekraine-assistent//NL"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{20,100}"
-
-
-def escape_text(value: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at `limit` octets (UTF-8), never inside a character; continuation lines start
-    with one space."""
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        room = limit if not parts else limit - 1
-        if size + width > room:
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _local(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
-
-
-def _offset(delta: timedelta | None) -> str:
-    minutes = int((delta or timedelta(0)).total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    minutes = abs(minutes)
-    return f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
 
 
 def _transitions(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
@@ -87,33 +50,42 @@ def _transitions(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]
     return found
 
 
-def vtimezone(tz: ZoneInfo, around: datetime) -> list[str]:
-    """A VTIMEZONE with the zone's real transitions from the year before the event to its end of year,
-    so every client knows the offset at the event (no RRULE guesses)."""
+def vtimezone(tz: ZoneInfo, around: datetime) -> Timezone:
+    """A VTIMEZONE with the zone's real transitions from the year before the event to its end of year, so
+    every client knows the offset at the event (no RRULE guesses).
+
+    Not icalendar's `Timezone.from_tzinfo`: it gives a DAYLIGHT onset in the new offset's wall time (03:00 for
+    Amsterdam), where RFC 5545 wants the onset in TZOFFSETFROM's (02:00), an hour off for clients that use it.
+    """
     year = around.astimezone(tz).year
-    window_start = datetime(year - 1, 1, 1, tzinfo=timezone.utc)
-    window_end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{tz.key}"]
+    window_start = datetime(year - 1, 1, 1, tzinfo=UTC)
+    window_end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    component = Timezone()
+    component.add("tzid", tz.key)
     transitions = _transitions(tz, window_start, window_end)
     if not transitions:
-        offset = _offset(around.astimezone(tz).utcoffset())
-        name = around.astimezone(tz).tzname() or tz.key
-        lines += ["BEGIN:STANDARD", "DTSTART:19700101T000000", f"TZOFFSETFROM:{offset}", f"TZOFFSETTO:{offset}", f"TZNAME:{name}", "END:STANDARD"]
+        local = around.astimezone(tz)
+        offset = local.utcoffset() or timedelta(0)
+        onset = datetime(1970, 1, 1)  # noqa: DTZ001 - an observance's onset is a local time, written without zone
+        component.add_component(_observance(TimezoneStandard(), onset, offset, offset, local.tzname() or tz.key))
     for instant in transitions:
         before = (instant - timedelta(minutes=1)).astimezone(tz)
         after = instant.astimezone(tz)
-        kind = "DAYLIGHT" if after.dst() else "STANDARD"
-        onset = (instant + (before.utcoffset() or timedelta(0))).replace(tzinfo=None)  # wall time in the old offset
-        lines += [
-            f"BEGIN:{kind}",
-            f"DTSTART:{_local(onset)}",
-            f"TZOFFSETFROM:{_offset(before.utcoffset())}",
-            f"TZOFFSETTO:{_offset(after.utcoffset())}",
-            f"TZNAME:{after.tzname()}",
-            f"END:{kind}",
-        ]
-    lines.append("END:VTIMEZONE")
-    return lines
+        offset_from, offset_to = before.utcoffset() or timedelta(0), after.utcoffset() or timedelta(0)
+        onset = (instant + offset_from).replace(tzinfo=None)  # wall time in the old offset
+        kind = TimezoneDaylight() if after.dst() else TimezoneStandard()
+        component.add_component(_observance(kind, onset, offset_from, offset_to, after.tzname() or tz.key))
+    return component
+
+
+def _observance(
+    kind: TimezoneStandard | TimezoneDaylight, onset: datetime, offset_from: timedelta, offset_to: timedelta, name: str
+) -> TimezoneStandard | TimezoneDaylight:
+    kind.add("dtstart", onset)
+    kind.add("tzoffsetfrom", offset_from)
+    kind.add("tzoffsetto", offset_to)
+    kind.add("tzname", name)
+    return kind
 
 
 def build_ics(
@@ -129,32 +101,26 @@ def build_ics(
     confirmed: bool,
 ) -> str:
     tz = session.timezone
-    event = [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{_stamp(stamp)}",
-        f"DTSTART;TZID={tz.key}:{_local(session.start.astimezone(tz))}",
-        f"DTEND;TZID={tz.key}:{_local(session.end.astimezone(tz))}",
-        f"SEQUENCE:{sequence}",
-        f"STATUS:{'CONFIRMED' if confirmed else 'TENTATIVE'}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"DESCRIPTION:{escape_text(description)}",
-        f"LOCATION:{escape_text(location)}",
-    ]
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", session.start.astimezone(tz))
+    event.add("dtend", session.end.astimezone(tz))
+    event.add("sequence", sequence)
+    event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("location", location)
     if url:
-        event.append(f"URL:{url}")
-    event.append("END:VEVENT")
-    lines: Iterable[str] = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        *vtimezone(tz, session.start),
-        *event,
-        "END:VCALENDAR",
-    ]
-    return "".join(fold(line) + "\r\n" for line in lines)
+        event.add("url", url)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(vtimezone(tz, session.start))
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
 
 
 def registration_ics(catalog: Catalog, registration: Registration, session: Session, *, host: str) -> str:

@@ -25,7 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage.sessions.schedule import MODES, Origin, Session, find_session, load_sessions, open_sessions
+from bot.sessions.file import load_sessions
+from storage.sessions.schedule import MODES, Origin, Session, find_session, open_sessions
 from storage.db import Database
 from storage.sessions.models import (
     CAPACITY_IN_PERSON,

@@ -18,7 +18,7 @@ from bot.sessions.facts import answer_facts
 from bot.offers.cards import OfferCards, OfferOptions
 from bot.questions.answering import QaCards
 from bot.registration.cards import Listed, RegistrationCards
-from storage.sessions.schedule import load_sessions
+from bot.sessions.file import load_sessions
 from dialogs.forms import FormDialog
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems

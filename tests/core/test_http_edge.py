@@ -7,6 +7,7 @@ import json
 import pytest
 
 from app import SERVICES
+from bot.core.version import PYPROJECT, pyproject_version
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,9 @@ async def test_get_on_messages_is_not_allowed(client):
 async def test_healthz_ok_when_database_answers(client):
     response = await client.get("/healthz")
     assert response.status == 200
-    assert (await response.json())["database"] == "ok"
+    body = await response.json()
+    assert body["database"] == "ok"
+    assert body["version"] == pyproject_version(PYPROJECT)  # the one version, from pyproject.toml
 
 
 async def test_healthz_503_when_database_is_down(client):

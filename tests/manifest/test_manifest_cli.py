@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.version import pyproject_version
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Settings the CLI reads; removed from the environment so the machine's own values can't leak in.
 SETTING_NAMES = {
     "microsoftappid",
     "microsoft_app_id",
     "public_base_url",
-    "app_version",
     "privacy_url",
     "terms_url",
     "developer_website_url",
@@ -104,7 +105,6 @@ def test_defaults_come_from_the_settings(tmp_path, defaults, read_package):
     env = {
         "MicrosoftAppId": defaults.app_id,
         "PUBLIC_BASE_URL": "https://assistent.vng-int.example.nl/",
-        "APP_VERSION": "2.0.1",
         "PRIVACY_URL": "https://www.vng-int.example.nl/privacy",
     }
     out = tmp_path / "appPackage.zip"
@@ -113,17 +113,17 @@ def test_defaults_come_from_the_settings(tmp_path, defaults, read_package):
     manifest = read_package(out).manifest
     assert manifest["id"] == manifest["bots"][0]["botId"] == defaults.app_id
     assert manifest["validDomains"] == ["assistent.vng-int.example.nl"]
-    assert manifest["version"] == "2.0.1"
+    assert manifest["version"] == pyproject_version(PROJECT_ROOT / "pyproject.toml")  # the one version
     assert manifest["developer"]["privacyUrl"] == "https://www.vng-int.example.nl/privacy"
     assert manifest["developer"]["termsOfUseUrl"] == "https://assistent.vng-int.example.nl/terms"
     assert manifest["developer"]["websiteUrl"] == "https://assistent.vng-int.example.nl/"
 
 
 def test_command_line_wins_over_settings(tmp_path, defaults, read_package):
-    env = {"MicrosoftAppId": "not-a-guid", "PUBLIC_BASE_URL": "https://other.example.nl", "APP_VERSION": "9.9.9"}
+    env = {"MicrosoftAppId": "not-a-guid", "PUBLIC_BASE_URL": "https://other.example.nl"}
     out = tmp_path / "appPackage.zip"
     result = run_cli(
-        tmp_path, "--app-id", defaults.app_id, "--host", defaults.host, "--version", "1.0.0",
+        tmp_path, "--app-id", defaults.app_id, "--host", defaults.host, "--version", "7.0.0",
         "--out", str(out), env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -131,7 +131,7 @@ def test_command_line_wins_over_settings(tmp_path, defaults, read_package):
     assert (manifest["id"], manifest["validDomains"], manifest["version"]) == (
         defaults.app_id,
         [defaults.host],
-        "1.0.0",
+        "7.0.0",
     )
 
 

@@ -108,8 +108,9 @@ def test_missing_intent_and_unknown_section_are_refused(tmp_path):
     with pytest.raises(KnowledgeDataError) as caught:
         Recognizer.load(directory)
     problems = "\n".join(caught.value.problems)
-    assert "'thankz'" in problems and "'thanks' is not defined" in problems
-    assert "unknown section" in problems
+    assert "intents.yaml: intents[" in problems and "(thankz).name: unknown intent" in problems
+    assert "'thanks' is not defined" in problems
+    assert "zz_extra.yaml: answers: unknown key" in problems
 
 
 def test_empty_directory_is_refused(tmp_path):

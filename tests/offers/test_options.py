@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.i18n import Catalog
+from bot.core.content import ContentError
 from bot.offers.cards import OfferCards, OfferOptions, load_expertise_areas
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
@@ -40,16 +41,22 @@ def test_languages_and_ways_of_working(options):
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("areas:\n  - {id: a, nl: A, en: A}\n  - {id: a, nl: B, en: B}\n  - {id: other, nl: X, en: X}\n", "unique id"),
-        ("areas:\n  - {id: a, nl: A}\n  - {id: other, nl: X, en: X}\n", "needs a label"),
-        ("areas:\n  - {id: a, nl: A, en: A}\n", "'other' is missing"),
+        ("areas:\n  - {id: a, nl: A, en: A}\n  - {id: a, nl: B, en: B}\n  - {id: other, nl: X, en: X}\n",
+         "areas: every area needs a unique id; repeated: ['a']"),
+        ("areas:\n  - {id: a, nl: A}\n  - {id: other, nl: X, en: X}\n", "areas[0] (a).en: Field required"),
+        ("areas:\n  - {id: other, nl: X, en: X}\n  - {id: 'a,b', nl: A, en: A}\n", "areas[1] (a,b).id: String should match"),
+        ("areas:\n  - {id: other, nl: X, en: '  '}\n", "areas[0] (other).en: the label is empty"),
+        ("areas:\n  - {id: other, nl: X, en: no}\n", "areas[0] (other).en: Input should be a valid string, got False (quote it"),
+        ("areas:\n  - {id: a, nl: A, en: A}\n", "areas: the area 'other' is missing"),
     ],
 )
-def test_a_broken_area_list_is_refused(tmp_path, text, problem):
+def test_a_broken_area_list_stops_start_up_naming_file_and_area(tmp_path, text, problem):
     path = tmp_path / "areas.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(ContentError) as caught:
         load_expertise_areas(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert problem in str(caught.value)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

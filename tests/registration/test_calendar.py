@@ -1,16 +1,18 @@
-"""The personal .ics file: RFC 5545 shape (VTIMEZONE, TZID, folding, escaping) and the HTTP route."""
+"""The personal .ics file: parsed back with icalendar (VTIMEZONE, TZID, folding, escaping) and the HTTP route."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar, Event
+
 from app import SERVICES
-from bot.registration.calendar import build_ics, escape_text, fold, registration_ics, vtimezone
 from bot.core.i18n import Catalog
-from storage.sessions.schedule import load_sessions
+from bot.registration.calendar import build_ics, registration_ics, vtimezone
+from bot.sessions.file import load_sessions
 from tests.registration.conftest import JOIN_URL, SESSION_ID, card_with, open_urls, person, register
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -22,79 +24,99 @@ def _session(**changes):
     return session if not changes else type(session)(**{**session.__dict__, **changes})
 
 
-def _unfold(text: str) -> list[str]:
-    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
-    return text.replace("\r\n ", "").split("\r\n")[:-1]
-
-
-def _property(lines: list[str], name: str) -> str:
-    return next(line.split(":", 1)[1] for line in lines if line.split(":", 1)[0].split(";")[0] == name)
+def _event(ics: str) -> Event:
+    """The one event of a file, after checking the file's lines: CRLF, at most 75 octets."""
+    assert ics.endswith("\r\n") and "\n" not in ics.replace("\r\n", "")
+    assert all(len(line.encode("utf-8")) <= 75 for line in ics.split("\r\n"))
+    calendar = Calendar.from_ical(ics)
+    (event,) = calendar.walk("VEVENT")
+    return event
 
 
 def _registration(**changes):
     values = dict(id=7, session_id=SESSION_ID, mode="online", status="confirmed", language="nl", revision=2,
-                  updated_at=datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc), calendar_token="x" * 43)
+                  updated_at=datetime(2022, 9, 20, 8, 15, tzinfo=UTC), calendar_token="x" * 43)
     values.update(changes)
     return SimpleNamespace(**values)
 
 
-def test_text_escaping_and_folding():
-    assert escape_text("a,b;c\\d\nnieuwe regel") == "a\\,b\\;c\\\\d\\nnieuwe regel"
-    long = "DESCRIPTION:" + "Oekraïne – ПЛАН відновлення, " * 10
-    folded = fold(long)
-    for line in folded.split("\r\n"):
-        assert len(line.encode("utf-8")) <= 75
-        line.encode("utf-8").decode("utf-8")  # never split inside a character
-    assert folded.replace("\r\n ", "") == long
+def _observances(component) -> list[tuple[str, ...]]:
+    """(kind, DTSTART, TZOFFSETFROM, TZOFFSETTO, TZNAME) per observance, as written in the file."""
+    read_back = Calendar.from_ical(component.to_ical())
+    return [
+        (sub.name, *(_ical(sub[key]) for key in ("DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "TZNAME")))
+        for sub in read_back.subcomponents
+    ]
+
+
+def _ical(value) -> str:
+    text = value.to_ical()
+    return text.decode() if isinstance(text, bytes) else text
 
 
 def test_vtimezone_of_amsterdam_has_the_real_transitions():
-    lines = vtimezone(AMSTERDAM, datetime(2022, 10, 4, 12, tzinfo=timezone.utc))
-    text = "\n".join(lines)
-    assert "TZID:Europe/Amsterdam" in text
-    assert "BEGIN:DAYLIGHT\nDTSTART:20220327T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nTZNAME:CEST" in text
-    assert "BEGIN:STANDARD\nDTSTART:20221030T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nTZNAME:CET" in text
-    assert "DTSTART:20211031T030000" in text  # the year before: a January event is covered too
+    """Onsets in the wall time of the offset they leave (RFC 5545 3.6.5): 02:00 into summer time, 03:00 out."""
+    zone = vtimezone(AMSTERDAM, datetime(2022, 10, 4, 12, tzinfo=UTC))
+    assert str(zone["TZID"]) == "Europe/Amsterdam"
+    observances = _observances(zone)
+    assert ("DAYLIGHT", "20220327T020000", "+0100", "+0200", "CEST") in observances
+    assert ("STANDARD", "20221030T030000", "+0200", "+0100", "CET") in observances
+    assert ("STANDARD", "20211031T030000", "+0200", "+0100", "CET") in observances  # a January event is covered too
+
+
+def test_the_zone_read_back_gives_the_real_offsets():
+    zone = vtimezone(AMSTERDAM, datetime(2022, 10, 4, 12, tzinfo=UTC)).to_tz()
+    for when in ((2022, 1, 15, 12), (2022, 10, 4, 14), (2022, 12, 1, 9)):
+        assert datetime(*when, tzinfo=zone).utcoffset() == datetime(*when, tzinfo=AMSTERDAM).utcoffset()
 
 
 def test_vtimezone_without_daylight_saving():
-    lines = vtimezone(ZoneInfo("Asia/Tokyo"), datetime(2022, 10, 4, tzinfo=timezone.utc))
-    assert lines[2:5] == ["BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:+0900"]
+    zone = vtimezone(ZoneInfo("Asia/Tokyo"), datetime(2022, 10, 4, tzinfo=UTC))
+    assert _observances(zone) == [("STANDARD", "19700101T000000", "+0900", "+0900", "JST")]
 
 
 def test_the_event_in_dutch_online_with_a_join_link():
     catalog = Catalog.load(CONTENT / "messages")
     ics = registration_ics(catalog, _registration(), _session(join_url=JOIN_URL), host="bot.example.nl")
-    lines = _unfold(ics)
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
-    assert "VERSION:2.0" in lines and "METHOD:PUBLISH" in lines
-    assert "DTSTART;TZID=Europe/Amsterdam:20221004T140000" in lines
-    assert "DTEND;TZID=Europe/Amsterdam:20221004T160000" in lines
-    assert _property(lines, "UID") == f"registration-7-{SESSION_ID}@bot.example.nl"
-    assert _property(lines, "DTSTAMP") == "20220920T081500Z"
-    assert _property(lines, "SEQUENCE") == "2" and _property(lines, "STATUS") == "CONFIRMED"
-    assert _property(lines, "SUMMARY") == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
-    assert _property(lines, "LOCATION") == escape_text(JOIN_URL)
-    assert _property(lines, "URL") == JOIN_URL
-    assert "\\nDeelnemen: https://teams.microsoft.com" in _property(lines, "DESCRIPTION")
-    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    calendar = Calendar.from_ical(ics)
+    assert (str(calendar["VERSION"]), str(calendar["METHOD"])) == ("2.0", "PUBLISH")
+    event = _event(ics)
+    assert event.start == datetime(2022, 10, 4, 14, tzinfo=AMSTERDAM) and event.start.tzinfo.key == "Europe/Amsterdam"
+    assert event.end - event.start == timedelta(hours=2)
+    assert "DTSTART;TZID=Europe/Amsterdam:20221004T140000" in ics.replace("\r\n ", "")
+    assert str(event["UID"]) == f"registration-7-{SESSION_ID}@bot.example.nl"
+    assert event["DTSTAMP"].dt == datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
+    assert event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["SUMMARY"]) == _session().title_for("nl")
+    assert str(event["LOCATION"]) == JOIN_URL and str(event["URL"]) == JOIN_URL
+    assert catalog.text("nl", "calendar.description_join", url=JOIN_URL) in str(event["DESCRIPTION"]).split("\n")
     assert any(line.startswith(" ") for line in ics.split("\r\n"))  # the long join link was folded
 
 
 def test_the_event_in_english_in_person_without_an_address():
     catalog = Catalog.load(CONTENT / "messages")
-    lines = _unfold(registration_ics(catalog, _registration(mode="in_person", language="en"), _session(), host="h"))
-    assert _property(lines, "LOCATION") == "The Hague (Den Haag) (address to be announced)"
-    assert _property(lines, "SUMMARY") == "Information session on local recovery plans in Ukraine"
-    assert "URL" not in [line.split(":")[0] for line in lines]
-    venue = _unfold(registration_ics(catalog, _registration(mode="in_person"), _session(venue_address="Nassaulaan 12, Den Haag"), host="h"))
-    assert _property(venue, "LOCATION") == "Nassaulaan 12\\, Den Haag"
+    session = _session()
+    event = _event(registration_ics(catalog, _registration(mode="in_person", language="en"), session, host="h"))
+    assert str(event["LOCATION"]) == catalog.text("en", "calendar.location_follows", city=session.city_for("en"))
+    assert str(event["SUMMARY"]) == session.title_for("en")
+    assert "URL" not in event
+    venue = registration_ics(catalog, _registration(mode="in_person"), _session(venue_address="Nassaulaan 12, Den Haag"), host="h")
+    assert "LOCATION:Nassaulaan 12\\, Den Haag" in venue.split("\r\n")  # a comma in TEXT is escaped
+    assert str(_event(venue)["LOCATION"]) == "Nassaulaan 12, Den Haag"
+
+
+def test_long_text_is_folded_without_splitting_a_character():
+    description = "Oekraïne – ПЛАН відновлення, " * 10  # noqa: RUF001 - multi-byte characters on purpose
+    ics = build_ics(uid="u", session=_session(), summary="s", description=description, location="l", url=None,
+                    stamp=datetime(2022, 9, 20, tzinfo=UTC), sequence=0, confirmed=True)
+    ics.encode("utf-8").decode("utf-8")
+    assert str(_event(ics)["DESCRIPTION"]) == description
 
 
 def test_build_ics_marks_a_waitlisted_place_tentative():
     ics = build_ics(uid="u", session=_session(), summary="s", description="d", location="l", url=None,
-                    stamp=datetime(2022, 9, 20, tzinfo=timezone.utc), sequence=0, confirmed=False)
-    assert "STATUS:TENTATIVE" in _unfold(ics)
+                    stamp=datetime(2022, 9, 20, tzinfo=UTC), sequence=0, confirmed=False)
+    assert str(_event(ics)["STATUS"]) == "TENTATIVE"
 
 
 async def test_the_route_serves_the_file_and_404s_for_unknown_and_cancelled(client, connector):

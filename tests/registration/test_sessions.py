@@ -7,7 +7,9 @@ from datetime import datetime
 import pytest
 import yaml
 
-from storage.sessions.schedule import find_session, load_sessions, open_sessions
+from bot.core.content import ContentError
+from bot.sessions.file import load_sessions
+from storage.sessions.schedule import find_session, open_sessions
 from tests.registration.conftest import CONTENT, person, session_yaml
 from tests.support import all_text, cards, submit_actions
 
@@ -37,21 +39,46 @@ def test_defaults_from_settings_and_the_deadline(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "problem"),
     [
-        {"capacity": {"in_person": -1}},
-        {"capacity": {"in_person": "ten"}},
-        {"capacity": {"online": True}},
-        {"registration_deadline": "2022-10-04T17:00"},
-        {"modes": ["hybrid"]},
-        {"end": "2022-10-04T13:00"},
-        {"id": "x" * 65},
-        {"join_url": "teams meeting tomorrow"},
+        ({"capacity": {"in_person": -1}}, "capacity.in_person: Input should be greater than or equal to 0"),
+        ({"capacity": {"in_person": "ten"}}, "capacity.in_person: Input should be a valid integer"),
+        ({"capacity": {"online": True}}, "capacity.online: Input should be a valid integer"),
+        ({"registration_deadline": "2022-10-04T17:00"}, "the registration deadline is after the end"),
+        ({"modes": ["hybrid"]}, "modes[0]: Input should be 'in_person' or 'online'"),
+        ({"end": "2022-10-04T13:00"}, "end must be after start"),
+        ({"id": "x" * 65}, "id: String should have at most 64 characters"),
+        ({"join_url": "teams meeting tomorrow"}, "join_url: the join link must be a secure web address"),
+        ({"timezone": "Europe/Den_Haag"}, "unknown time zone 'Europe/Den_Haag'"),
+        ({"start": "4 oktober"}, "start: Input should be a valid datetime"),
+        ({"venue": "Den Haag"}, "venue: unknown key"),
+        ({"title": {"nl": "Bijeenkomst", "en": None}}, "title.en: Input should be a valid string"),
     ],
 )
-def test_mistakes_in_the_file_are_refused(tmp_path, changes):
-    with pytest.raises(ValueError):
-        load_sessions(_write(tmp_path, session_yaml(**changes)))
+def test_mistakes_in_the_file_stop_start_up_naming_file_session_and_problem(tmp_path, changes, problem):
+    """The message names the file, the session (index and id) and what is wrong."""
+    path = _write(tmp_path, session_yaml(), session_yaml(**{"id": "info-2022-11-15", **changes}))
+    with pytest.raises(ContentError) as caught:
+        load_sessions(path)
+    assert str(caught.value).startswith(f"{path}: sessions[1] (")
+    assert problem in str(caught.value)
+
+
+def test_repeated_session_ids_are_refused(tmp_path):
+    with pytest.raises(ContentError, match=r"sessions: .*session ids must be unique; repeated: \['info-2022-10-04'\]"):
+        load_sessions(_write(tmp_path, session_yaml(), session_yaml()))
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
+    path = tmp_path / "sessions.yaml"
+    path.write_text("sessions:\n  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=f"{path}: not valid YAML.*line 3"):
+        load_sessions(path)
+
+
+def test_a_join_link_setting_that_is_not_secure_is_refused(tmp_path):
+    with pytest.raises(ContentError, match=r"sessions\[0\] \(info-2022-10-04\): the join link \(SESSION_JOIN_URL\)"):
+        load_sessions(_write(tmp_path, session_yaml()), default_join_url="http://teams.example/x")
 
 
 def test_several_sessions_open_and_closed(tmp_path):

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.sessions.book import SessionBook, merge
-from storage.sessions.schedule import load_sessions
+from bot.sessions.file import load_sessions
 from storage.models import Base
 from storage.sessions.models import InfoSession
 from storage.sessions.repository import InfoSessions
