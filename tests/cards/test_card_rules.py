@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.card_rules import card_problems
+import pytest
+
+from tests import card_rules
+from tests.card_rules import CardCheckerMissing, NodeCardChecker, card_problems
 
 
 def _card(*body: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -64,3 +67,15 @@ def test_our_own_rules():
     for expected in ("expected '1.5'", "no fallbackText", "has no label", "has no errorMessage", "without altText",
                      "without an action name", "bytes, over"):
         assert expected in problems
+
+
+def test_without_node_the_checker_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(card_rules.shutil, "which", lambda name: None)
+    with pytest.raises(CardCheckerMissing, match=r"apt-get install nodejs npm.*make test"):
+        NodeCardChecker()
+
+
+def test_without_the_npm_packages_the_checker_says_what_to_run(monkeypatch, tmp_path):
+    monkeypatch.setattr(card_rules, "JS_DIR", tmp_path)
+    with pytest.raises(CardCheckerMissing, match=r"make test.*npm ci"):
+        NodeCardChecker()
