@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 
-FIXTURE = ROOT.parent / "shared" / "fixtures" / "teams" / "personal_message.json"
+FIXTURE = ROOT / "tests" / "fixtures" / "teams" / "personal_message.json"
 
 
 async def main() -> None:

@@ -41,6 +41,7 @@ from dialogs.validators import Invalid
 Options = Callable[[str], list[tuple[str, str]]]
 KINDS = ("text", "longtext", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
 MAX_CHOICE_BUTTONS = 6
+MAX_ACTIONS = 6  # buttons Teams shows in one action set
 
 
 @dataclass(frozen=True)
@@ -499,14 +500,11 @@ class _FormEngine(Dialog):
         text = self.form.t(lang, "form.change_which")
         whole_form = self._form_card(lang, values)
         whole_form.pop("$schema", None)
+        buttons = [submit(self.form.label(lang, f), f"{self.spec.id}.field", field=f.name) for f in visible]
+        # Teams shows at most MAX_ACTIONS buttons per action set: a long form gets several rows.
+        rows = [{"type": "ActionSet", "actions": buttons[i : i + MAX_ACTIONS]} for i in range(0, len(buttons), MAX_ACTIONS)]
         return card(
-            [
-                paragraph(text, weight="Bolder"),
-                {
-                    "type": "ActionSet",
-                    "actions": [submit(self.form.label(lang, f), f"{self.spec.id}.field", field=f.name) for f in visible],
-                },
-            ],
+            [paragraph(text, weight="Bolder"), *rows],
             fallback=f"{text}\n{listing}",
             actions=[{"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form}],
         )

@@ -14,12 +14,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures" / "teams"
+FIXTURES = ROOT / "tests" / "fixtures" / "teams"
 _ids = itertools.count(1)
 
 
 def fixture(name: str) -> dict[str, Any]:
+    """A Teams activity of tests/fixtures/teams/ (see its README), as a fresh dict."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
@@ -40,6 +40,9 @@ class FakeConnector:
         return str(self.server.make_url("/"))
 
     async def start(self) -> None:
+        from tests.card_rules import card_checker
+
+        card_checker()  # fails here, loudly, when the card checker cannot run on this machine
         app = web.Application()
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._post_activity)
         app.router.add_post("/v3/conversations/{cid}/activities", self._post_activity)

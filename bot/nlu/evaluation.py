@@ -2,10 +2,11 @@
 
 Evaluation file format (YAML)::
 
-    shared_examples: path/to/faq_examples.yaml   # optional, relative to this file
-    shared_expect: {e1: session_when, ...}        # expected result per shared item id
     questions:
       - {text: "...", lang: nl, expect: session_when}   # entry id, intent name, or "none"
+      - {text: "...", lang: nl, expect: session_when, reply: ["4 oktober"]}
+        # reply (optional): regexes for the facts the reply must show; the tests also send these through
+        # the HTTP edge
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class EvalQuestion:
     lang: str
     expect: str  # entry id, intent name or "none"
     source: str  # where the question comes from, for reports
+    reply: tuple[str, ...] | None = None  # regexes for the facts the reply must show (None: not checked)
 
 
 @dataclass(frozen=True)
@@ -65,22 +67,19 @@ class EvalOutcome:
 
 
 def load_eval_set(path: Path) -> list[EvalQuestion]:
-    """All questions of an evaluation file, including the shared examples it refers to."""
+    """All questions of an evaluation file."""
     path = Path(path)
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    questions = [
-        EvalQuestion(str(q["text"]), str(q["lang"]), str(q["expect"]), f"{path.name}#{i}")
+    return [
+        EvalQuestion(
+            str(q["text"]),
+            str(q["lang"]),
+            str(q["expect"]),
+            f"{path.name}#{i}",
+            tuple(str(pattern) for pattern in q["reply"]) if "reply" in q else None,
+        )
         for i, q in enumerate(document.get("questions", []))
     ]
-    shared = document.get("shared_examples")
-    if shared:
-        expect = document.get("shared_expect", {})
-        items = yaml.safe_load((path.parent / shared).read_text(encoding="utf-8"))["items"]
-        for item in items:
-            if item["id"] not in expect:
-                raise ValueError(f"{path.name}: no expected result for shared item {item['id']}")
-            questions.append(EvalQuestion(item["text"], item["lang"], expect[item["id"]], item["id"]))
-    return questions
 
 
 def evaluate(recognizer: Recognizer, questions: Iterable[EvalQuestion]) -> list[EvalOutcome]:

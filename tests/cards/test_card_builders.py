@@ -1,6 +1,6 @@
 """Every Adaptive Card the bot can send, built by the bot's own card builders in both languages with
-realistic data, meets the card rules (tests/card_rules.py): the Adaptive Cards 1.5 schema and nothing
-newer, a label on every input, a fallback text, named submit actions, under 20 KB."""
+realistic data, meets the card rules (tests/card_rules.py): Microsoft's Adaptive Cards library finds nothing
+unknown or newer than 1.5, a label on every input, a fallback text, named submit actions, under 20 KB."""
 
 from __future__ import annotations
 

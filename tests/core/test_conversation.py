@@ -124,7 +124,8 @@ async def test_other_tenants_are_refused_politely(make_client, connector):
 
 
 async def test_allowed_tenant_is_served(make_client, connector):
-    client = await make_client(allowed_tenants=["9B1C2D3E-0000-4000-8000-00000000A001"])
+    tenant = fixture("personal_message.json")["channelData"]["tenant"]["id"]
+    client = await make_client(allowed_tenants=[tenant.upper()])  # compared without regard to case
     replies = await new_conversation(client, connector).say("hallo")
     assert cards(replies)
 

@@ -1,40 +1,41 @@
-"""Every example of ../shared/eval/faq_examples.yaml, sent as a Teams message through the HTTP edge."""
+"""Questions as people type them (the evaluation questions with a `reply`, tests/nlu/eval_questions.yaml),
+each sent as a Teams message through the HTTP edge: answers show their facts, intents start their form,
+out-of-scope questions get the no-answer reply and the offer to pass the question on."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-import yaml
 
+from bot.nlu.evaluation import NONE, EvalQuestion
 from tests.conftest import new_conversation
-from tests.support import SHARED, all_text, cards, submit_actions
+from tests.nlu.support import typed_questions
+from tests.support import all_text, cards, submit_actions
 
-EXAMPLES = yaml.safe_load((SHARED / "eval" / "faq_examples.yaml").read_text(encoding="utf-8"))["items"]
-# The guided flow each intent item must start: its form card's actions are named `<form id>.*`.
-FLOW_FORM_ID = {"register": "register", "offer": "offer"}
+# The guided flow an intent must start: its form card's actions are named `<form id>.*`.
+FLOW_FORM_ID = {"register": "register", "offer_expertise": "offer", "contribute": "contribute"}
+# Reported, not tuned away (see tests/nlu/support.py KNOWN_MISSES): the turn handles some recognizer misses
+# well (a greeting plus a question gets the answer when the question is long enough); these it does not.
+KNOWN_MISSES_AT_THE_EDGE = {
+    "hoi! wanneer was die bijeenkomst ook alweer": "'hoi!' first: the welcome card instead of the date",
+    "hoi, mag ik me aanmelden?": "'hoi,' first: the welcome card instead of the registration form",
+    "in welke plaats is het? moet ik ver reizen": "'plaats' is not read as the city of the session: no answer",
+}
 
 
-@pytest.mark.parametrize("item", EXAMPLES, ids=[item["id"] for item in EXAMPLES])
-async def test_example(item, client, connector):
-    fixture_name = "personal_message_en.json" if item["lang"] == "en" else "personal_message.json"
-    conversation = new_conversation(client, connector, fixture_name)
-    replies = await conversation.say(item["text"])
+@pytest.mark.parametrize("question", typed_questions(KNOWN_MISSES_AT_THE_EDGE), ids=lambda q: f"{q.lang}:{q.text}")
+async def test_typed_question(question: EvalQuestion, client, connector, shared_content):
+    catalog = shared_content["catalog"]
+    fixture_name = "personal_message_en.json" if question.lang == "en" else "personal_message.json"
+    replies = await new_conversation(client, connector, fixture_name).say(question.text)
     text = all_text(replies)
     assert replies, "the bot said nothing"
-    if item["kind"] == "faq":
-        for pattern in item["expect"]:
-            assert re.search(pattern, text, re.IGNORECASE), (pattern, text)
-    elif item["kind"] == "intent":
-        form_id = FLOW_FORM_ID[item["flow"]]
+    if question.expect in FLOW_FORM_ID:
         actions = [a["data"]["action"] for card in cards(replies) for a in submit_actions(card)]
-        assert f"{form_id}.submit" in actions, (item["flow"], actions)
-        for pattern in item["expect"]:
-            assert re.search(pattern, text, re.IGNORECASE), (pattern, text)
-    elif item["kind"] == "fallback":
-        unknown = r"(geen antwoord|do not have an answer)"
-        forward = r"(doorsturen|forward)"
-        assert re.search(unknown, text, re.IGNORECASE), text
-        assert re.search(forward, text, re.IGNORECASE), text
-        for pattern in item.get("forbid", []):
-            assert not re.search(pattern, text, re.IGNORECASE), (pattern, text)
+        assert f"{FLOW_FORM_ID[question.expect]}.submit" in actions, (question.expect, actions)
+    elif question.expect == NONE:
+        assert catalog.text(question.lang, "qa.unknown") in text, text
+        assert catalog.text(question.lang, "qa.offer_forward") in text, text
+    for pattern in question.reply or ():
+        assert re.search(pattern, text, re.IGNORECASE), (pattern, text)

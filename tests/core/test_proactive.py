@@ -8,7 +8,7 @@ from app import SERVICES
 from bot.core.proactive import Delivery, Messenger
 from bot.core.turn import lang_of
 from storage.repositories import ConversationReferences
-from tests.support import all_text
+from tests.support import all_text, fixture
 
 
 async def _messenger(client, sleeps):
@@ -23,7 +23,7 @@ async def _messenger(client, sleeps):
 async def _reference(client, nl):
     await nl.say("hallo")  # the bot remembers where it can reach Anna
     async with client.app[SERVICES].db.transaction() as session:
-        record = await ConversationReferences(session).personal_for("0d2c3b4a-0000-4000-8000-0000000a11ce")
+        record = await ConversationReferences(session).personal_for(fixture("personal_message.json")["from"]["aadObjectId"])
     return record.reference
 
 
@@ -55,7 +55,7 @@ async def test_removed_app_is_marked_and_not_retried(client, nl, connector):
     assert await messenger.send(reference, build) is Delivery.GONE
     assert sleeps == []
     async with client.app[SERVICES].db.transaction() as session:
-        assert await ConversationReferences(session).personal_for("0d2c3b4a-0000-4000-8000-0000000a11ce") is None
+        assert await ConversationReferences(session).personal_for(fixture("personal_message.json")["from"]["aadObjectId"]) is None
 
 
 async def test_throttling_is_retried_with_backoff(client, nl, connector):

@@ -19,7 +19,9 @@ import pytest
 from manifest import build_package
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = PROJECT_ROOT.parent / "shared" / "schemas" / "teams-manifest-v1.30"
+# From the npm package @microsoft/app-manifest (MIT, Microsoft), which `make test` installs with `npm ci`.
+NPM_DIR = PROJECT_ROOT / "tests" / "js"
+SCHEMA_DIR = NPM_DIR / "node_modules" / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams" / "v1.30"
 MANIFEST_SCHEMA = SCHEMA_DIR / "MicrosoftTeams.schema.json"
 LOCALIZATION_SCHEMA = SCHEMA_DIR / "MicrosoftTeams.Localization.schema.json"
 
@@ -31,7 +33,13 @@ DEFAULTS = SimpleNamespace(
 
 
 def _load_schema(path: Path) -> dict[str, Any]:
-    assert path.is_file(), f"official schema missing: {path} (see ../shared/schemas/README.md)"
+    if not path.is_file():
+        pytest.fail(
+            f"official Teams manifest schema missing: {path}. `make test` installs it from npm "
+            f"(`npm ci --prefix tests/js`); without Node.js and npm, install them first "
+            f"(e.g. `apt-get install nodejs npm`), then run `make test`.",
+            pytrace=False,
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 

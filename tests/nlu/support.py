@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.nlu.evaluation import load_eval_set
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE_DIR = ROOT / "content" / "knowledge"
 EVAL_FILE = Path(__file__).resolve().parent / "eval_questions.yaml"
-SHARED_EXAMPLES = ROOT.parent / "shared" / "eval" / "faq_examples.yaml"
+FACTS_FILE = Path(__file__).resolve().parent / "facts.yaml"
+
+# Questions of the evaluation set that the recognizer gets wrong today. Reported, not tuned away: their
+# checks (the facts of the reply, through the HTTP edge too) are expected to fail until the engine handles
+# them, and fail loudly (strict) once it does, so that the entry here is removed.
+GREETING_FIRST = "a greeting before the question is taken for the greeting alone"
+KNOWN_MISSES = {
+    "hoi! wanneer was die bijeenkomst ook alweer": GREETING_FIRST,
+    "Hallo, wat gaat VNG International eigenlijk doen in Oekraine?": GREETING_FIRST,
+    "good afternoon, what is VNG doing for ukraine exactly?": GREETING_FIRST,
+    "hoi, mag ik me aanmelden?": GREETING_FIRST,
+    "in welke plaats is het? moet ik ver reizen": "'plaats' is not read as the city of the session: no answer",
+    "ik kan niet naar den haag komen, kan het ook online?": "the city in the question wins over 'online': the location answer",
+}
 
 # Facts as the bot passes them: already localized, nothing invented (venue, join link and donation
 # details are the sentences used while the organizers have not configured them).
@@ -33,3 +51,13 @@ FACTS = {
         "fund_name": "VNG Fonds voor Noodhulp, Wederopbouw en Vredesbevordering",
     },
 }
+
+
+def typed_questions(known_misses: dict[str, str]) -> list[Any]:
+    """The evaluation questions with a `reply` (as people type them), the known misses marked as expected
+    failures: parameters for the recognizer test and for the same questions through the HTTP edge."""
+    return [
+        pytest.param(q, marks=pytest.mark.xfail(reason=known_misses[q.text], strict=True)) if q.text in known_misses else q
+        for q in load_eval_set(EVAL_FILE)
+        if q.reply is not None
+    ]

