@@ -12,6 +12,7 @@ from bot.core.i18n import Catalog
 from bot.offers.cards import OfferCards, OfferOptions, load_expertise_areas
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
+from tests.wording import msg
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
@@ -34,7 +35,7 @@ def test_the_areas_for_local_recovery(options):
 
 def test_languages_and_ways_of_working(options):
     assert options.languages("nl") == [("uk", "Oekraïens"), ("ru", "Russisch"), ("en", "Engels"), ("de", "Duits"), ("other", "Anders")]
-    assert options.work_modes("en") == [("remote", "Remote only"), ("on_site", "Also on site")]
+    assert options.work_modes("en") == [("remote", "Remote only"), ("on_site", msg("en", "offers.work_modes.on_site"))]
 
 
 @pytest.mark.parametrize(

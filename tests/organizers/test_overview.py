@@ -9,10 +9,11 @@ from tests.offers.conftest import offer_by_card
 from tests.organizers.conftest import OLGA, audit_rows, facts, offer_fields, olga, person, seed
 from tests.registration.conftest import register
 from tests.support import all_text, cards, submit_actions
+from tests.wording import msg
 
 
 def _overview_card(replies):
-    [card] = [c for c in cards(replies) if c["body"][0]["text"] in ("Overzicht voor organisatoren", "Overview for organizers")]
+    [card] = [c for c in cards(replies) if c["body"][0]["text"] in (msg("nl", "overview.title"), msg("en", "overview.title"))]
     return card
 
 
@@ -69,7 +70,7 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
 
 async def test_an_empty_overview(org_client, connector):
     text = all_text(await olga(org_client, connector).say("organisator"))
-    for expected in ("Nog geen aanmeldingen.", "Nog geen actief aanbod.", "Nog geen actieve intenties.", "Open vragen: 0.", "Nog geen feedback."):
+    for expected in (msg("nl", "overview.registrations.none"), msg("nl", "overview.offers.none"), msg("nl", "overview.contributions.none"), "Open vragen: 0.", msg("nl", "overview.feedback.none")):
         assert expected in text
 
 

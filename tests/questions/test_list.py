@@ -20,6 +20,7 @@ from tests.questions.conftest import (
     person,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def test_an_organizer_sees_the_open_questions_newest_first(desk_client, connector, clock):
@@ -81,7 +82,7 @@ async def test_a_long_list_comes_in_pages(desk_client, connector, clock):
 async def test_no_open_questions(desk_client, connector):
     olga = person(desk_client, connector, OLGA)
     replies = await olga.say("open vragen")
-    assert "Er zijn geen open vragen." in all_text(replies)
+    assert msg("nl", "question_desk.list.empty_fallback") in all_text(replies)
     assert buttons(replies, "questions.answer") == []
 
 
@@ -89,10 +90,10 @@ async def test_only_in_a_personal_chat(desk_client, connector):
     await forward(desk_client, connector, ANNA, "Wie betaalt de reis van de experts?")
     channel = new_conversation(desk_client, connector, "channel_message_mention.json", **{"from": OLGA})
     replies = await channel.say(MENTION + "open vragen")
-    assert "alleen in een persoonlijke chat" in all_text(replies)
+    assert msg_part("nl", "question_desk.personal_only") in all_text(replies)
     assert "Anna de Vries" not in all_text(replies) and cards(replies) == []
     replies = await channel.submit({"action": "questions.answer", "question": (await open_question_ids(desk_client))[0]})
-    assert "alleen in een persoonlijke chat" in all_text(replies) and "Anna" not in all_text(replies)
+    assert msg_part("nl", "question_desk.personal_only") in all_text(replies) and "Anna" not in all_text(replies)
 
 
 async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client, connector):
@@ -108,10 +109,10 @@ async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client,
         {"action": "knowledge_entry.submit", "question_nl": "a", "question_en": "b", "answer_nl": "c", "answer_en": "d"},
         {"action": "knowledge_entry.confirm", "token": "b" * 32},
     ]
-    assert "alleen een organisator" in all_text(await bob.say("open vragen"))
+    assert msg_part("nl", "organizer.refused") in all_text(await bob.say("open vragen"))
     for value in attempts:
         replies = await bob.submit(value)
-        assert all_text(replies) == "Sorry, dit kan alleen een organisator van VNG International doen.", value
+        assert all_text(replies) == msg("nl", "organizer.refused"), value
     assert await open_question_ids(desk_client) == [question_id]
     assert len(connector.by_conversation[anna.conversation_id]) == 1  # only 'forwarded' from before
     refused = [(a, t) for a, actor, allowed, t in await audit_actions(desk_client) if actor == BOB["aadObjectId"] and not allowed]
@@ -124,5 +125,5 @@ async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client,
 
 async def test_without_organizers_nobody_gets_the_list(client, connector):
     olga = person(client, connector, OLGA)
-    assert "alleen een organisator" in all_text(await olga.say("open vragen"))
+    assert msg_part("nl", "organizer.refused") in all_text(await olga.say("open vragen"))
     assert client.app[SERVICES].settings.organizer_aad_ids == []

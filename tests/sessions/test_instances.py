@@ -24,6 +24,7 @@ from tests.sessions.conftest import (
     organizer,
 )
 from tests.support import all_text
+from tests.wording import msg_part
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ async def test_another_instance_sees_changes_after_its_tick_and_after_a_restart(
     assert second.app[REGISTRATION].sessions is shared and second.app[SERVICES].qa._sessions is shared  # one list, in place
     assert [s.id for s in shared] == [SESSION_ID, "info-2022-11-15"] and shared[0].join_url == NEW_JOIN
     assert NEW_JOIN in all_text(await anna_on_second.say("hoe kan ik online meedoen"))
-    assert "Voor welke bijeenkomst" in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
+    assert msg_part("nl", "register.fields.session.prompt") in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
 
     restarted = await make_client(**org_settings)  # a restart: a new instance reads the table at start-up
     sessions = restarted.app[REGISTRATION].sessions
