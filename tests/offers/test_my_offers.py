@@ -36,7 +36,7 @@ async def test_the_list_shows_offers_and_intentions_and_is_reachable_by_card(cli
     replies = await anna.submit(buttons(saved, "job.start")[0])  # "Mijn aanbod bekijken" on the confirmation
     text = all_text(replies)
     assert "1. Expertise van Utrecht: Water en riolering, Energie en warmte. Aantal experts: 3." in text
-    assert "2. Voorgenomen bijdrage van Utrecht: € 5.000,00." in text.replace("\xa0", " ")
+    assert msg("nl", "my_offers.contribution_line", number=2, municipality="Utrecht", amount="€ 5.000,00") in text.replace("\xa0", " ")
     assert [(b["kind"], b["action"]) for b in buttons(replies, "my_offers.edit")] == [("offer", "my_offers.edit"), ("contribution", "my_offers.edit")]
     assert msg_part("nl", "my_offers.done_reply") in all_text(await anna.say("klaar"))
 
@@ -95,7 +95,7 @@ async def test_withdraw_by_typing_in_dutch_asks_first_and_erases_contact_details
     await offer_by_card(anna)
     await anna.say("mijn aanbod")
     replies = await anna.say("intrekken 1")
-    assert "Wilt u uw aanbod van expertise van Utrecht intrekken?" in all_text(replies)
+    assert msg_part("nl", "my_offers.withdraw_offer") in all_text(replies) and "Utrecht" in all_text(replies)
     assert msg_part("nl", "my_offers.kept") in all_text(await anna.say("nee"))
     assert (await offers_of(org_client))[0].status == "active"
 
@@ -118,7 +118,7 @@ async def test_withdraw_by_card_in_english(make_client, connector):
     await offer_by_card(anna)
     listing = await anna.say("my offers")
     confirm = await anna.submit(buttons(listing, "my_offers.withdraw")[0])
-    assert "Do you want to withdraw your offer of expertise from Utrecht?" in all_text(confirm)
+    assert msg_part("en", "my_offers.withdraw_offer") in all_text(confirm) and "Utrecht" in all_text(confirm)
     yes = [b for b in buttons(confirm, "my_offers.confirm") if b["answer"] == "yes"][0]
     assert msg_part("en", "my_offers.withdrawn_offer") in all_text(await anna.submit(yes))
     again = await anna.submit(buttons(listing, "my_offers.withdraw")[0])  # the old list card once more
@@ -145,7 +145,7 @@ async def test_buttons_of_an_old_list_still_work(client, connector):
     listing = await anna.say("mijn aanbod")
     await anna.say("klaar")
     replies = await anna.submit(buttons(listing, "my_offers.withdraw")[0])
-    assert "Wilt u uw aanbod van expertise van Utrecht intrekken?" in all_text(replies)
+    assert msg_part("nl", "my_offers.withdraw_offer") in all_text(replies) and "Utrecht" in all_text(replies)
     await anna.say("nee")
     await anna.say("expertise aanbieden")
     replies = await anna.submit({"action": "my_offers.edit", "kind": "offer", "id": "not-a-number"})

@@ -37,7 +37,7 @@ async def test_the_overview_in_dutch(org_client, connector):
     assert shown["'s-Hertogenbosch"] == "Aanbod: 1. Experts: 3."
     assert "Leeuwarden" not in shown  # withdrawn
     # Intentions: active ones, their indicative total in euros (Dutch format).
-    assert "Actieve intenties: 3. Samen €\u00a017.345,67 (indicatief, geen betaling)." in text
+    assert msg("nl", "overview.contributions.total", count=3, total="€\u00a017.345,67") in text
     assert "Zonder bedrag: 1." in text
     # Forwarded questions: the open ones, and the way to answer them (another feature's action).
     assert "Open vragen: 2." in text
@@ -60,7 +60,7 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
     text = all_text(await organizer.say("Overview"))
     assert "As of Tuesday 20 September 2022 at 10:15." in text
     assert "Information session on local recovery plans in Ukraine" in text
-    assert "Active intentions: 3. Together €17,345.67 (indicative, not a payment)." in text
+    assert msg("en", "overview.contributions.total", count=3, total="€17,345.67") in text
     shown = facts(_overview_card(organizer.replies))
     assert shown["Water and sewerage"] == "Offers: 2. Experts: 5." and shown["In person"].startswith("1 of 1 seats taken")
     replies = await organizer.submit({"action": "organizer_desk.overview"})

@@ -82,11 +82,11 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     text = all_text(replies)
     for line in (
         msg("nl", "delete_my_data.done.intro"),
-        "Aanmeldingen verwijderd: 1",
-        "Aanbod van expertise verwijderd: 1",
-        "Voorgenomen bijdragen verwijderd: 1",
-        "Doorgestuurde vragen gewist: 1",
-        "Oordelen over antwoorden losgemaakt van uw naam: 1",
+        msg("nl", "delete_my_data.done.registrations", count=1),
+        msg("nl", "delete_my_data.done.offers", count=1),
+        msg("nl", "delete_my_data.done.contributions", count=1),
+        msg("nl", "delete_my_data.done.questions", count=1),
+        msg("nl", "delete_my_data.done.feedback", count=1),
         msg_part("nl", "delete_my_data.done.technical"),
     ):
         assert line in text, line
@@ -121,7 +121,7 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
 
     # 'My data' now shows nothing (only that the bot can reach Anna: this very message stored that again).
     text = visible(await anna.say("mijn gegevens"))
-    assert "Aanmeldingen voor de bijeenkomst (0)" in text and "Doorgestuurde vragen (0)" in text
+    assert msg("nl", "my_data.registrations.title", count=0) in text and "Doorgestuurde vragen (0)" in text
     assert "anna.devries" not in text
 
     # A second erasure is harmless: nothing else changes, nobody is told twice.
@@ -153,7 +153,7 @@ async def test_delete_by_typing_after_a_no_and_a_non_answer(client, connector):
 
     await anna.say("wis mijn gegevens")
     text = all_text(await anna.say("ja"))
-    assert "Aanmeldingen verwijderd: 1" in text
+    assert msg("nl", "delete_my_data.done.registrations", count=1) in text
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["registrations"] == 0
 
 
@@ -164,7 +164,7 @@ async def test_in_english_the_language_choice_is_forgotten_too(client, connector
     assert msg("en", "delete_my_data.question.title") in all_text(replies)
     assert msg_part("nl", "delete_my_data.question.registered") not in all_text(replies)  # not registered: no warning
     text = all_text(await en.submit(buttons(replies)[msg("en", "delete_my_data.question.yes")]))
-    assert "Ratings of answers separated from your name: 1" in text
+    assert msg("en", "delete_my_data.done.feedback", count=1) in text
     async with client.app[SERVICES].db.session() as session:
         keys = list((await session.execute(select(BotStateRecord.key))).scalars())
     assert not [k for k in keys if ANNA["id"] in k]

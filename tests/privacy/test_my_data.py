@@ -55,7 +55,7 @@ async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(clie
     # Anna's own records, each kind
     for expected in (
         "Uw gegevens",
-        "Aanmeldingen voor de bijeenkomst (1)",
+        msg("nl", "my_data.registrations.title", count=1),
         "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 4 oktober 2022",
         msg("nl", "my_data.modes.in_person"),
         "anna.devries@utrecht.nl",
@@ -64,12 +64,12 @@ async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(clie
         "anna.devries@utrecht.example.nl",
         "06 12345678",
         "Wij herstellen drinkwaterleidingen en gemalen.",
-        "Voorgenomen financiële bijdragen (1)",
+        msg("nl", "my_data.contributions.title", count=1),
         "€\u00a05.000,00",
         "Doorgestuurde vragen (1)",
         ANNA_QUESTION,
         msg("nl", "my_data.questions.open"),
-        "Uw oordeel over antwoorden (2)",
+        msg("nl", "my_data.feedback.title", count=2),
         "Nuttig: 1. Niet nuttig: 1.",
         "Wat gebeurt er met mijn gegevens?",
         msg("nl", "my_data.technical.language_auto"),
@@ -93,7 +93,7 @@ async def test_an_empty_record_in_english_with_the_chosen_language(client, conne
     replies = await en.say("my data")
     text = visible(replies)
     _card(replies)
-    assert "Your data" in text and "Registrations for the session (0)" in text and msg("en", "my_data.nothing") in text
+    assert "Your data" in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
     assert msg("en", "my_data.technical.language_en") in text
     # The privacy button on the card shows the statement.
     statement = all_text(await en.submit(buttons(replies)["Privacy statement"]))

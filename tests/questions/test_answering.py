@@ -62,12 +62,12 @@ async def test_a_dutch_asker_gets_the_answer_in_their_chat(desk_client, connecto
     facts = {f["title"]: f["value"] for c in cards(summary) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]}
     assert facts == {"Vraag": QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL, msg("nl", "answer_question.fields.add_to_kb.label"): "Nee"}
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Verstuurd. Anna de Vries ziet uw antwoord nu in de chat met mij." in all_text(done)
+    assert msg("nl", "question_desk.answer.sent", asker="Anna de Vries") in all_text(done)
 
     [answer] = answers_in(connector, anna)
     assert answer["body"][1]["text"] == ANSWER_NL
-    assert f'Uw vraag was: "{QUESTION_NL}"' in all_text([{"attachments": [{"content": answer}]}])
-    assert answer["fallbackText"] == f"Antwoord op uw vraag: {ANSWER_NL}"
+    assert msg("nl", "question_desk.to_asker.your_question", question=QUESTION_NL) in all_text([{"attachments": [{"content": answer}]}])
+    assert answer["fallbackText"] == msg("nl", "question_desk.to_asker.fallback", answer=ANSWER_NL)
 
     row = await question_row(desk_client, question_id)
     assert (row.status, row.answer, row.answered_at is not None) == ("answered", ANSWER_NL, True)
@@ -165,7 +165,7 @@ async def test_an_asker_who_removed_the_app(desk_client, connector):
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     connector.fail_next = [403]  # the next post is the answer to Anna
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Uw antwoord is opgeslagen, maar Anna de Vries kan het niet ontvangen" in all_text(done)
+    assert msg("nl", "question_desk.answer.gone", asker="Anna de Vries") in all_text(done)
     assert answers_in(connector, anna) == []
     [stored] = await answer_rows(desk_client)
     assert stored.delivery == "gone"

@@ -85,7 +85,7 @@ def test_the_event_in_dutch_online_with_a_join_link():
 def test_the_event_in_english_in_person_without_an_address():
     catalog = Catalog.load(CONTENT / "messages")
     lines = _unfold(registration_ics(catalog, _registration(mode="in_person", language="en"), _session(), host="h"))
-    assert _property(lines, "LOCATION") == "The Hague (Den Haag) (address to be announced)"
+    assert _property(lines, "LOCATION") == msg("en", "calendar.location_follows", city="The Hague (Den Haag)")
     assert _property(lines, "SUMMARY") == "Information session on local recovery plans in Ukraine"
     assert "URL" not in [line.split(":")[0] for line in lines]
     venue = _unfold(registration_ics(catalog, _registration(mode="in_person"), _session(venue_address="Nassaulaan 12, Den Haag"), host="h"))

@@ -34,16 +34,16 @@ async def test_see_switch_and_cancel_by_typing(client, connector):
         assert card_problems(card) == []
     text = all_text(replies)
     assert msg("nl", "my_registration.title") in text and "dinsdag 4 oktober 2022" in text and "Fysiek in Den Haag" in text
-    assert "1. Overstappen naar: Online via Microsoft Teams" in cards(replies)[0]["fallbackText"]
+    assert "1. " + msg("nl", "my_registration.options.switch", mode=msg("nl", "registration.modes.online")) in cards(replies)[0]["fallbackText"]
     replies = await anna.say("9")
     assert msg("nl", "my_registration.retry") in all_text(replies)
     replies = await anna.say("1")
-    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies)
+    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies)
     assert await _rows(client) == [("Anna", "online", "confirmed")]
 
     await anna.say("ik wil me afmelden")
     replies = await anna.say("afmelden")
-    assert "Weet u zeker dat u zich wilt afmelden voor de bijeenkomst op dinsdag 4 oktober 2022?" in all_text(replies)
+    assert msg("nl", "my_registration.cancel_question", date="dinsdag 4 oktober 2022") in all_text(replies)
     assert msg_part("nl", "my_registration.not_cancelled") in all_text(await anna.say("nee"))
     assert await _rows(client) == [("Anna", "online", "confirmed")]
 
@@ -94,7 +94,7 @@ async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_
     # A scheduler tick (any instance) does not tell Ben twice.
     report = await client.app[REGISTRATION].scheduler.tick()
     assert report.sent == 0 and len(connector.by_conversation[ben.conversation_id]) == before_ben + 1
-    assert "Op de wachtlijst (plaats 1)" in all_text(await cor.say("mijn aanmelding"))
+    assert msg("nl", "registration.status_waitlisted", position=1) in all_text(await cor.say("mijn aanmelding"))
 
 
 async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_client, connector, content, monkeypatch):
@@ -119,7 +119,7 @@ async def test_switching_to_a_full_mode_changes_nothing(make_client, connector, 
     anna = person(client, connector, 41)
     await register(anna, name="Anna")
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"mode:{SESSION_ID}:online"})
-    assert "Alle plaatsen voor 'Online via Microsoft Teams' zijn bezet" in all_text(replies)
+    assert msg("nl", "my_registration.switch_full", mode=msg("nl", "registration.modes.online")) in all_text(replies)
     assert await _rows(client) == [("Online", "online", "confirmed"), ("Anna", "in_person", "confirmed")]
 
 

@@ -65,7 +65,7 @@ async def test_register_by_card_in_dutch(client, connector):
     _assert_cards_valid(replies)
     text = all_text(replies)
     assert msg("nl", "registration.confirmed.title") in text and "dinsdag 4 oktober 2022" in text and "14:00 tot 16:00 uur" in text
-    assert "Den Haag. Het precieze adres volgt nog." in text  # no venue configured: never invented
+    assert msg("nl", "registration.venue_unknown", city="Den Haag") in text  # no venue configured: never invented
     links = open_urls(card_with(replies, "U bent aangemeld"))
     assert list(links) == [msg("nl", "registration.buttons.calendar")]  # in person: no Teams button
     stored = await _registrations(client)
@@ -162,14 +162,14 @@ async def test_a_full_mode_offers_the_waitlist_or_the_other_mode(make_client, co
     _assert_cards_valid(replies)
     text = all_text(replies)
     assert msg("nl", "registration.waitlisted.title") in text and "op plaats 1" in text
-    assert "Voor 'Online via Microsoft Teams' is nog plaats" in text
+    assert msg("nl", "registration.waitlisted.other_mode", mode=msg("nl", "registration.modes.online")) in text
     card = card_with(replies, "U staat op de wachtlijst")
     buttons = {a["title"]: a["data"] for a in submit_actions(card)}
     assert msg("nl", "registration.buttons.calendar") not in open_urls(card)  # no calendar entry without a seat
     assert msg_part("nl", "registration.waitlisted.kept") in all_text(await ben.submit(buttons[msg("nl", "registration.buttons.keep_waitlist")]))
-    replies = await ben.submit(buttons["Liever zo: Online via Microsoft Teams"])
+    replies = await ben.submit(buttons[msg("nl", "registration.buttons.switch", mode=msg("nl", "registration.modes.online"))])
     _assert_cards_valid(replies)
-    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies) and msg("nl", "registration.confirmed.title") in all_text(replies)
+    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies) and msg("nl", "registration.confirmed.title") in all_text(replies)
     statuses = [(r.mode, r.status) for r in await _registrations(client)]
     assert statuses == [("in_person", "confirmed"), ("online", "confirmed")]
 

@@ -104,7 +104,7 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
     assert msg_part("en", "session_add.fields.start.prompt") in all_text(await olga.say("Tuesday 15 November 2022"))
     assert msg_part("en", "session_add.fields.end.prompt") in all_text(await olga.say("10 am"))
     replies = await olga.say("9:00")  # before the start: caught at the summary
-    assert "1. In person, at a venue" in all_text(replies) and "2. Online in Microsoft Teams" in all_text(replies)
+    assert "1. " + msg("en", "session_add.modes.in_person") in all_text(replies) and "2. " + msg("en", "session_add.modes.online") in all_text(replies)
     assert msg("en", "session_add.fields.join_url.prompt") in all_text(await olga.say("2"))
     assert msg_part("en", "session_desk.invalid.url") in all_text(await olga.say("http://teams.microsoft.com/l/meetup-join/abc"))
     assert msg_part("en", "session_add.fields.capacity_online.prompt") in all_text(await olga.say("https://teams.microsoft.com/l/meetup-join/abc"))
