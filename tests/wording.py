@@ -33,7 +33,8 @@ def catalog() -> Catalog:
 
 
 @cache
-def _answers() -> dict[str, dict[str, str]]:
+def answers() -> dict[str, dict[str, str]]:
+    """Every knowledge answer by entry id, then language (placeholders unfilled)."""
     return {entry.id: dict(entry.answer) for entry in load_knowledge(content_dir() / "knowledge").entries}
 
 
@@ -52,4 +53,4 @@ def msg_part(lang: str, key: str) -> str:
 
 
 def answer_part(lang: str, entry_id: str) -> str:
-    return longest_fixed_part(_answers()[entry_id][lang])
+    return longest_fixed_part(answers()[entry_id][lang])
