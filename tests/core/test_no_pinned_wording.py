@@ -4,6 +4,10 @@ knowledge answers), so an organizer who rewrites a sentence does not break CI.
 Tests look texts up (`catalog.text(lang, key, ...)`, `recognizer.entry(id).render(...)`) or check structure.
 The few messages whose wording matters on purpose are checked in `tests/core/test_key_wording.py`, the only
 file allowed to quote them.
+
+Not counted as quoting: docstrings; what a test's user types (`.say(...)`) or hands to a function under test
+(`capacity("geen limiet")`); phrasings the knowledge lists and the catalog's command words (`*_words`); the
+named data in DATA; lines marked `# ... not from content/` (text from elsewhere, such as the Teams manifest).
 """
 
 from __future__ import annotations
@@ -157,10 +161,14 @@ def test_the_guard_finds_a_pinned_fragment(tmp_path):
     (tmp_path / "messages" / "nl").mkdir(parents=True)
     (tmp_path / "messages" / "en").mkdir(parents=True)
     (tmp_path / "knowledge").mkdir()
-    (tmp_path / "messages" / "nl" / "a.yaml").write_text("greeting: 'Goedemorgen {name}, welkom bij de bijeenkomst.'\n")
+    (tmp_path / "messages" / "nl" / "a.yaml").write_text(
+        "greeting: 'Goedemorgen {name}, welkom bij de bijeenkomst.'\nhint: \"Typ 'mijn aanmelding wijzigen'.\"\n"
+        "stop_words: 'stoppen met de bijeenkomst'\n"
+    )
     (tmp_path / "messages" / "en" / "a.yaml").write_text("greeting: 'Good morning {name}, welcome to the meeting.'\n")
     (tmp_path / "knowledge" / "faq.yaml").write_text(
         "entries:\n  - id: when\n    answer:\n      nl: De bijeenkomst is op 4 oktober in Den Haag.\n      en: x\n"
+        "    examples:\n      nl: [de bijeenkomst is op 4 oktober]\n"
     )
     test_file = tmp_path / "test_sample.py"
     test_file.write_text(
@@ -173,9 +181,13 @@ def test_the_guard_finds_a_pinned_fragment(tmp_path):
         '    assert "Goedemorgen Anna, welkom" not in reply\n'
         '    assert reply == "Good morning Anna, welcome to the meeting."\n'
         '    assert "some other sentence entirely" in reply\n'
-        '    await conversation.say("welkom bij de bijeenkomst")\n'
+        '    await conversation.say("mijn aanmelding wijzigen")\n'
+        '    assert parse("mijn aanmelding wijzigen") is None\n'
+        '    assert "De bijeenkomst is op 4 oktober" == reply\n'
+        '    assert "stoppen met de bijeenkomst" == reply\n'
+        '    assert "mijn aanmelding wijzigen" in reply  # a hint of the manifest, not from content/\n'
     )
-    found = pinned_wording([test_file], content_texts(tmp_path))
+    found = pinned_wording([test_file], content_texts(tmp_path), frozenset(user_phrasings(tmp_path)))
     assert [(p.line, p.literal) for p in found] == [
         (4, "welkom bij de **bijeenkomst**"),
         (5, " welcome to the meeting"),
