@@ -17,16 +17,15 @@ from typing import Any
 
 import yaml
 
+from tests.wording import PLACEHOLDER, WORDS
+
 ROOT = Path(__file__).resolve().parents[1]
-_PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-WORDS = "_words"  # what people type, not what they read
+_PLACEHOLDER_OR_WORD = re.compile(rf"({PLACEHOLDER.pattern})|[^\W\d_]{{2,}}")
 
 
 def reword(text: str) -> str:
     """Every word written backwards (`Welkom` -> `mokleW`), placeholders kept as they are."""
-    pieces = _PLACEHOLDER.split(text)
-    return "".join(piece if _PLACEHOLDER.fullmatch(piece) else _WORD.sub(lambda m: m.group()[::-1], piece) for piece in pieces)
+    return _PLACEHOLDER_OR_WORD.sub(lambda m: m.group() if m.group(1) else m.group()[::-1], text)
 
 
 def _reword_messages(node: Any, key: str = "") -> Any:

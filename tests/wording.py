@@ -19,7 +19,8 @@ from bot.core.config import Settings
 from bot.core.i18n import Catalog
 from bot.nlu.loader import load_knowledge
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+WORDS = "_words"  # catalog keys that list what people may type (yes_words: "ja, jazeker, ..."), not what they read
 
 
 @cache
@@ -44,7 +45,7 @@ def msg(lang: str, key: str, **params: Any) -> str:
 
 def longest_fixed_part(template: str) -> str:
     """The longest stretch of a template between placeholders (and line breaks), stripped."""
-    parts = (part.strip() for piece in _PLACEHOLDER.split(template) for part in piece.splitlines())
+    parts = (part.strip() for piece in PLACEHOLDER.split(template) for part in piece.splitlines())
     return max(parts, key=len)
 
 

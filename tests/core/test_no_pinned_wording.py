@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.i18n import LANGUAGES, Catalog
+from tests.wording import PLACEHOLDER, WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -30,13 +31,11 @@ ALLOWED = {TESTS / "core" / "test_key_wording.py"}
 MIN_LENGTH = 12  # shorter literals ("Utrecht", "4 oktober") are test data or facts, not wording
 MIN_QUOTED_PART = 24  # a fixed part of a content text this long inside a literal is a quote of it
 _GAP = "\x00"  # stands for a placeholder: a literal may not match across one
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _IDENTIFIER = re.compile(r"^[\w.:/\-]+$")  # keys, ids, paths, action names
 # Names and example values that content/ mentions and tests use as data: quoting them pins no wording.
 DATA = {"vng international", "nassaulaan 12", "nassaulaan 12, 2514 js den haag", "+31 6 12345678", "14-11-2022 17:00"}
 # A line that quotes text from elsewhere (the Teams manifest, say) that happens to match content/ says so.
 NOT_CONTENT = "not from content/"
-WORDS = "_words"  # catalog keys that list what people may type (yes_words: "ja, jazeker, ..."), not wording
 
 
 def normalize(text: str) -> str:
@@ -53,7 +52,7 @@ def content_texts(content: Path = CONTENT) -> list[str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for entry in data.get("entries") or []:
             texts.extend(str(answer) for answer in (entry.get("answer") or {}).values())
-    return [_PLACEHOLDER.sub(_GAP, normalize(text)) for text in texts]
+    return [PLACEHOLDER.sub(_GAP, normalize(text)) for text in texts]
 
 
 def user_phrasings(content: Path = CONTENT) -> set[str]:
