@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +19,9 @@ from bot.core.turn import set_lang
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from tests.conftest import DEFAULT_NOW
-from tests.wording import msg, msg_part
+from tests.wording import content_dir, msg, msg_part
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 EXTRA = {
     "nl": {
         "demo.form.title": "Demo", "demo.form.intro": "Vul in.", "demo.form.summary_title": "Klopt dit?",

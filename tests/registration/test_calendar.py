@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -12,9 +11,9 @@ from bot.registration.calendar import build_ics, escape_text, fold, registration
 from bot.core.i18n import Catalog
 from bot.sessions.model import load_sessions
 from tests.registration.conftest import JOIN_URL, SESSION_ID, card_with, open_urls, person, register
-from tests.wording import msg, msg_part
+from tests.wording import content_dir, msg, msg_part
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
