@@ -35,12 +35,12 @@ async def test_install_sends_the_welcome_card(client, connector):
     conversation = new_conversation(client, connector, "install_personal.json")
     activity = conversation.activity()
     replies = await conversation.post(activity)
-    assert "Welkom" in all_text(replies)
+    assert msg("nl", "welcome.title") in all_text(replies)
 
 
 async def test_language_switch_is_remembered(nl):
     replies = await nl.say("English please")
-    assert "English" in all_text(replies)
+    assert msg("en", "language.switched") in all_text(replies)
     replies = await nl.say("menu")
     assert msg("en", "menu.title") in all_text(replies)
     replies = await nl.say("Nederlands")
@@ -76,14 +76,14 @@ async def test_cancel_help_and_menu_work_inside_a_guided_conversation(nl):
     replies = await nl.say("menu")
     assert msg("nl", "menu.title") in all_text(replies)
     replies = await nl.say("stop")
-    assert "gestopt" in all_text(replies)
+    assert msg("nl", "cancel.done") in all_text(replies)
     replies = await nl.say("stop")
-    assert "niets" in all_text(replies)
+    assert msg("nl", "cancel.nothing") in all_text(replies)
 
 
 async def test_english_cancel_inside_a_dialog(en):
     await en.submit({"action": "job.start", "job": "ask_question"})
-    assert "stopped" in all_text(await en.say("cancel"))
+    assert msg("en", "cancel.done") in all_text(await en.say("cancel"))
 
 
 async def test_redelivered_activity_is_processed_once(nl):
@@ -113,7 +113,7 @@ async def test_guided_conversation_in_a_group_belongs_to_one_person(client, conn
     assert msg_part("nl", "ask.prompt") in all_text(await chat.say(mention + "vraag stellen"))
     other = dict(fixture("groupchat_message_mention.json")["from"], id="29:someone-else", aadObjectId="0000-other")
     # Another person in the same chat is not inside Anna's dialog: "stop" has nothing to stop for them.
-    assert "niets" in all_text(await chat.say(mention + "stop", **{"from": other}))
+    assert msg("nl", "cancel.nothing") in all_text(await chat.say(mention + "stop", **{"from": other}))
     assert "4 oktober" in all_text(await chat.say(mention + "Op welke datum is de bijeenkomst?"))
 
 
@@ -155,4 +155,4 @@ async def test_unhandled_error_apologizes_and_clears_the_conversation(client, nl
     assert msg_part("nl", "error.generic") in all_text(replies)
     monkeypatch.undo()
     # the broken dialog is gone: "stop" has nothing to stop
-    assert "niets" in all_text(await nl.say("stop"))
+    assert msg("nl", "cancel.nothing") in all_text(await nl.say("stop"))

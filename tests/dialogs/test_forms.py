@@ -217,4 +217,4 @@ async def test_cancel_by_typing_inside_a_form(services):
     h = Harness(services)
     await h.send("start")
     await h.send("annuleren")
-    assert "gestopt" in h.text() and h.form.saved == []
+    assert msg("nl", "cancel.done") in h.text() and h.form.saved == []

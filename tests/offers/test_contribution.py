@@ -95,7 +95,7 @@ async def test_pledge_by_card_in_english_without_an_amount_reaches_the_organizer
 
 async def test_the_same_pledge_twice_is_stored_once(client, connector):
     anna = person(client, connector, ANNA)
-    assert "opgeslagen" in all_text(await contribution_by_card(anna))
+    assert msg("nl", "contribute.saved") in all_text(await contribution_by_card(anna))
     assert msg_part("nl", "contribute.duplicate") in all_text(await contribution_by_card(anna, amount="5000"))
     assert len(await intentions_of(client)) == 1
 
@@ -130,5 +130,5 @@ async def test_change_an_intention(client, connector):
 
 async def test_stop_during_the_explanation(client, nl):
     await nl.say("ik wil doneren")
-    assert "gestopt" in all_text(await nl.say("stop"))
-    assert "niets" in all_text(await nl.say("stop"))
+    assert msg("nl", "cancel.done") in all_text(await nl.say("stop"))
+    assert msg("nl", "cancel.nothing") in all_text(await nl.say("stop"))

@@ -102,7 +102,7 @@ async def test_a_failing_post_is_logged_without_personal_data_and_the_user_is_se
         caplog.set_level(logging.INFO)
         anna = person(org_client, connector, ANNA)
         replies = await offer_by_card(anna)
-        assert "opgeslagen" in all_text(replies)
+        assert msg("nl", "offer.saved") in all_text(replies)
         await drain(org_client)
         assert len(await offers_of(org_client)) == 1
         assert organizers.by_conversation.get(CHANNEL_ROOT, []) == []
@@ -129,7 +129,7 @@ async def test_an_exception_while_posting_does_not_break_anything(org_client, co
     monkeypatch.setattr(messenger, "send", broken)
     caplog.set_level(logging.INFO)
     replies = await offer_by_card(person(org_client, connector, ANNA))
-    assert "opgeslagen" in all_text(replies)
+    assert msg("nl", "offer.saved") in all_text(replies)
     await drain(org_client)
     assert len(await offers_of(org_client)) == 1
     assert "organizer post of offer created 1 failed (RuntimeError)" in caplog.text

@@ -62,7 +62,7 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     await channel.say(MENTION + "meldingen hier")
     anna, bob = person(client, connector, ANNA), person(client, connector, BOB)
     await _everything_for_anna(client, connector, anna)
-    assert "wachtlijst" in all_text(await register(bob, name="Bob Bakker", email="bob@zwolle.example.nl"))
+    assert msg("nl", "registration.waitlisted.title") in all_text(await register(bob, name="Bob Bakker", email="bob@zwolle.example.nl"))
     await forward_question(bob, "Vraag van Bob")
     await client.app[OFFERS].drain()
     # Anna half-fills the registration form in a group chat: private state there, with her name in it.
@@ -170,14 +170,14 @@ async def test_in_english_the_language_choice_is_forgotten_too(client, connector
     assert not [k for k in keys if ANNA["id"] in k]
     # The chosen language is gone: the next message follows the locale of the Teams client (Dutch here).
     nl_again = new_conversation(client, connector, "personal_message.json")
-    assert "Welkom" in all_text(await nl_again.say("hallo"))
+    assert msg("nl", "welcome.title") in all_text(await nl_again.say("hallo"))
 
 
 async def test_stop_or_a_stale_confirmation_card_erases_nothing(client, connector):
     anna = person(client, connector, ANNA)
     await offer_by_card(anna)
     await anna.say("verwijder mijn gegevens")
-    assert "gestopt" in all_text(await anna.say("stop"))
+    assert msg("nl", "cancel.done") in all_text(await anna.say("stop"))
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["offers"] == 1
     replies = await anna.say("verwijder mijn gegevens")
     yes = buttons(replies)[msg("nl", "delete_my_data.question.yes")]

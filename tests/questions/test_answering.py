@@ -153,7 +153,7 @@ async def test_two_organizers_confirming_at_once_send_once(make_client, connecto
     assert all(r.status < 300 for r in results)
     assert len(answers_in(connector, anna)) == 1
     said = all_text(connector.by_conversation[olga.conversation_id] + connector.by_conversation[otto.conversation_id])
-    assert said.count("Verstuurd.") == 1 and said.count(msg_part("nl", "question_desk.answer.already_answered")) == 1
+    assert said.count(msg("nl", "question_desk.answer.sent", asker="Anna de Vries")) == 1 and said.count(msg_part("nl", "question_desk.answer.already_answered")) == 1
     assert len(await answer_rows(first)) == 1
 
 
@@ -183,7 +183,7 @@ async def test_a_failed_delivery_can_be_sent_again_once(desk_client, connector):
     assert msg_part("nl", "question_desk.answer.failed") in all_text(done)
     [resend] = buttons(done, "questions.resend")
     assert (await answer_rows(desk_client))[0].delivery == "failed"
-    assert "Verstuurd." in all_text(await olga.submit(resend))
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(await olga.submit(resend))
     assert [a["body"][1]["text"] for a in answers_in(connector, anna)] == [ANSWER_NL]
     assert msg_part("nl", "question_desk.answer.nothing_to_resend") in all_text(await olga.submit(resend))
     assert len(answers_in(connector, anna)) == 1

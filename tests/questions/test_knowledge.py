@@ -71,7 +71,7 @@ async def test_the_bot_answers_an_added_question_here_elsewhere_and_after_a_rest
     assert ANSWER_NL not in answer_texts(await bob_here.say(REWORDED_NL))
 
     olga, opened, kb_summary, done = await add_by_card(here, connector)
-    assert "Verstuurd." in all_text(opened)
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(opened)
     inputs = form_inputs(opened, "knowledge_entry")
     assert inputs["question_nl"]["value"] == QUESTION_NL  # the asker's question, in the asker's language
     assert inputs["answer_nl"]["value"] == ANSWER_NL  # the answer just sent
@@ -143,7 +143,7 @@ async def test_the_whole_way_by_typing(make_client, connector):
     summary = await olga.say("ja")
     assert msg("nl", "answer_question.fields.add_to_kb.label") in all_text(summary) and "Ja" in all_text(summary)
     opened = await olga.say("ja")
-    assert "Verstuurd." in all_text(opened) and msg("nl", "knowledge_entry.fields.question_en.prompt") in all_text(opened)
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(opened) and msg("nl", "knowledge_entry.fields.question_en.prompt") in all_text(opened)
     assert msg("nl", "knowledge_entry.fields.answer_en.prompt") in all_text(await olga.say(KB_QUESTION_EN))
     kb_summary = await olga.say(ANSWER_EN)
     assert msg("nl", "knowledge_entry.form.summary_title") in all_text(kb_summary)
