@@ -1,5 +1,5 @@
 """A copy of `content/` with every catalog text and knowledge answer reworded, to prove that the tests
-survive an organizer's edit: words are written backwards, placeholders and command words (`*_words`) stay.
+survive an organizer's edit: words are written backwards, placeholders and command words (`words`, `*_words`) stay.
 
     python -m tests.edited_content /tmp/edited-content
     CONTENT_DIR=/tmp/edited-content make test
@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tests.wording import PLACEHOLDER, WORDS
+from tests.wording import PLACEHOLDER, lists_words
 
 ROOT = Path(__file__).resolve().parents[1]
 _PLACEHOLDER_OR_WORD = re.compile(rf"({PLACEHOLDER.pattern})|[^\W\d_]{{2,}}")
@@ -31,7 +31,7 @@ def reword(text: str) -> str:
 def _reword_messages(node: Any, key: str = "") -> Any:
     if isinstance(node, dict):
         return {name: _reword_messages(value, name) for name, value in node.items()}
-    if isinstance(node, str) and not key.endswith(WORDS):
+    if isinstance(node, str) and not lists_words(key):
         return reword(node)
     return node
 

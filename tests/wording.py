@@ -20,7 +20,6 @@ from bot.core.i18n import Catalog
 from bot.nlu.loader import load_knowledge
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-WORDS = "_words"  # catalog keys that list what people may type (yes_words: "ja, jazeker, ..."), not what they read
 
 
 @cache
@@ -37,6 +36,13 @@ def catalog() -> Catalog:
 def answers() -> dict[str, dict[str, str]]:
     """Every knowledge answer by entry id, then language (placeholders unfilled)."""
     return {entry.id: dict(entry.answer) for entry in load_knowledge(content_dir() / "knowledge").entries}
+
+
+def lists_words(key: str) -> bool:
+    """Keys such as `yes_words` or `export.words` list what people may type ("ja, jazeker, ..."), not what they
+    read: they are command vocabulary, not wording."""
+    last = key.rsplit(".", 1)[-1]
+    return last == "words" or last.endswith("_words")
 
 
 def msg(lang: str, key: str, **params: Any) -> str:

@@ -6,7 +6,7 @@ The few messages whose wording matters on purpose are checked in `tests/core/tes
 file allowed to quote them.
 
 Not counted as quoting: docstrings; what a test's user types (`.say(...)`) or hands to a function under test
-(`capacity("geen limiet")`); phrasings the knowledge lists and the catalog's command words (`*_words`); the
+(`capacity("geen limiet")`); phrasings the knowledge lists and the catalog's command words (`*_words`, `words`); the
 named data in DATA; lines marked `# ... not from content/` (text from elsewhere, such as the Teams manifest).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.i18n import LANGUAGES, Catalog
-from tests.wording import PLACEHOLDER, WORDS
+from tests.wording import PLACEHOLDER, lists_words
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -47,7 +47,7 @@ def normalize(text: str) -> str:
 def content_texts(content: Path = CONTENT) -> list[str]:
     """Every catalog text (but command words) and every knowledge answer, normalized, placeholders as gaps."""
     catalog = Catalog.load(content / "messages")
-    texts = [catalog.raw(lang, key) for lang in LANGUAGES for key in catalog.keys(lang) if not key.endswith(WORDS)]
+    texts = [catalog.raw(lang, key) for lang in LANGUAGES for key in catalog.keys(lang) if not lists_words(key)]
     for path in sorted((content / "knowledge").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for entry in data.get("entries") or []:
@@ -57,14 +57,14 @@ def content_texts(content: Path = CONTENT) -> list[str]:
 
 def user_phrasings(content: Path = CONTENT) -> set[str]:
     """What people type, as the knowledge lists it (intent examples, FAQ questions and examples) and the
-    catalog's command words (`*_words`), normalized: a test that sends or recognizes a command quotes no
+    catalog's command words (`*_words`, `words`), normalized: a test that sends or recognizes a command quotes no
     reply, even where a reply names that command."""
     catalog = Catalog.load(content / "messages")
     found = {
         normalize(word)
         for lang in LANGUAGES
         for key in catalog.keys(lang)
-        if key.endswith(WORDS)
+        if lists_words(key)
         for word in catalog.raw(lang, key).split(",")
     }
     for path in sorted((content / "knowledge").glob("*.yaml")):
