@@ -79,7 +79,7 @@ async def test_pledge_by_card_in_english_without_an_amount_reaches_the_organizer
     intro = await anna.say("contribute")
     assert msg("en", "contribute.intro.details", details=DETAILS_EN) in all_text(intro)
     form = await anna.submit(buttons(intro, "contribute.intro")[0])  # "Yes, pledge a contribution"
-    assert "Pledge a contribution" in all_text(form)
+    assert msg("en", "contribute.form.title") in all_text(form)
     summary = await anna.submit({**CONTRIBUTION_CARD, "amount": "", "remarks": ""})
     assert facts(cards(summary)[-1])[msg("en", "contribute.fields.amount.label")] == msg("en", "form.empty_value")
     replies = await anna.submit({"action": "contribute.confirm", "token": token_of(summary, "contribute")})

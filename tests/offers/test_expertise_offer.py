@@ -39,7 +39,7 @@ async def test_the_menu_button_starts_the_offer_form_with_the_profile_prefilled(
                                      "aadObjectId": ANNA["aadObjectId"]}
     replies = await nl.submit({"action": "job.start", "job": "offer_expertise"})
     form = cards(replies)[0]
-    assert form["body"][0]["text"] == "Expertise aanbieden"
+    assert form["body"][0]["text"] == msg("nl", "offer.form.title")
     inputs = {i["id"]: i for i in form["body"] if i.get("id")}
     assert inputs["name"]["value"] == "Anna de Vries"
     assert inputs["email"]["value"] == "Anna.deVries@utrecht.example.nl"
@@ -135,7 +135,7 @@ async def test_card_errors_come_back_next_to_the_fields_with_the_input_kept(nl):
     replies = await nl.submit({**OFFER_CARD, "experts": "0", "email": "anna@@utrecht", "areas": "water,other"})
     form = cards(replies)[0]
     texts = [b.get("text", "") for b in form["body"]]
-    assert any("heel getal in van 1 tot en met 100" in t for t in texts)
+    assert any(msg("nl", "form.invalid.number", min=1, max=100) in t for t in texts)
     assert any(msg_part("nl", "form.invalid.email") in t for t in texts)
     assert any(msg_part("nl", "form.invalid.required") in t for t in texts)  # the other area, now that "other" is chosen
     inputs = {i["id"]: i for i in form["body"] if i.get("id")}

@@ -35,7 +35,7 @@ async def test_the_list_shows_offers_and_intentions_and_is_reachable_by_card(cli
     await contribution_by_card(anna)
     replies = await anna.submit(buttons(saved, "job.start")[0])  # "Mijn aanbod bekijken" on the confirmation
     text = all_text(replies)
-    assert "1. Expertise van Utrecht: Water en riolering, Energie en warmte. Aantal experts: 3." in text
+    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="Water en riolering, Energie en warmte", count=3) in text
     assert msg("nl", "my_offers.contribution_line", number=2, municipality="Utrecht", amount="€ 5.000,00") in text.replace("\xa0", " ")
     assert [(b["kind"], b["action"]) for b in buttons(replies, "my_offers.edit")] == [("offer", "my_offers.edit"), ("contribution", "my_offers.edit")]
     assert msg_part("nl", "my_offers.done_reply") in all_text(await anna.say("klaar"))
@@ -68,7 +68,7 @@ async def test_change_an_offer_by_typing_in_english(make_client, connector):
     client = await make_client()
     anna = person(client, connector, ANNA, "personal_message_en.json")
     await offer_by_card(anna)
-    assert "1. Expertise from Utrecht" in all_text(await anna.say("my offers"))
+    assert msg("en", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(await anna.say("my offers"))
     assert msg("en", "offer.form.summary_title") in all_text(await anna.say("change 1"))
     assert msg_part("en", "form.change_which") in all_text(await anna.say("change"))
     assert msg_part("en", "offer.fields.work_mode.prompt") in all_text(await anna.say("10"))
@@ -150,7 +150,7 @@ async def test_buttons_of_an_old_list_still_work(client, connector):
     await anna.say("expertise aanbieden")
     replies = await anna.submit({"action": "my_offers.edit", "kind": "offer", "id": "not-a-number"})
     assert msg_part("nl", "cancel.replaced") in all_text(replies)
-    assert "1. Expertise van Utrecht" in all_text(replies)  # bad data: the list again
+    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(replies)  # bad data: the list again
 
 
 async def test_a_typed_answer_that_is_not_a_choice_gets_help(client, connector):
@@ -171,7 +171,7 @@ async def test_withdraw_an_intention_from_the_list(org_client, connector):
     anna = person(org_client, connector, ANNA)
     await contribution_by_card(anna)
     await anna.say("mijn aanbod")
-    assert "voorgenomen bijdrage van Utrecht intrekken" in all_text(await anna.say("intrekken 1"))
+    assert msg("nl", "my_offers.withdraw_contribution", municipality="Utrecht") in all_text(await anna.say("intrekken 1"))
     assert msg_part("nl", "my_offers.withdrawn_contribution") in all_text(await anna.say("ja"))
     await drain(org_client)
     [intention] = await intentions_of(org_client)

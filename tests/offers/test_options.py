@@ -34,7 +34,7 @@ def test_the_areas_for_local_recovery(options):
 
 def test_languages_and_ways_of_working(options):
     assert options.languages("nl") == [("uk", "Oekraïens"), ("ru", "Russisch"), ("en", "Engels"), ("de", "Duits"), ("other", "Anders")]
-    assert options.work_modes("en") == [("remote", "Remote only"), ("on_site", msg("en", "offers.work_modes.on_site"))]
+    assert options.work_modes("en") == [("remote", msg("en", "offers.work_modes.remote")), ("on_site", msg("en", "offers.work_modes.on_site"))]
 
 
 @pytest.mark.parametrize(

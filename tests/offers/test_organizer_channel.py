@@ -80,7 +80,7 @@ async def test_a_longer_sentence_is_not_the_command(org_client, connector):
 
 async def test_notifications_off(org_client, connector):
     olga = await set_channel(org_client, connector)
-    assert "geen meldingen meer" in all_text(await olga.say(MENTION + "meldingen uit"))
+    assert msg("nl", "offers.channel.stop_done") in all_text(await olga.say(MENTION + "meldingen uit"))
     assert await _stored_channel(org_client) is None
     assert msg_part("nl", "offers.channel.stop_nothing") in all_text(await olga.say(MENTION + "meldingen uit"))
 

@@ -58,7 +58,7 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
     await seed(org_client)
     organizer = olga(org_client, connector, lang="en")
     text = all_text(await organizer.say("Overview"))
-    assert "As of Tuesday 20 September 2022 at 10:15." in text
+    assert msg("en", "overview.as_of", date="Tuesday 20 September 2022", time="10:15") in text
     assert "Information session on local recovery plans in Ukraine" in text
     assert msg("en", "overview.contributions.total", count=3, total="€17,345.67") in text
     shown = facts(_overview_card(organizer.replies))
@@ -99,6 +99,6 @@ async def test_long_lists_are_cut_and_the_card_stays_small(org_client, connector
                                                         "governance", "participation", "digital_services", "social_care")))
     replies = await olga(org_client, connector).say("overzicht")
     text = all_text(replies)
-    assert "En nog 22 andere." in text  # 30 municipalities, 8 shown
+    assert msg("nl", "overview.more", count=22) in text  # 30 municipalities, 8 shown
     assert "En nog 2 andere." in text  # 10 areas, 8 shown
     # The connector checks every card against the Adaptive Card rules, including the 20 KB limit.

@@ -93,7 +93,7 @@ async def test_an_empty_record_in_english_with_the_chosen_language(client, conne
     replies = await en.say("my data")
     text = visible(replies)
     _card(replies)
-    assert "Your data" in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
+    assert msg("en", "my_data.title") in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
     assert msg("en", "my_data.technical.language_en") in text
     # The privacy button on the card shows the statement.
     statement = all_text(await en.submit(buttons(replies)["Privacy statement"]))
@@ -126,7 +126,7 @@ async def test_long_lists_stay_under_the_card_limit_newest_first(client, connect
     size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     assert size < 20_000
     text = visible(replies)
-    assert "Doorgestuurde vragen (12)" in text
+    assert msg("nl", "my_data.questions.title", count=12) in text
     assert msg_part("nl", "my_data.newest") in text
     assert "Vraag nummer 11" in text and "Vraag nummer 00" not in text
     assert "(ingekort)" in text

@@ -33,7 +33,7 @@ async def test_see_switch_and_cancel_by_typing(client, connector):
     for card in cards(replies):
         assert card_problems(card) == []
     text = all_text(replies)
-    assert msg("nl", "my_registration.title") in text and "dinsdag 4 oktober 2022" in text and "Fysiek in Den Haag" in text
+    assert msg("nl", "my_registration.title") in text and "dinsdag 4 oktober 2022" in text and msg("nl", "registration.modes.in_person", city="Den Haag") in text
     assert "1. " + msg("nl", "my_registration.options.switch", mode=msg("nl", "registration.modes.online")) in cards(replies)[0]["fallbackText"]
     replies = await anna.say("9")
     assert msg("nl", "my_registration.retry") in all_text(replies)
