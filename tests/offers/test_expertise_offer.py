@@ -55,7 +55,7 @@ async def test_offer_by_card_in_dutch_is_stored_once_and_posted_to_the_organizer
     await anna.say("wij willen expertise aanbieden")
     summary = await anna.submit({**OFFER_CARD, "areas": "water,other", "other_area": "Bruggen en viaducten"})
     shown = facts(cards(summary)[-1])
-    assert shown["Gemeente"] == "Utrecht" and shown["Expertisegebieden"] == "Water en riolering, Anders"
+    assert shown[msg("nl", "offer.fields.municipality.label")] == "Utrecht" and shown["Expertisegebieden"] == "Water en riolering, Anders"
     assert shown[msg("nl", "offer.fields.other_area.label")] == "Bruggen en viaducten" and shown["Werktalen"] == "Engels, Duits"
     token = token_of(summary, "offer")
     replies = await anna.submit({"action": "offer.confirm", "token": token})

@@ -96,7 +96,7 @@ async def test_an_empty_record_in_english_with_the_chosen_language(client, conne
     assert msg("en", "my_data.title") in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
     assert msg("en", "my_data.technical.language_en") in text
     # The privacy button on the card shows the statement.
-    statement = all_text(await en.submit(buttons(replies)["Privacy statement"]))
+    statement = all_text(await en.submit(buttons(replies)[msg("en", "my_data.buttons.privacy")]))
     assert msg("en", "privacy.statement.title") in statement
 
 

@@ -64,14 +64,14 @@ async def test_cancel_by_card_in_english(client, connector):
     replies = await sam.submit({"action": "job.start", "job": "my_registration"})
     assert msg("en", "my_registration.title") in all_text(replies)
     buttons = _buttons(replies)
-    replies = await sam.submit(buttons["Cancel my registration"])
+    replies = await sam.submit(buttons[msg("en", "my_registration.options.cancel")])
     assert msg_part("en", "my_registration.cancel_question") in all_text(replies)
     answer = _buttons(replies)["Yes"]
     assert answer == {"action": "my_registration.confirm", "answer": "yes"}
     assert msg_part("en", "my_registration.cancelled") in all_text(await sam.submit(answer))
     assert [r[2] for r in await _rows(client)] == ["cancelled"]
     # An old card's button later: the registration is gone, and the bot says so.
-    assert msg_part("en", "my_registration.gone") in all_text(await sam.submit(buttons["Cancel my registration"]))
+    assert msg_part("en", "my_registration.gone") in all_text(await sam.submit(buttons[msg("en", "my_registration.options.cancel")]))
 
 
 async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_client, connector, content):

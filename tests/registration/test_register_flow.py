@@ -58,7 +58,7 @@ async def test_register_by_card_in_dutch(client, connector):
     _assert_cards_valid(replies)
     summary = card_with(replies, "register.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts["Gemeente"] == "Utrecht" and facts[msg("nl", "register.fields.mode.label")] == msg("nl", "registration.modes.in_person", city="Den Haag")
+    assert facts[msg("nl", "register.fields.municipality.label")] == "Utrecht" and facts[msg("nl", "register.fields.mode.label")] == msg("nl", "registration.modes.in_person", city="Den Haag")
     assert facts[msg("nl", "register.fields.dietary.label")] == "vegetarisch"
 
     replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
@@ -94,7 +94,7 @@ async def test_register_by_typing_in_english_with_a_join_link(make_client, conne
     replies = await sam.say("none")  # optional; dietary requirements are not asked online
     summary = card_with(replies, "register.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts["Municipality"] == "Utrecht" and facts["Name"] == "Deelnemer 2"
+    assert facts[msg("en", "register.fields.municipality.label")] == "Utrecht" and facts["Name"] == "Deelnemer 2"
     assert msg("en", "register.fields.dietary.label") not in facts
     replies = await sam.say("yes")
     _assert_cards_valid(replies)
