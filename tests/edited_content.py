@@ -1,5 +1,5 @@
 """A copy of `content/` with every catalog text and knowledge answer reworded, to prove that the tests
-survive an organizer's edit: words are written backwards, placeholders and command words (`words`, `*_words`) stay.
+survive an organizer's edit: words are written backwards, placeholders and command words (keys under `words` or `*_words`) stay.
 
     python -m tests.edited_content /tmp/edited-content
     CONTENT_DIR=/tmp/edited-content make test
@@ -30,7 +30,7 @@ def reword(text: str) -> str:
 
 def _reword_messages(node: Any, key: str = "") -> Any:
     if isinstance(node, dict):
-        return {name: _reword_messages(value, name) for name, value in node.items()}
+        return {name: _reword_messages(value, f"{key}.{name}" if key else name) for name, value in node.items()}
     if isinstance(node, str) and not lists_words(key):
         return reword(node)
     return node

@@ -39,10 +39,9 @@ def answers() -> dict[str, dict[str, str]]:
 
 
 def lists_words(key: str) -> bool:
-    """Keys such as `yes_words` or `export.words` list what people may type ("ja, jazeker, ..."), not what they
-    read: they are command vocabulary, not wording."""
-    last = key.rsplit(".", 1)[-1]
-    return last == "words" or last.endswith("_words")
+    """Keys such as `yes_words`, `export.words` or `session_desk.words.list` list what people may type
+    ("ja, jazeker, ..."), not what they read: they are command vocabulary, not wording."""
+    return any(part == "words" or part.endswith("_words") for part in key.split("."))
 
 
 def msg(lang: str, key: str, **params: Any) -> str:
