@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app import create_app
 from bot.core.clock import FixedClock
 from bot.core.config import Settings
-from bot.core.i18n import Catalog
 from bot.nlu import Recognizer
 from storage.db import Database
+from tests import wording
 from tests.support import Conversation, FakeConnector, fixture
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -150,8 +150,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 def shared_content() -> dict[str, Any]:
     """The catalog and recognizer of `content/`, loaded once for the whole run (read-only in tests;
     a test that changes knowledge builds its own with `make_client(recognizer=...)`)."""
-    content = Settings(_env_file=None).content_dir
-    return {"catalog": Catalog.load(content / "messages"), "recognizer": Recognizer.load(content / "knowledge")}
+    return {"catalog": wording.catalog(), "recognizer": Recognizer.load(wording.content_dir() / "knowledge")}
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from bot.sessions.file import load_sessions
 from dialogs.forms import FormDialog
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
+from tests.wording import msg_part
 
 LANGS = ("nl", "en")
 NOW = datetime(2022, 9, 20, 8, 0, tzinfo=timezone.utc)
@@ -58,7 +59,7 @@ def test_core_cards(shared_content):
     for lang in LANGS:
         _assert_ok(cards.welcome(lang), f"welcome {lang}")
         _assert_ok(cards.menu(lang), f"menu {lang}")
-        _assert_ok(cards.menu(lang, note="Deze kaart is niet meer actief."), f"menu+note {lang}")
+        _assert_ok(cards.menu(lang, note=msg_part("nl", "dialog.stale_card")), f"menu+note {lang}")
         _assert_ok(cards.help(lang), f"help {lang}")
 
 

@@ -7,6 +7,7 @@ import re
 
 from tests.conftest import new_conversation
 from tests.support import all_text, cards, fixture, submit_actions
+from tests.wording import msg, msg_part
 
 
 def _jobs(card: dict) -> list[str]:
@@ -19,7 +20,7 @@ async def test_hallo_gets_a_dutch_welcome_with_the_menu(nl):
     card = cards(replies)[0]
     assert card["version"] == "1.5"
     text = all_text(replies)
-    assert "digitale assistent" in text and "medewerker" in text
+    assert msg_part("nl", "welcome.intro") in text and "medewerker" in text
     assert _jobs(card) == ["ask_question", "register", "offer_expertise", "contribute", "my_data", "help"]
     assert replies[0]["replyToId"]
 
@@ -27,38 +28,38 @@ async def test_hallo_gets_a_dutch_welcome_with_the_menu(nl):
 async def test_english_locale_gets_english(en):
     replies = await en.say("hello")
     text = all_text(replies)
-    assert "digital assistant" in text and "Register for the session" in text
+    assert msg_part("en", "welcome.intro") in text and msg("en", "jobs.register") in text
 
 
 async def test_install_sends_the_welcome_card(client, connector):
     conversation = new_conversation(client, connector, "install_personal.json")
     activity = conversation.activity()
     replies = await conversation.post(activity)
-    assert "Welkom" in all_text(replies)
+    assert msg("nl", "welcome.title") in all_text(replies)
 
 
 async def test_language_switch_is_remembered(nl):
     replies = await nl.say("English please")
-    assert "English" in all_text(replies)
+    assert msg("en", "language.switched") in all_text(replies)
     replies = await nl.say("menu")
-    assert "What would you like to do?" in all_text(replies)
+    assert msg("en", "menu.title") in all_text(replies)
     replies = await nl.say("Nederlands")
     assert "Nederlands" in all_text(replies)
-    assert "Wat wilt u doen?" in all_text(await nl.say("menu"))
+    assert msg("nl", "menu.title") in all_text(await nl.say("menu"))
 
 
 async def test_menu_card_buttons_start_jobs(nl):
     replies = await nl.submit({"action": "job.start", "job": "help"})
-    assert "Zo werkt deze assistent" in all_text(replies)
+    assert msg("nl", "help.title") in all_text(replies)
     replies = await nl.submit({"action": "job.start", "job": "ask_question"})
-    assert "Wat is uw vraag" in all_text(replies)
+    assert msg_part("nl", "ask.prompt") in all_text(replies)
 
 
 async def test_unknown_card_action_gets_a_friendly_answer(nl):
     replies = await nl.submit({"action": "nothing.here"})
-    assert "begrijp deze actie niet" in all_text(replies)
+    assert msg_part("nl", "dialog.unknown_card") in all_text(replies)
     replies = await nl.submit({"action": "job.start"})
-    assert "begrijp deze actie niet" in all_text(replies)
+    assert msg_part("nl", "dialog.unknown_card") in all_text(replies)
 
 
 async def test_ask_question_dialog_answers_the_next_message(nl):
@@ -68,21 +69,21 @@ async def test_ask_question_dialog_answers_the_next_message(nl):
 
 
 async def test_cancel_help_and_menu_work_inside_a_guided_conversation(nl):
-    assert "Wat is uw vraag" in all_text(await nl.submit({"action": "job.start", "job": "ask_question"}))
+    assert msg_part("nl", "ask.prompt") in all_text(await nl.submit({"action": "job.start", "job": "ask_question"}))
     replies = await nl.say("help")
     text = all_text(replies)
-    assert "Zo werkt deze assistent" in text and "Wat is uw vraag" in text  # help, then the question again
+    assert msg("nl", "help.title") in text and msg_part("nl", "ask.prompt") in text  # help, then the question again
     replies = await nl.say("menu")
-    assert "Wat wilt u doen?" in all_text(replies)
+    assert msg("nl", "menu.title") in all_text(replies)
     replies = await nl.say("stop")
-    assert "gestopt" in all_text(replies)
+    assert msg("nl", "cancel.done") in all_text(replies)
     replies = await nl.say("stop")
-    assert "niets" in all_text(replies)
+    assert msg("nl", "cancel.nothing") in all_text(replies)
 
 
 async def test_english_cancel_inside_a_dialog(en):
     await en.submit({"action": "job.start", "job": "ask_question"})
-    assert "stopped" in all_text(await en.say("cancel"))
+    assert msg("en", "cancel.done") in all_text(await en.say("cancel"))
 
 
 async def test_redelivered_activity_is_processed_once(nl):
@@ -109,10 +110,10 @@ async def test_channel_mention_is_stripped_before_reading(client, connector):
 async def test_guided_conversation_in_a_group_belongs_to_one_person(client, connector):
     chat = new_conversation(client, connector, "groupchat_message_mention.json")
     mention = "<at>VNG Oekraine-assistent</at> "
-    assert "Wat is uw vraag" in all_text(await chat.say(mention + "vraag stellen"))
+    assert msg_part("nl", "ask.prompt") in all_text(await chat.say(mention + "vraag stellen"))
     other = dict(fixture("groupchat_message_mention.json")["from"], id="29:someone-else", aadObjectId="0000-other")
     # Another person in the same chat is not inside Anna's dialog: "stop" has nothing to stop for them.
-    assert "niets" in all_text(await chat.say(mention + "stop", **{"from": other}))
+    assert msg("nl", "cancel.nothing") in all_text(await chat.say(mention + "stop", **{"from": other}))
     assert "4 oktober" in all_text(await chat.say(mention + "Op welke datum is de bijeenkomst?"))
 
 
@@ -120,7 +121,7 @@ async def test_other_tenants_are_refused_politely(make_client, connector):
     client = await make_client(allowed_tenants=["11111111-0000-4000-8000-000000000000"])
     conversation = new_conversation(client, connector)
     replies = await conversation.say("hallo")
-    assert "alleen beschikbaar" in all_text(replies) and not cards(replies)
+    assert msg_part("nl", "tenant.refused") in all_text(replies) and not cards(replies)
 
 
 async def test_allowed_tenant_is_served(make_client, connector):
@@ -134,7 +135,7 @@ async def test_a_dialog_started_on_one_instance_finishes_on_another(make_client,
     first = await make_client()
     second = await make_client()
     anna = new_conversation(first, connector)
-    assert "Wat is uw vraag" in all_text(await anna.say("vraag stellen"))
+    assert msg_part("nl", "ask.prompt") in all_text(await anna.say("vraag stellen"))
     await first.close()  # the first instance goes away mid-conversation
     replies = await anna.with_client(second).say("Hoe laat is de informatiebijeenkomst?")
     text = all_text(replies)
@@ -152,7 +153,7 @@ async def test_unhandled_error_apologizes_and_clears_the_conversation(client, nl
 
     monkeypatch.setattr(qa, "respond", broken)
     replies = await nl.say("Wat is de datum?")
-    assert "ging bij mij iets mis" in all_text(replies)
+    assert msg_part("nl", "error.generic") in all_text(replies)
     monkeypatch.undo()
     # the broken dialog is gone: "stop" has nothing to stop
-    assert "niets" in all_text(await nl.say("stop"))
+    assert msg("nl", "cancel.nothing") in all_text(await nl.say("stop"))

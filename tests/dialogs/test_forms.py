@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,17 +19,18 @@ from bot.core.turn import set_lang
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from tests.conftest import DEFAULT_NOW
+from tests.wording import content_dir, msg, msg_part
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 EXTRA = {
     "nl": {
         "demo.form.title": "Demo", "demo.form.intro": "Vul in.", "demo.form.summary_title": "Klopt dit?",
-        "demo.fields.name.label": "Naam", "demo.fields.name.prompt": "Wat is uw naam?",
+        "demo.fields.name.label": "Naam", "demo.fields.name.prompt": msg("nl", "register.fields.name.prompt"),
         "demo.fields.email.label": "E-mail", "demo.fields.email.prompt": "Wat is uw e-mailadres?",
-        "demo.fields.mode.label": "Deelname", "demo.fields.mode.prompt": "Hoe doet u mee?",
-        "demo.fields.diet.label": "Dieetwensen", "demo.fields.diet.prompt": "Heeft u dieetwensen?",
+        "demo.fields.mode.label": "Deelname", "demo.fields.mode.prompt": msg("nl", "register.fields.mode.label"),
+        "demo.fields.diet.label": "Dieetwensen", "demo.fields.diet.prompt": msg_part("nl", "register.fields.dietary.prompt"),
         "demo.fields.areas.label": "Gebieden", "demo.fields.areas.prompt": "Welke gebieden?",
-        "demo.fields.consent.label": "Toestemming", "demo.fields.consent.prompt": "Gaat u akkoord?",
+        "demo.fields.consent.label": "Toestemming", "demo.fields.consent.prompt": msg_part("nl", "contribute.fields.consent.prompt"),
     },
 }
 EXTRA["en"] = {k: v + " (en)" for k, v in EXTRA["nl"].items()}
@@ -118,22 +118,22 @@ async def test_typing_step_by_step_with_prefill_and_re_asks(services):
     name_input = next(i for i in form_card["body"] if i.get("id") == "name")
     assert name_input["value"] == "Anna de Vries" and name_input["label"] == "Naam"
     await h.send("anna@@utrecht")
-    assert "geen geldig e-mailadres" in h.text() and "Wat is uw e-mailadres?" in h.text()
+    assert msg_part("nl", "form.invalid.email") in h.text() and "Wat is uw e-mailadres?" in h.text()
     await h.send("anna@Utrecht.NL")
-    assert "Hoe doet u mee?" in h.text()
+    assert msg("nl", "register.fields.mode.label") in h.text()
     await h.send("fysiek")
     assert "dieetwensen" in h.text()
     await h.send("geen")
     assert "Welke gebieden?" in h.text()
     await h.send("1, wonen")
-    assert "Gaat u akkoord?" in h.text()
+    assert msg_part("nl", "contribute.fields.consent.prompt") in h.text()
     await h.send("nee")
-    assert "Zonder uw toestemming" in h.text()
+    assert msg_part("nl", "form.invalid.consent") in h.text()
     await h.send("ja")
     summary = h.last_card()
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
     assert facts == {"Naam": "Anna de Vries", "E-mail": "anna@utrecht.nl", "Deelname": "Fysiek",
-                     "Dieetwensen": "(niet ingevuld)", "Gebieden": "Water en riolering, Wonen", "Toestemming": "Ja, akkoord"}
+                     "Dieetwensen": msg("nl", "form.empty_value"), "Gebieden": "Water en riolering, Wonen", "Toestemming": "Ja, akkoord"}
     await h.send("ja")
     assert h.text() == "saved"
     values, token = h.form.saved[0]
@@ -148,8 +148,8 @@ async def test_card_submit_with_errors_keeps_input_then_completes(services):
                         "areas": "water,energy", "consent": "false"})
     card = next(r.attachments[0].content for r in h.replies if r.attachments)
     texts = [b.get("text", "") for b in card["body"]]
-    assert any("geen geldig e-mailadres" in t for t in texts)
-    assert any("Dit moet u nog invullen" in t for t in texts)  # consent is required
+    assert any(msg_part("nl", "form.invalid.email") in t for t in texts)
+    assert any(msg_part("nl", "form.invalid.required") in t for t in texts)  # consent is required
     email_input = next(i for i in card["body"] if i.get("id") == "email")
     assert email_input["value"] == "not-an-email"  # what the user typed is kept
     assert next(i for i in card["body"] if i.get("id") == "areas")["value"] == "water,energy"
@@ -169,9 +169,9 @@ async def test_change_a_field_from_the_summary(services):
     await h.send(value={"action": "demo.submit", "name": "Anna", "email": "anna@example.nl", "mode": "online",
                         "areas": "water", "consent": "true"})
     await h.send("wijzigen")
-    assert "Wat wilt u wijzigen?" in h.text()
+    assert msg_part("nl", "form.change_which") in h.text()
     await h.send("3")
-    assert "Hoe doet u mee?" in h.text()
+    assert msg("nl", "register.fields.mode.label") in h.text()
     await h.send(value={"action": "demo.answer", "field": "mode", "value": "in_person"})
     assert "dieetwensen" in h.text()  # a field that now applies is asked before the summary
     await h.send("vegetarisch")
@@ -208,13 +208,13 @@ async def _begin_with(h, context, values):
 async def test_english_texts(services):
     h = Harness(services, lang="en")
     await h.send("start")
-    assert "Fill in the form above" in h.text()
+    assert msg_part("en", "form.how") in h.text()
     await h.send("x")
-    assert "does not look like a valid e-mail" in h.text()
+    assert msg_part("en", "form.invalid.email") in h.text()
 
 
 async def test_cancel_by_typing_inside_a_form(services):
     h = Harness(services)
     await h.send("start")
     await h.send("annuleren")
-    assert "gestopt" in h.text() and h.form.saved == []
+    assert msg("nl", "cancel.done") in h.text() and h.form.saved == []

@@ -15,7 +15,7 @@ EXPECTED = [
     ("ask_question", "vraag stellen", "ask a question"),
     ("register", "aanmelden", "register"),
     ("my_registration", "mijn aanmelding", "my registration"),
-    ("offer_expertise", "expertise aanbieden", "offer expertise"),
+    ("offer_expertise", "expertise aanbieden", "offer expertise"),  # manifest titles, not from content/
     ("contribute", "bijdragen", "contribute"),
     ("my_data", "mijn gegevens", "my data"),
     ("help", "help", "help"),

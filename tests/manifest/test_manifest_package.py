@@ -104,7 +104,7 @@ def test_names_and_descriptions_say_what_the_app_is_for(package):
         assert "VNG International" in text
         assert "VNG Fonds voor Noodhulp, Wederopbouw en Vredesbevordering" in text
     assert "herstelplannen" in manifest["description"]["short"]
-    assert "recovery plans" in en["description.short"]
+    assert "recovery plans" in en["description.short"]  # manifest text, not from content/
 
 
 def test_bot_is_conversational_in_all_three_scopes(package):

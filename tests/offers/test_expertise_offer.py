@@ -23,14 +23,15 @@ from tests.offers.conftest import (
     token_of,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
-@pytest.mark.parametrize("phrase", ["wij willen expertise aanbieden", "offer expertise", "we have water engineers we could send"])
+@pytest.mark.parametrize("phrase", ["wij willen expertise aanbieden", msg("en", "jobs.offer_expertise"), "we have water engineers we could send"])
 async def test_the_offer_starts_from_typed_wishes(nl, phrase):
     replies = await nl.say(phrase)
     text = all_text(replies)
-    assert "expertise" in text.lower()
-    assert "Voor welke gemeente biedt u expertise aan?" in text
+    assert msg("nl", "offer.form.title") in text
+    assert msg("nl", "offer.fields.municipality.prompt") in text
 
 
 async def test_the_menu_button_starts_the_offer_form_with_the_profile_prefilled(nl, connector):
@@ -38,13 +39,13 @@ async def test_the_menu_button_starts_the_offer_form_with_the_profile_prefilled(
                                      "aadObjectId": ANNA["aadObjectId"]}
     replies = await nl.submit({"action": "job.start", "job": "offer_expertise"})
     form = cards(replies)[0]
-    assert form["body"][0]["text"] == "Expertise aanbieden"
+    assert form["body"][0]["text"] == msg("nl", "offer.form.title")
     inputs = {i["id"]: i for i in form["body"] if i.get("id")}
     assert inputs["name"]["value"] == "Anna de Vries"
     assert inputs["email"]["value"] == "Anna.deVries@utrecht.example.nl"
     assert len(inputs["areas"]["choices"]) == 17 and inputs["areas"]["isMultiSelect"]
     assert [c["value"] for c in inputs["languages"]["choices"]] == ["uk", "ru", "en", "de", "other"]
-    assert "privacyverklaring" in inputs["consent"]["title"] and "Oekraïense partners" in inputs["consent"]["title"]
+    assert "privacyverklaring" in inputs["consent"]["title"] and msg_part("nl", "offer.fields.consent.prompt") in inputs["consent"]["title"]
     assert all(i.get("label") for i in inputs.values())
 
 
@@ -54,14 +55,14 @@ async def test_offer_by_card_in_dutch_is_stored_once_and_posted_to_the_organizer
     await anna.say("wij willen expertise aanbieden")
     summary = await anna.submit({**OFFER_CARD, "areas": "water,other", "other_area": "Bruggen en viaducten"})
     shown = facts(cards(summary)[-1])
-    assert shown["Gemeente"] == "Utrecht" and shown["Expertisegebieden"] == "Water en riolering, Anders"
-    assert shown["Ander gebied"] == "Bruggen en viaducten" and shown["Werktalen"] == "Engels, Duits"
+    assert shown[msg("nl", "offer.fields.municipality.label")] == "Utrecht" and shown["Expertisegebieden"] == "Water en riolering, Anders"
+    assert shown[msg("nl", "offer.fields.other_area.label")] == "Bruggen en viaducten" and shown["Werktalen"] == "Engels, Duits"
     token = token_of(summary, "offer")
     replies = await anna.submit({"action": "offer.confirm", "token": token})
-    assert "Uw aanbod van expertise is opgeslagen" in all_text(replies)
+    assert msg_part("nl", "offer.saved") in all_text(replies)
     assert buttons(replies, "job.start") == [{"action": "job.start", "job": "my_offers"}]
     again = await anna.submit({"action": "offer.confirm", "token": token})  # a double click on the same card
-    assert "niet meer actief" in all_text(again)
+    assert msg_part("nl", "dialog.stale_card") in all_text(again)
     await drain(org_client)
 
     stored = await offers_of(org_client)
@@ -73,7 +74,7 @@ async def test_offer_by_card_in_dutch_is_stored_once_and_posted_to_the_organizer
 
     [post] = posts(connector)
     card = cards([post])[0]
-    assert card["body"][0]["text"] == "Nieuw aanbod van expertise"
+    assert card["body"][0]["text"] == msg("nl", "offers.post.offer_created")
     posted = facts(card)
     assert posted["Nummer"] == str(offer.id) and posted["Gemeente"] == "Utrecht"
     assert posted["E-mailadres"] == "anna.devries@utrecht.example.nl" and posted["Telefoonnummer"] == "06 12345678"
@@ -86,32 +87,32 @@ async def test_offer_by_typing_in_english_with_friendly_re_asks(make_client, con
     client = await make_client()
     anna = person(client, connector, ANNA, "personal_message_en.json")
     steps = [
-        ("we have water engineers we could send", "For which municipality"),
-        ("Municipality of Groningen", "At which e-mail address"),  # the name came from the Teams activity
-        ("anna@", "does not look like a valid e-mail address"),
-        ("anna.devries@groningen.example.nl", "At which phone number"),
-        ("call me", "does not look like a valid phone number"),
-        ("+31 6 12345678", "In which areas"),
-        ("3, housing", "Briefly describe"),  # "other" not chosen: no question about it
-        ("We repair water mains.", "How many experts"),
+        ("we have water engineers we could send", msg_part("en", "offer.fields.municipality.prompt")),
+        ("Municipality of Groningen", msg_part("en", "contribute.fields.email.prompt")),  # the name came from the Teams activity
+        ("anna@", msg_part("en", "form.invalid.email")),
+        ("anna.devries@groningen.example.nl", msg_part("en", "offer.fields.phone.prompt")),
+        ("call me", msg_part("en", "form.invalid.phone")),
+        ("+31 6 12345678", msg_part("en", "offer.fields.areas.prompt")),
+        ("3, housing", msg_part("en", "offer.fields.description.prompt")),  # "other" not chosen: no question about it
+        ("We repair water mains.", msg_part("en", "offer.fields.experts.prompt")),
         ("many", "whole number from 1 to 100"),
         ("0", "whole number from 1 to 100"),
-        ("4", "How much time"),
-        ("three days a month until summer", "In which languages"),
-        ("Ukrainian and English", "Do the experts work remotely only"),
-        ("2", "Do you agree?"),
-        ("no", "Without your consent"),
-        ("yes", "Your offer of expertise"),
+        ("4", msg_part("en", "offer.fields.availability.prompt")),
+        ("three days a month until summer", msg_part("en", "offer.fields.languages.prompt")),
+        ("Ukrainian and English", msg_part("en", "offer.fields.work_mode.prompt")),
+        ("2", msg_part("en", "offer.fields.consent.prompt")),
+        ("no", msg_part("en", "form.invalid.consent")),
+        ("yes", msg("en", "offer.form.summary_title")),
     ]
     for said, expected in steps:
         replies = await anna.say(said)
         assert expected in all_text(replies), (said, all_text(replies))
-    assert "Which area do you mean" not in all_text(anna.replies)
+    assert msg_part("en", "offer.fields.other_area.prompt") not in all_text(anna.replies)
     shown = facts(cards(anna.replies)[-1])
-    assert shown["Contact person"] == "Anna de Vries" and shown["Way of working"] == "Also on site"
-    assert shown["Areas of expertise"] == "Water and sewerage, Housing" and shown["Working languages"] == "Ukrainian, English"
+    assert shown[msg("en", "offer.fields.name.label")] == "Anna de Vries" and shown[msg("en", "offer.fields.work_mode.label")] == msg("en", "offers.work_modes.on_site")
+    assert shown[msg("en", "offer.fields.areas.label")] == "Water and sewerage, Housing" and shown[msg("en", "offer.fields.languages.label")] == "Ukrainian, English"
     replies = await anna.say("yes")
-    assert "Your offer of expertise has been saved" in all_text(replies)
+    assert msg_part("en", "offer.saved") in all_text(replies)
     await drain(client)
     [offer] = await offers_of(client)
     assert offer.municipality == "Groningen" and offer.areas == ("water", "housing") and offer.other_area is None
@@ -124,9 +125,9 @@ async def test_other_area_is_asked_only_when_other_is_chosen(nl):
     for said in ("Utrecht", "Anna de Vries", "anna@utrecht.example.nl", "06 12345678"):
         await nl.say(said)
     replies = await nl.say("anders")
-    assert "Welk gebied bedoelt u?" in all_text(replies)
+    assert msg_part("nl", "offer.fields.other_area.prompt") in all_text(replies)
     replies = await nl.say("Archeologie")
-    assert "Beschrijf kort" in all_text(replies)
+    assert msg_part("nl", "offer.fields.description.prompt") in all_text(replies)
 
 
 async def test_card_errors_come_back_next_to_the_fields_with_the_input_kept(nl):
@@ -134,13 +135,13 @@ async def test_card_errors_come_back_next_to_the_fields_with_the_input_kept(nl):
     replies = await nl.submit({**OFFER_CARD, "experts": "0", "email": "anna@@utrecht", "areas": "water,other"})
     form = cards(replies)[0]
     texts = [b.get("text", "") for b in form["body"]]
-    assert any("heel getal in van 1 tot en met 100" in t for t in texts)
-    assert any("geen geldig e-mailadres" in t for t in texts)
-    assert any("Dit moet u nog invullen" in t for t in texts)  # the other area, now that "other" is chosen
+    assert any(msg("nl", "form.invalid.number", min=1, max=100) in t for t in texts)
+    assert any(msg_part("nl", "form.invalid.email") in t for t in texts)
+    assert any(msg_part("nl", "form.invalid.required") in t for t in texts)  # the other area, now that "other" is chosen
     inputs = {i["id"]: i for i in form["body"] if i.get("id")}
     assert inputs["email"]["value"] == "anna@@utrecht" and inputs["municipality"]["value"] == "Utrecht"
     assert inputs["experts"]["value"] == 0  # sent back as a number, as Input.Number requires
-    assert "Er klopt nog iets niet" in all_text(replies)
+    assert msg_part("nl", "form.fix_errors") in all_text(replies)
 
 
 async def test_the_same_confirm_delivered_twice_is_stored_once(org_client, connector):
@@ -152,7 +153,7 @@ async def test_the_same_confirm_delivered_twice_is_stored_once(org_client, conne
     confirm.pop("text", None)
     first = await anna.post(confirm)
     second = await anna.post(copy.deepcopy(confirm))  # Teams re-sends when the first answer was slow
-    assert "opgeslagen" in all_text(first) and second == []
+    assert msg("nl", "offer.saved") in all_text(first) and second == []
     await drain(org_client)
     assert len(await offers_of(org_client)) == 1
     assert len(posts(connector)) == 1
@@ -175,9 +176,9 @@ async def test_two_clicks_at_the_same_moment_store_one_offer(org_client, connect
 async def test_the_same_offer_sent_twice_is_stored_once_but_another_one_is_welcome(org_client, connector):
     await set_channel(org_client, connector)
     anna = person(org_client, connector, ANNA)
-    assert "opgeslagen" in all_text(await offer_by_card(anna))
-    assert "al precies zo doorgegeven" in all_text(await offer_by_card(anna, description="  Wij herstellen  drinkwaterleidingen en gemalen. "))
-    assert "opgeslagen" in all_text(await offer_by_card(anna, areas="housing", experts="2"))
+    assert msg("nl", "offer.saved") in all_text(await offer_by_card(anna))
+    assert msg_part("nl", "offer.duplicate") in all_text(await offer_by_card(anna, description="  Wij herstellen  drinkwaterleidingen en gemalen. "))
+    assert msg("nl", "offer.saved") in all_text(await offer_by_card(anna, areas="housing", experts="2"))
     await drain(org_client)
     stored = await offers_of(org_client)
     assert [o.areas for o in stored] == [("water", "energy"), ("housing",)]
@@ -189,8 +190,8 @@ async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl, wo
     await nl.say("expertise aanbieden")
     replies = await nl.say(word)
     text = all_text(replies)
-    assert "gegevens" in text.lower()
-    assert "Voor welke gemeente biedt u expertise aan?" in text
+    assert msg("nl", "privacy.statement.title") in text
+    assert msg("nl", "offer.fields.municipality.prompt") in text
     replies = await nl.say("Utrecht")
     assert "contactpersoon" in all_text(replies)
 
@@ -198,7 +199,7 @@ async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl, wo
 async def test_stop_inside_the_form_saves_nothing(client, nl):
     await nl.say("expertise aanbieden")
     await nl.say("Utrecht")
-    assert "gestopt" in all_text(await nl.say("stop"))
+    assert msg("nl", "cancel.done") in all_text(await nl.say("stop"))
     assert await offers_of(client) == []
 
 

@@ -19,13 +19,14 @@ from tests.offers.conftest import (
     token_of,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def test_an_empty_list_offers_the_two_ways_to_help(nl):
     replies = await nl.say("mijn aanbod")
-    assert "nog geen aanbod" in all_text(replies)
+    assert msg_part("nl", "my_offers.empty") in all_text(replies)
     assert [b["job"] for b in buttons(replies, "job.start")] == ["offer_expertise", "contribute"]
-    assert "gestopt" not in all_text(await nl.say("stop"))  # the list did not stay open
+    assert msg("nl", "cancel.done") not in all_text(await nl.say("stop"))  # the list did not stay open
 
 
 async def test_the_list_shows_offers_and_intentions_and_is_reachable_by_card(client, connector):
@@ -34,10 +35,10 @@ async def test_the_list_shows_offers_and_intentions_and_is_reachable_by_card(cli
     await contribution_by_card(anna)
     replies = await anna.submit(buttons(saved, "job.start")[0])  # "Mijn aanbod bekijken" on the confirmation
     text = all_text(replies)
-    assert "1. Expertise van Utrecht: Water en riolering, Energie en warmte. Aantal experts: 3." in text
-    assert "2. Voorgenomen bijdrage van Utrecht: € 5.000,00." in text.replace("\xa0", " ")
+    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="Water en riolering, Energie en warmte", count=3) in text
+    assert msg("nl", "my_offers.contribution_line", number=2, municipality="Utrecht", amount="€ 5.000,00") in text.replace("\xa0", " ")
     assert [(b["kind"], b["action"]) for b in buttons(replies, "my_offers.edit")] == [("offer", "my_offers.edit"), ("contribution", "my_offers.edit")]
-    assert "Goed. Typ 'menu'" in all_text(await anna.say("klaar"))
+    assert msg_part("nl", "my_offers.done_reply") in all_text(await anna.say("klaar"))
 
 
 async def test_change_an_offer_by_card(org_client, connector):
@@ -46,33 +47,33 @@ async def test_change_an_offer_by_card(org_client, connector):
     await offer_by_card(anna)
     listing = await anna.say("mijn aanbod")
     summary = await anna.submit(buttons(listing, "my_offers.edit")[0])
-    assert facts(cards(summary)[-1])["Aantal experts"] == "3"
+    assert facts(cards(summary)[-1])[msg("nl", "export.columns.offers.expert_count")] == "3"
     change = await anna.submit({"action": "offer.change"})
     field_buttons = buttons(change, "offer.field")
     assert "experts" in [b["field"] for b in field_buttons]
-    assert "Hoeveel experts" in all_text(await anna.submit({"action": "offer.field", "field": "experts"}))
+    assert msg_part("nl", "offer.fields.experts.prompt") in all_text(await anna.submit({"action": "offer.field", "field": "experts"}))
     summary = await anna.say("5")
-    assert facts(cards(summary)[-1])["Aantal experts"] == "5"
+    assert facts(cards(summary)[-1])[msg("nl", "export.columns.offers.expert_count")] == "5"
     replies = await anna.submit({"action": "offer.confirm", "token": token_of(summary, "offer")})
-    assert "Uw aanbod is gewijzigd" in all_text(replies)
+    assert msg_part("nl", "offer.updated") in all_text(replies)
     await drain(org_client)
     [offer] = await offers_of(org_client)
     assert offer.expert_count == 5 and offer.status == "active"
     created, changed = posts(connector)
-    assert cards([changed])[0]["body"][0]["text"] == "Aanbod van expertise gewijzigd"
-    assert facts(cards([changed])[0])["Aantal experts"] == "5"
+    assert cards([changed])[0]["body"][0]["text"] == msg("nl", "offers.post.offer_changed")
+    assert facts(cards([changed])[0])[msg("nl", "export.columns.offers.expert_count")] == "5"
 
 
 async def test_change_an_offer_by_typing_in_english(make_client, connector):
     client = await make_client()
     anna = person(client, connector, ANNA, "personal_message_en.json")
     await offer_by_card(anna)
-    assert "1. Expertise from Utrecht" in all_text(await anna.say("my offers"))
-    assert "Your offer of expertise" in all_text(await anna.say("change 1"))
-    assert "What would you like to change" in all_text(await anna.say("change"))
-    assert "Do the experts work remotely only" in all_text(await anna.say("10"))
-    assert "Your offer of expertise" in all_text(await anna.say("also on site"))
-    assert "Your offer has been changed" in all_text(await anna.say("yes"))
+    assert msg("en", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(await anna.say("my offers"))
+    assert msg("en", "offer.form.summary_title") in all_text(await anna.say("change 1"))
+    assert msg_part("en", "form.change_which") in all_text(await anna.say("change"))
+    assert msg_part("en", "offer.fields.work_mode.prompt") in all_text(await anna.say("10"))
+    assert msg("en", "offer.form.summary_title") in all_text(await anna.say("also on site"))
+    assert msg_part("en", "offer.updated") in all_text(await anna.say("yes"))
     [offer] = await offers_of(client)
     assert offer.work_mode == "on_site"
 
@@ -83,7 +84,7 @@ async def test_confirming_without_a_change_changes_nothing(org_client, connector
     await offer_by_card(anna)
     await anna.say("mijn aanbod")
     await anna.say("wijzig 1")
-    assert "Er is niets veranderd" in all_text(await anna.say("ja"))
+    assert msg_part("nl", "offer.unchanged") in all_text(await anna.say("ja"))
     await drain(org_client)
     assert len(posts(connector)) == 1  # only the first "new offer"
 
@@ -94,21 +95,21 @@ async def test_withdraw_by_typing_in_dutch_asks_first_and_erases_contact_details
     await offer_by_card(anna)
     await anna.say("mijn aanbod")
     replies = await anna.say("intrekken 1")
-    assert "Wilt u uw aanbod van expertise van Utrecht intrekken?" in all_text(replies)
-    assert "Goed, het blijft staan" in all_text(await anna.say("nee"))
+    assert msg_part("nl", "my_offers.withdraw_offer") in all_text(replies) and "Utrecht" in all_text(replies)
+    assert msg_part("nl", "my_offers.kept") in all_text(await anna.say("nee"))
     assert (await offers_of(org_client))[0].status == "active"
 
     await anna.say("mijn aanbod")
     await anna.say("trek 1 in")
-    assert "Antwoord met 'ja' of 'nee'" in all_text(await anna.say("misschien"))
-    assert "Uw aanbod is ingetrokken" in all_text(await anna.say("ja"))
+    assert msg_part("nl", "yesno.retry") in all_text(await anna.say("misschien"))
+    assert msg_part("nl", "my_offers.withdrawn_offer") in all_text(await anna.say("ja"))
     await drain(org_client)
     [offer] = await offers_of(org_client)
     assert offer.status == "withdrawn" and offer.contact_name is None and offer.contact_email is None and offer.contact_phone is None
     withdrawn = cards(posts(connector))[-1]
-    assert withdrawn["body"][0]["text"] == "Aanbod van expertise ingetrokken"
+    assert withdrawn["body"][0]["text"] == msg("nl", "offers.post.offer_withdrawn")
     assert "anna" not in str(withdrawn).lower()
-    assert "nog geen aanbod" in all_text(await anna.say("mijn aanbod"))
+    assert msg_part("nl", "my_offers.empty") in all_text(await anna.say("mijn aanbod"))
 
 
 async def test_withdraw_by_card_in_english(make_client, connector):
@@ -117,11 +118,11 @@ async def test_withdraw_by_card_in_english(make_client, connector):
     await offer_by_card(anna)
     listing = await anna.say("my offers")
     confirm = await anna.submit(buttons(listing, "my_offers.withdraw")[0])
-    assert "Do you want to withdraw your offer of expertise from Utrecht?" in all_text(confirm)
+    assert msg_part("en", "my_offers.withdraw_offer") in all_text(confirm) and "Utrecht" in all_text(confirm)
     yes = [b for b in buttons(confirm, "my_offers.confirm") if b["answer"] == "yes"][0]
-    assert "Your offer has been withdrawn" in all_text(await anna.submit(yes))
+    assert msg_part("en", "my_offers.withdrawn_offer") in all_text(await anna.submit(yes))
     again = await anna.submit(buttons(listing, "my_offers.withdraw")[0])  # the old list card once more
-    assert "no longer) in your list" in all_text(again)
+    assert msg_part("en", "my_offers.not_found") in all_text(again)
     [offer] = await offers_of(client)
     assert offer.status == "withdrawn"
 
@@ -130,11 +131,11 @@ async def test_a_user_reaches_only_their_own_records(client, connector):
     anna, bob = person(client, connector, ANNA), person(client, connector, BOB)
     await offer_by_card(anna)
     [offer] = await offers_of(client)
-    assert "nog geen aanbod" in all_text(await bob.say("mijn aanbod"))
+    assert msg_part("nl", "my_offers.empty") in all_text(await bob.say("mijn aanbod"))
     replies = await bob.submit({"action": "my_offers.withdraw", "kind": "offer", "id": offer.id})
-    assert "staat niet (meer) in uw lijst" in all_text(replies)
+    assert msg_part("nl", "my_offers.not_found") in all_text(replies)
     replies = await bob.submit({"action": "my_offers.edit", "kind": "offer", "id": offer.id})
-    assert "staat niet (meer) in uw lijst" in all_text(replies)
+    assert msg_part("nl", "my_offers.not_found") in all_text(replies)
     assert (await offers_of(client))[0].status == "active"
 
 
@@ -144,24 +145,24 @@ async def test_buttons_of_an_old_list_still_work(client, connector):
     listing = await anna.say("mijn aanbod")
     await anna.say("klaar")
     replies = await anna.submit(buttons(listing, "my_offers.withdraw")[0])
-    assert "Wilt u uw aanbod van expertise van Utrecht intrekken?" in all_text(replies)
+    assert msg_part("nl", "my_offers.withdraw_offer") in all_text(replies) and "Utrecht" in all_text(replies)
     await anna.say("nee")
     await anna.say("expertise aanbieden")
     replies = await anna.submit({"action": "my_offers.edit", "kind": "offer", "id": "not-a-number"})
-    assert "Ik ben gestopt met het vorige onderwerp" in all_text(replies)
-    assert "1. Expertise van Utrecht" in all_text(replies)  # bad data: the list again
+    assert msg_part("nl", "cancel.replaced") in all_text(replies)
+    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(replies)  # bad data: the list again
 
 
 async def test_a_typed_answer_that_is_not_a_choice_gets_help(client, connector):
     anna = person(client, connector, ANNA)
     await offer_by_card(anna)
     await anna.say("mijn aanbod")
-    assert "Dat begreep ik niet" in all_text(await anna.say("misschien later"))
-    assert "Wilt u uw aanbod" in all_text(await anna.say("intrekken"))  # only one record: no number needed
+    assert msg_part("nl", "my_offers.pick_retry") in all_text(await anna.say("misschien later"))
+    assert msg_part("nl", "my_offers.withdraw_offer") in all_text(await anna.say("intrekken"))  # only one record: no number needed
     await anna.say("nee")
     await anna.say("mijn aanbod")
-    assert "Dat begreep ik niet" in all_text(await anna.say("wijzig 7"))
-    assert "lijst gesloten" in all_text(await anna.say("wanneer is de bijeenkomst?"))  # moved on: not trapped
+    assert msg_part("nl", "my_offers.pick_retry") in all_text(await anna.say("wijzig 7"))
+    assert msg_part("nl", "my_offers.closed") in all_text(await anna.say("wanneer is de bijeenkomst?"))  # moved on: not trapped
     assert "4 oktober" in all_text(await anna.say("wanneer is de bijeenkomst?"))
 
 
@@ -170,9 +171,9 @@ async def test_withdraw_an_intention_from_the_list(org_client, connector):
     anna = person(org_client, connector, ANNA)
     await contribution_by_card(anna)
     await anna.say("mijn aanbod")
-    assert "voorgenomen bijdrage van Utrecht intrekken" in all_text(await anna.say("intrekken 1"))
-    assert "Uw voorgenomen bijdrage is ingetrokken" in all_text(await anna.say("ja"))
+    assert msg("nl", "my_offers.withdraw_contribution", municipality="Utrecht") in all_text(await anna.say("intrekken 1"))
+    assert msg_part("nl", "my_offers.withdrawn_contribution") in all_text(await anna.say("ja"))
     await drain(org_client)
     [intention] = await intentions_of(org_client)
     assert intention.status == "withdrawn" and intention.contact_email is None and intention.remarks is None
-    assert cards(posts(connector))[-1]["body"][0]["text"] == "Voorgenomen financiële bijdrage ingetrokken"
+    assert cards(posts(connector))[-1]["body"][0]["text"] == msg("nl", "offers.post.contribution_withdrawn")

@@ -4,7 +4,6 @@ the catalogs; cards build without a connector."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,9 @@ from bot.core.content import ContentError
 from bot.offers.cards import OfferCards, OfferOptions, load_expertise_areas
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
+from tests.wording import content_dir, msg
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
 
 
@@ -35,7 +35,7 @@ def test_the_areas_for_local_recovery(options):
 
 def test_languages_and_ways_of_working(options):
     assert options.languages("nl") == [("uk", "Oekraïens"), ("ru", "Russisch"), ("en", "Engels"), ("de", "Duits"), ("other", "Anders")]
-    assert options.work_modes("en") == [("remote", "Remote only"), ("on_site", "Also on site")]
+    assert options.work_modes("en") == [("remote", msg("en", "offers.work_modes.remote")), ("on_site", msg("en", "offers.work_modes.on_site"))]
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from tests.offers.conftest import (
 )
 from tests.conftest import new_conversation
 from tests.support import FakeConnector, all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def _stored_channel(client):
@@ -34,31 +35,31 @@ async def _stored_channel(client):
 async def test_an_organizer_sets_the_channel_in_dutch(org_client, connector):
     olga = channel(org_client, connector)
     replies = await olga.say(MENTION + "Meldingen hier!")
-    assert "Vanaf nu meld ik hier" in all_text(replies)
+    assert msg_part("nl", "offers.channel.set_done") in all_text(replies)
     stored = await _stored_channel(org_client)
     assert stored.conversation_id == CHANNEL_ROOT and stored.conversation_type == "channel" and stored.language == "nl"
     await offer_by_card(person(org_client, connector, ANNA))
     await drain(org_client)
     [post] = posts(connector)
     assert post["_conversation_id"] == CHANNEL_ROOT  # the channel itself (a new thread), not the command's thread
-    assert cards([post])[0]["body"][0]["text"] == "Nieuw aanbod van expertise"
+    assert cards([post])[0]["body"][0]["text"] == msg("nl", "offers.post.offer_created")
 
 
 async def test_the_command_in_english_and_in_a_group_chat(org_client, connector):
     chat = new_conversation(org_client, connector, "groupchat_message_mention.json", **{"from": ORGANIZER})
     replies = await chat.say(MENTION + "notifications here")
-    assert "Vanaf nu meld ik hier" in all_text(replies)  # answered in the organizer's language (Dutch client)
+    assert msg_part("nl", "offers.channel.set_done") in all_text(replies)  # answered in the organizer's language (Dutch client)
     stored = await _stored_channel(org_client)
     assert stored.conversation_id == chat.conversation_id and stored.language == "en"
     await offer_by_card(person(org_client, connector, ANNA))
     await drain(org_client)
-    assert cards(connector.by_conversation[chat.conversation_id][-1:])[0]["body"][0]["text"] == "New offer of expertise"
+    assert cards(connector.by_conversation[chat.conversation_id][-1:])[0]["body"][0]["text"] == msg("en", "offers.post.offer_created")
 
 
 async def test_someone_else_is_refused_politely(org_client, connector):
     bob = channel(org_client, connector, BOB)
     replies = await bob.say(MENTION + "meldingen hier")
-    assert "alleen organisatoren" in all_text(replies)
+    assert msg_part("nl", "offers.channel.refused") in all_text(replies)
     assert await _stored_channel(org_client) is None
     await offer_by_card(person(org_client, connector, ANNA))
     await drain(org_client)
@@ -67,28 +68,28 @@ async def test_someone_else_is_refused_politely(org_client, connector):
 
 async def test_without_organizers_configured_nobody_can_set_it(client, connector):
     olga = channel(client, connector)
-    assert "alleen organisatoren" in all_text(await olga.say(MENTION + "meldingen hier"))
+    assert msg_part("nl", "offers.channel.refused") in all_text(await olga.say(MENTION + "meldingen hier"))
 
 
 async def test_a_longer_sentence_is_not_the_command(org_client, connector):
     olga = channel(org_client, connector)
     replies = await olga.say(MENTION + "komen de meldingen hier ook binnen als ik weg ben?")
-    assert "Vanaf nu meld ik hier" not in all_text(replies)
+    assert msg_part("nl", "offers.channel.set_done") not in all_text(replies)
     assert await _stored_channel(org_client) is None
 
 
 async def test_notifications_off(org_client, connector):
     olga = await set_channel(org_client, connector)
-    assert "geen meldingen meer" in all_text(await olga.say(MENTION + "meldingen uit"))
+    assert msg("nl", "offers.channel.stop_done") in all_text(await olga.say(MENTION + "meldingen uit"))
     assert await _stored_channel(org_client) is None
-    assert "krijgt geen meldingen" in all_text(await olga.say(MENTION + "meldingen uit"))
+    assert msg_part("nl", "offers.channel.stop_nothing") in all_text(await olga.say(MENTION + "meldingen uit"))
 
 
 async def test_the_command_works_while_the_organizer_is_inside_a_form(org_client, connector):
     olga = person(org_client, connector, ORGANIZER)
     await olga.say("expertise aanbieden")
-    assert "Vanaf nu meld ik hier" in all_text(await olga.say("meldingen hier"))
-    assert "Op welk e-mailadres" in all_text(await olga.say("Den Haag"))  # the form goes on where it was
+    assert msg_part("nl", "offers.channel.set_done") in all_text(await olga.say("meldingen hier"))
+    assert msg("nl", "offer.fields.email.prompt") in all_text(await olga.say("Den Haag"))  # the form goes on where it was
 
 
 async def test_a_failing_post_is_logged_without_personal_data_and_the_user_is_served(org_client, connector, caplog):
@@ -101,7 +102,7 @@ async def test_a_failing_post_is_logged_without_personal_data_and_the_user_is_se
         caplog.set_level(logging.INFO)
         anna = person(org_client, connector, ANNA)
         replies = await offer_by_card(anna)
-        assert "opgeslagen" in all_text(replies)
+        assert msg("nl", "offer.saved") in all_text(replies)
         await drain(org_client)
         assert len(await offers_of(org_client)) == 1
         assert organizers.by_conversation.get(CHANNEL_ROOT, []) == []
@@ -128,7 +129,7 @@ async def test_an_exception_while_posting_does_not_break_anything(org_client, co
     monkeypatch.setattr(messenger, "send", broken)
     caplog.set_level(logging.INFO)
     replies = await offer_by_card(person(org_client, connector, ANNA))
-    assert "opgeslagen" in all_text(replies)
+    assert msg("nl", "offer.saved") in all_text(replies)
     await drain(org_client)
     assert len(await offers_of(org_client)) == 1
     assert "organizer post of offer created 1 failed (RuntimeError)" in caplog.text

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from storage.offers.repository import ContributionFields, ContributionIntentions, ExpertiseOffers, OfferFields, OrganizerChannels
+from tests.wording import msg_part
 
 NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
 ANNA, BOB = "aad:anna", "aad:bob"
@@ -21,7 +22,7 @@ FIELDS = OfferFields(
     other_area=None,
     description="Herstel van leidingen.",
     expert_count=3,
-    availability="2 dagen per maand",
+    availability=msg_part("nl", "offer.fields.availability.prompt"),
     working_languages=("en", "de"),
     work_mode="remote",
 )

@@ -23,6 +23,7 @@ from storage.repositories import Feedback, ForwardedQuestions
 from tests.conftest import new_conversation
 from tests.registration.conftest import SESSION_ID, make_content, session_yaml
 from tests.support import Conversation, FakeConnector, cards, facts  # noqa: F401 - facts is re-exported to the tests
+from tests.wording import msg_part
 
 OLGA = {"id": "29:organizer-olga", "name": "Olga Organisator", "aadObjectId": "5e6f7a8b-0000-4000-8000-0000000000aa"}
 BOB = {"id": "29:bob-bakker", "name": "Bob Bakker", "aadObjectId": "1a2b3c4d-0000-4000-8000-0000000000b0"}
@@ -98,7 +99,7 @@ def offer_fields(municipality: str, **changes: Any) -> OfferFields:
     values = dict(
         municipality=municipality, contact_name="Sjoukje Hoekstra", contact_email="s.hoekstra@example.nl",
         contact_phone="+31 6 12345678", areas=("water",), other_area=None,
-        description="Wij helpen bij drinkwater in Oekraïne.", expert_count=1, availability="2 dagen per maand",
+        description="Wij helpen bij drinkwater in Oekraïne.", expert_count=1, availability=msg_part("nl", "offer.fields.availability.prompt"),
         working_languages=("en",), work_mode="remote",
     )
     values.update(changes)

@@ -19,9 +19,10 @@ from tests.organizers.conftest import (
     token_of,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
-REFUSED_NL = "Sorry, dit kan alleen een organisator van VNG International doen."
-REFUSED_EN = "Sorry, only an organizer at VNG International can do this."
+REFUSED_NL = msg("nl", "organizer.refused")
+REFUSED_EN = msg("en", "organizer.refused")
 
 
 async def test_someone_else_gets_a_polite_refusal_for_every_command_and_button(org_client, connector):
@@ -48,7 +49,7 @@ async def test_someone_else_gets_a_polite_refusal_for_every_command_and_button(o
 
 async def test_in_english_and_without_any_organizer_configured(client, connector):
     anna = new_conversation(client, connector, "personal_message_en.json")
-    for text in ("overview", "organizer", "export registrations xlsx"):
+    for text in ("overview", "organizer", "export registrations xlsx"):  # input, not from content/
         assert [r.get("text") for r in await anna.say(text)] == [REFUSED_EN]
     # Anna (the fixture user) is not an organizer here either in Dutch: nobody is when none are configured.
     assert [r.get("text") for r in await new_conversation(client, connector).say("overzicht")] == [REFUSED_NL]
@@ -57,9 +58,9 @@ async def test_in_english_and_without_any_organizer_configured(client, connector
 async def test_an_organizer_is_sent_to_the_personal_chat_from_a_channel(org_client, connector):
     channel = new_conversation(org_client, connector, "channel_message_mention.json", **{"from": OLGA})
     replies = await channel.say(MENTION + "overzicht")
-    assert cards(replies) == [] and "persoonlijke chat" in all_text(replies)
+    assert cards(replies) == [] and msg_part("nl", "overview.personal_only") in all_text(replies)
     replies = await channel.say(MENTION + "export aanmeldingen csv")
-    assert cards(replies) == [] and "persoonlijke chat" in all_text(replies)
+    assert cards(replies) == [] and msg_part("nl", "overview.personal_only") in all_text(replies)
     bob = new_conversation(org_client, connector, "channel_message_mention.json", **{"from": BOB})
     assert [r.get("text") for r in await bob.say(MENTION + "overzicht")] == [REFUSED_NL]
     assert [e.target for e in await audit_rows(org_client, "export.link")] == ["group"]
@@ -69,14 +70,14 @@ async def test_the_command_works_in_the_middle_of_a_form_and_the_form_goes_on(or
     organizer = olga(org_client, connector)
     await organizer.say("expertise aanbieden")
     replies = await organizer.say("overzicht")
-    assert "Overzicht voor organisatoren" in all_text(replies)
-    assert "Op welk e-mailadres" in all_text(await organizer.say("Den Haag"))  # the form is where it was
+    assert msg("nl", "overview.title") in all_text(replies)
+    assert msg("nl", "offer.fields.email.prompt") in all_text(await organizer.say("Den Haag"))  # the form is where it was
 
 
 async def test_a_longer_sentence_is_not_a_command(org_client, connector):
     organizer = olga(org_client, connector)
     replies = await organizer.say("waar vind ik een overzicht van de bijeenkomst")
-    assert "Overzicht voor organisatoren" not in all_text(replies)
+    assert msg("nl", "overview.title") not in all_text(replies)
     assert await audit_rows(org_client) == []
 
 
@@ -109,9 +110,9 @@ async def test_forged_tampered_and_unknown_links_get_403_and_expired_ones_410(or
 
     clock.set(clock.now() + timedelta(minutes=10))
     response = await org_client.get(path)
-    assert response.status == 410 and "verlopen" in await response.text()
+    assert response.status == 410 and msg("nl", "export.download.expired") in await response.text()
     english = await org_client.get("/exports/garbage", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert english.status == 403 and "does not work" in await english.text()
+    assert english.status == 403 and msg_part("en", "export.download.refused") in await english.text()
 
     downloads = [(detail(e), e.allowed) for e in await audit_rows(org_client, "export.download")]
     assert downloads == [({"rows": 0}, True), ({"refused": "unknown"}, False), ({"refused": "expired"}, False)]
@@ -124,7 +125,7 @@ async def test_an_organizer_removed_from_the_setting_can_no_longer_download(make
 
     after = await make_client(organizer_aad_ids=[BOB["aadObjectId"]], content_dir=desk_content)  # Olga was removed
     response = await after.get(path)
-    assert response.status == 403 and "werkt niet" in await response.text()
+    assert response.status == 403 and msg("nl", "export.download.refused") in await response.text()
     assert (await before.get(path)).status == 200  # the instance that still lists her (shares the key)
     last = (await audit_rows(after, "export.download"))[-2]
     assert (last.actor_aad_object_id, last.allowed, detail(last)) == (OLGA["aadObjectId"], False, {"refused": "revoked"})

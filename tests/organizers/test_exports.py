@@ -22,6 +22,7 @@ from tests.organizers.conftest import (
     token_of,
 )
 from tests.support import all_text
+from tests.wording import msg, msg_part
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AT = datetime(2022, 9, 20, 10, 15)  # the test clock, in Europe/Amsterdam
@@ -38,26 +39,26 @@ async def test_registrations_as_csv_for_dutch_excel(org_client, connector):
     await seed(org_client)
     replies = await olga(org_client, connector).say("export aanmeldingen csv")
     text = all_text(replies)
-    assert "Uw download staat klaar" in text and "tot 10:25 uur, dus 10 minuten" in text and "persoonsgegevens" in text
+    assert msg("nl", "export.link.title") in text and "tot 10:25 uur, dus 10 minuten" in text and "persoonsgegevens" in text
     response, body = await _download(org_client, link_of(replies))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="aanmeldingen-2022-09-20.csv"')
+    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{msg("nl", "export.datasets.registrations.file")}-2022-09-20.csv"')
     assert body.startswith(BOM) and b";" in body.splitlines()[0] and body.count(b"\r\n") >= 5
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Bijeenkomst", "Begin bijeenkomst", "Deelname", "Status", "Plaats op wachtlijst", "Naam",
-                      "E-mailadres", "Gemeente", "Functie of rol", "Wensen voor toegankelijkheid", "Dieetwensen", "Taal",
-                      "Aangemeld op", "Laatst gewijzigd op", "Afgemeld op"]
+    assert header == ["Nummer", "Bijeenkomst", msg("nl", "export.columns.registrations.session_start"), "Deelname", "Status", msg("nl", "export.columns.registrations.waitlist_position"), "Naam",
+                      "E-mailadres", "Gemeente", msg("nl", "export.columns.registrations.role"), msg("nl", "export.columns.registrations.accessibility"), "Dieetwensen", "Taal",
+                      msg("nl", "export.columns.registrations.created_at"), msg("nl", "export.columns.intentions.updated_at"), "Afgemeld op"]
     by_name = {row[6]: dict(zip(header, row)) for row in rows}
     assert len(rows) == 4
     first = by_name["Deelnemer 1"]
     assert first["Gemeente"] == "Súdwest-Fryslân" and first["Status"] == "Aangemeld" and first["Deelname"] == "Op locatie"
     assert first["Bijeenkomst"] == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
-    assert first["Begin bijeenkomst"] == "2022-10-04 14:00" and first["Aangemeld op"] == "2022-09-20 10:15"
-    assert (first["Wensen voor toegankelijkheid"], first["Dieetwensen"], first["E-mailadres"]) == ("Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
+    assert first[msg("nl", "export.columns.registrations.session_start")] == "2022-10-04 14:00" and first[msg("nl", "export.columns.registrations.created_at")] == "2022-09-20 10:15"
+    assert (first[msg("nl", "export.columns.registrations.accessibility")], first["Dieetwensen"], first["E-mailadres"]) == ("Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
     second = by_name["Deelnemer 2"]
-    assert (second["Gemeente"], second["Status"], second["Plaats op wachtlijst"]) == ("'s-Hertogenbosch", "Wachtlijst", "1")
+    assert (second["Gemeente"], second["Status"], second[msg("nl", "export.columns.registrations.waitlist_position")]) == ("'s-Hertogenbosch", "Wachtlijst", "1")
     assert by_name["Deelnemer 4"]["Status"] == "Afgemeld" and by_name["Deelnemer 4"]["Afgemeld op"] == "2022-09-20 10:15"
-    assert first["Taal"] == "Nederlands" and first["Plaats op wachtlijst"] == ""
+    assert first["Taal"] == "Nederlands" and first[msg("nl", "export.columns.registrations.waitlist_position")] == ""
 
     link = [e for e in await audit_rows(org_client) if e.action == "export.link"]
     download = await audit_rows(org_client, "export.download")
@@ -73,24 +74,24 @@ async def test_offers_as_xlsx_from_the_card(org_client, connector):
     replies = await organizer.submit({"action": "organizer_desk.export", "dataset": "offers", "format": "xlsx"})
     response, body = await _download(org_client, link_of(replies))
     assert response.headers["Content-Type"] == XLSX
-    assert 'filename="aanbod-expertise-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
+    assert f'filename="{msg("nl", "export.datasets.offers.file")}-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
     sheet = load_xlsx(body)
-    assert sheet.title == "Aanbod expertise" and sheet.freeze_panes == "A2"
+    assert sheet.title == msg("nl", "export.datasets.offers.sheet") and sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden", "Ander vakgebied"]
+    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden", msg("nl", "export.columns.offers.other_area")]
     assert all(c.font.bold for c in sheet[1])
     rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 4
     first, _, third, gone = rows
     assert first["Gemeente"] == "Súdwest-Fryslân" and first["Vakgebieden"] == "Water en riolering, Energie en warmte"
     assert first["Omschrijving"] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
-    assert first["Werktalen"] == "Oekraïens, Engels" and first["Aantal experts"] == 2 and first["Telefoonnummer"] == "+31 6 12345678"
+    assert first["Werktalen"] == "Oekraïens, Engels" and first[msg("nl", "export.columns.offers.expert_count")] == 2 and first["Telefoonnummer"] == "+31 6 12345678"
     assert third["Omschrijving"] == '=HYPERLINK("x")'  # stored as text, never as a formula
     description = header.index("Omschrijving") + 1
     assert all(sheet.cell(row=r, column=description).data_type == "s" for r in range(2, 6))
-    assert rows[1]["Gemeente"] == "'s-Hertogenbosch" and rows[1]["Manier van werken"] == "Ook ter plaatse"
-    assert gone["Status"] == "Ingetrokken" and gone["Contactpersoon"] is None and gone["Ingetrokken op"] == AT
-    created = sheet.cell(row=2, column=header.index("Aangeboden op") + 1)
+    assert rows[1]["Gemeente"] == "'s-Hertogenbosch" and rows[1][msg("nl", "export.columns.offers.work_mode")] == msg("nl", "offers.work_modes.on_site")
+    assert gone["Status"] == "Ingetrokken" and gone["Contactpersoon"] is None and gone[msg("nl", "export.columns.intentions.withdrawn_at")] == AT
+    created = sheet.cell(row=2, column=header.index(msg("nl", "export.columns.offers.created_at")) + 1)
     assert created.is_date and created.value == AT  # a real date cell, Amsterdam time
     widths = {sheet.cell(row=1, column=i + 1).column_letter: sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width
               for i in range(len(header))}
@@ -116,8 +117,8 @@ async def test_intentions_as_xlsx_with_amounts(org_client, connector):
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export intenties excel")))
     sheet = load_xlsx(body)
     header = [c.value for c in sheet[1]]
-    assert header == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Bedrag in euro (indicatief)", "Opmerkingen",
-                      "Taal", "Toestemming gegeven op", "Doorgegeven op", "Laatst gewijzigd op", "Ingetrokken op"]
+    assert header == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", msg("nl", "export.columns.intentions.amount"), "Opmerkingen",
+                      "Taal", msg("nl", "export.columns.intentions.consented_at"), msg("nl", "export.columns.intentions.created_at"), msg("nl", "export.columns.intentions.updated_at"), msg("nl", "export.columns.intentions.withdrawn_at")]
     amounts = [sheet.cell(row=r, column=6) for r in range(2, 6)]
     assert [a.value for a in amounts] == [5000, 12345.67, None, 999]
     assert all(a.data_type == "n" for a in amounts if a.value is not None)
@@ -130,7 +131,7 @@ async def test_intentions_as_csv_with_a_decimal_comma(org_client, connector):
     await seed(org_client)
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export bijdragen csv")))
     header, *rows = parse_csv(body)
-    assert [row[header.index("Bedrag in euro (indicatief)")] for row in rows] == ["5000,00", "12345,67", "", "999,00"]
+    assert [row[header.index(msg("nl", "export.columns.intentions.amount"))] for row in rows] == ["5000,00", "12345,67", "", "999,00"]
     assert rows[1][header.index("Gemeente")] == "'s-Hertogenbosch"
 
 
@@ -138,7 +139,7 @@ async def test_forwarded_questions_and_feedback(org_client, connector):
     seeded = await seed(org_client)
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export vragen csv")))
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Status", "Vraag", "Gesteld door", "Taal", "Gesteld op", "Beantwoord op", "Antwoord"]
+    assert header == ["Nummer", "Status", "Vraag", msg("nl", "export.columns.questions.asker_name"), "Taal", "Gesteld op", msg("nl", "export.columns.questions.answered_at"), "Antwoord"]
     assert [(r[1], r[2], r[3]) for r in rows] == [
         ("Open", "Kunnen wij experts naar Oekraïne sturen?", "Fenna Fryslân"),
         ("Open", "Wie betaalt de reiskosten?", "Fenna Fryslân"),
@@ -150,7 +151,7 @@ async def test_forwarded_questions_and_feedback(org_client, connector):
     sheet = load_xlsx(body)
     recognizer = org_client.app[SERVICES].recognizer
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0] == ["Code van het antwoord", "Vraag", "Nuttig", "Niet nuttig", "Totaal", "Eerste reactie op", "Laatste reactie op"]
+    assert values[0] == [msg("nl", "export.columns.feedback.entry_id"), "Vraag", "Nuttig", "Niet nuttig", "Totaal", msg("nl", "export.columns.feedback.first_at"), msg("nl", "export.columns.feedback.last_at")]
     first, second = seeded["entries"]
     assert values[1] == [first, recognizer.entry(first).question["nl"], 1, 2, 3, AT, AT]
     assert values[2][:5] == [second, recognizer.entry(second).question["nl"], 1, 0, 1]
@@ -160,26 +161,26 @@ async def test_english_headers_for_an_english_organizer(org_client, connector):
     await seed(org_client)
     organizer = olga(org_client, connector, lang="en")
     replies = await organizer.say("export registrations")  # no format: Excel
-    assert "The link works until 10:25" in all_text(replies)
+    assert msg_part("en", "export.link.body") in all_text(replies) and "10:25" in all_text(replies)
     response, body = await _download(org_client, link_of(replies))
-    assert 'filename="registrations-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
+    assert f'filename="{msg("en", "export.datasets.registrations.file")}-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
     sheet = load_xlsx(body)
     assert sheet.title == "Registrations"
-    assert [c.value for c in sheet[1]][:5] == ["Number", "Session", "Session starts", "Attendance", "Status"]
+    assert [c.value for c in sheet[1]][:5] == ["Number", "Session", msg("en", "export.columns.registrations.session_start"), "Attendance", "Status"]
     assert sheet.cell(row=2, column=2).value == "Information session on local recovery plans in Ukraine"
     assert sheet.cell(row=2, column=9).value == "Súdwest-Fryslân" and sheet.cell(row=2, column=13).value == "Dutch"
 
     _, body = await _download(org_client, link_of(await organizer.submit({"action": "organizer_desk.export", "dataset": "intentions", "format": "csv"})))
     header, *rows = parse_csv(body)
-    assert header[5] == "Amount in euros (indicative)" and rows[1][5] == "12345.67"
+    assert header[5] == msg("en", "export.columns.intentions.amount") and rows[1][5] == "12345.67"
 
 
 async def test_a_bad_choice_gets_the_choice_again(org_client, connector):
     organizer = olga(org_client, connector)
     replies = await organizer.submit({"action": "organizer_desk.export", "dataset": "passwords", "format": "pdf"})
-    assert "Ik weet niet welke gegevens" in all_text(replies) and "/exports/" not in str(replies)
+    assert msg_part("nl", "export.unknown_choice") in all_text(replies) and "/exports/" not in str(replies)
     replies = await organizer.submit({"action": "organizer_desk.export", "dataset": ["x"], "format": None})
-    assert "Ik weet niet welke gegevens" in all_text(replies)
+    assert msg_part("nl", "export.unknown_choice") in all_text(replies)
     assert [e.target for e in await audit_rows(org_client, "export.link")] == ["invalid", "invalid"]
 
 

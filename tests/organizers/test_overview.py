@@ -9,10 +9,11 @@ from tests.offers.conftest import offer_by_card
 from tests.organizers.conftest import OLGA, audit_rows, facts, offer_fields, olga, person, seed
 from tests.registration.conftest import register
 from tests.support import all_text, cards, submit_actions
+from tests.wording import msg
 
 
 def _overview_card(replies):
-    [card] = [c for c in cards(replies) if c["body"][0]["text"] in ("Overzicht voor organisatoren", "Overview for organizers")]
+    [card] = [c for c in cards(replies) if c["body"][0]["text"] in (msg("nl", "overview.title"), msg("en", "overview.title"))]
     return card
 
 
@@ -36,7 +37,7 @@ async def test_the_overview_in_dutch(org_client, connector):
     assert shown["'s-Hertogenbosch"] == "Aanbod: 1. Experts: 3."
     assert "Leeuwarden" not in shown  # withdrawn
     # Intentions: active ones, their indicative total in euros (Dutch format).
-    assert "Actieve intenties: 3. Samen €\u00a017.345,67 (indicatief, geen betaling)." in text
+    assert msg("nl", "overview.contributions.total", count=3, total="€\u00a017.345,67") in text
     assert "Zonder bedrag: 1." in text
     # Forwarded questions: the open ones, and the way to answer them (another feature's action).
     assert "Open vragen: 2." in text
@@ -57,9 +58,9 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
     await seed(org_client)
     organizer = olga(org_client, connector, lang="en")
     text = all_text(await organizer.say("Overview"))
-    assert "As of Tuesday 20 September 2022 at 10:15." in text
+    assert msg("en", "overview.as_of", date="Tuesday 20 September 2022", time="10:15") in text
     assert "Information session on local recovery plans in Ukraine" in text
-    assert "Active intentions: 3. Together €17,345.67 (indicative, not a payment)." in text
+    assert msg("en", "overview.contributions.total", count=3, total="€17,345.67") in text
     shown = facts(_overview_card(organizer.replies))
     assert shown["Water and sewerage"] == "Offers: 2. Experts: 5." and shown["In person"].startswith("1 of 1 seats taken")
     replies = await organizer.submit({"action": "organizer_desk.overview"})
@@ -69,7 +70,7 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
 
 async def test_an_empty_overview(org_client, connector):
     text = all_text(await olga(org_client, connector).say("organisator"))
-    for expected in ("Nog geen aanmeldingen.", "Nog geen actief aanbod.", "Nog geen actieve intenties.", "Open vragen: 0.", "Nog geen feedback."):
+    for expected in (msg("nl", "overview.registrations.none"), msg("nl", "overview.offers.none"), msg("nl", "overview.contributions.none"), "Open vragen: 0.", msg("nl", "overview.feedback.none")):
         assert expected in text
 
 
@@ -98,6 +99,6 @@ async def test_long_lists_are_cut_and_the_card_stays_small(org_client, connector
                                                         "governance", "participation", "digital_services", "social_care")))
     replies = await olga(org_client, connector).say("overzicht")
     text = all_text(replies)
-    assert "En nog 22 andere." in text  # 30 municipalities, 8 shown
+    assert msg("nl", "overview.more", count=22) in text  # 30 municipalities, 8 shown
     assert "En nog 2 andere." in text  # 10 areas, 8 shown
     # The connector checks every card against the Adaptive Card rules, including the 20 KB limit.

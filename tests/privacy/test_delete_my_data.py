@@ -36,6 +36,7 @@ from tests.privacy.conftest import (
 )
 from tests.registration.conftest import session_yaml
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 NOTHING = {"registrations": 0, "interests": 0, "offers": 0, "contributions": 0, "questions": 0, "feedback": 0}
 
@@ -61,7 +62,7 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     await channel.say(MENTION + "meldingen hier")
     anna, bob = person(client, connector, ANNA), person(client, connector, BOB)
     await _everything_for_anna(client, connector, anna)
-    assert "wachtlijst" in all_text(await register(bob, name="Bob Bakker", email="bob@zwolle.example.nl"))
+    assert msg("nl", "registration.waitlisted.title") in all_text(await register(bob, name="Bob Bakker", email="bob@zwolle.example.nl"))
     await forward_question(bob, "Vraag van Bob")
     await client.app[OFFERS].drain()
     # Anna half-fills the registration form in a group chat: private state there, with her name in it.
@@ -74,19 +75,19 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
 
     replies = await anna.submit({"action": "job.start", "job": "delete_my_data"})
     text = all_text(replies)
-    assert "Al uw gegevens verwijderen?" in text and "Dan meld ik u ook af" in text and "niet ongedaan maken" in text
-    answer = buttons(replies)["Ja, alles verwijderen"]
+    assert msg("nl", "delete_my_data.question.title") in text and msg_part("nl", "delete_my_data.question.registered") in text and msg_part("nl", "delete_my_data.question.final") in text
+    answer = buttons(replies)[msg("nl", "delete_my_data.question.yes")]
     assert answer == {"action": "delete_my_data.confirm", "answer": "yes"}
     replies = await anna.submit(answer)
     text = all_text(replies)
     for line in (
-        "Klaar. Dit heb ik gedaan:",
-        "Aanmeldingen verwijderd: 1",
-        "Aanbod van expertise verwijderd: 1",
-        "Voorgenomen bijdragen verwijderd: 1",
-        "Doorgestuurde vragen gewist: 1",
-        "Oordelen over antwoorden losgemaakt van uw naam: 1",
-        "hoe ik u zelf een bericht kan sturen",
+        msg("nl", "delete_my_data.done.intro"),
+        msg("nl", "delete_my_data.done.registrations", count=1),
+        msg("nl", "delete_my_data.done.offers", count=1),
+        msg("nl", "delete_my_data.done.contributions", count=1),
+        msg("nl", "delete_my_data.done.questions", count=1),
+        msg("nl", "delete_my_data.done.feedback", count=1),
+        msg_part("nl", "delete_my_data.done.technical"),
     ):
         assert line in text, line
 
@@ -107,20 +108,20 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     await client.app[REGISTRATION].idle()
     (bob_registration,) = await rows(client, Registration)
     assert (bob_registration.user_key, bob_registration.status) == (BOB_KEY, "confirmed")
-    assert "Er is een plaats vrij voor u" in all_text(connector.by_conversation[bob.conversation_id][-1:])
+    assert msg("nl", "registration.promoted.title") in all_text(connector.by_conversation[bob.conversation_id][-1:])
     # The organizers hear that the offer and the intention are withdrawn, with no personal data.
     await client.app[OFFERS].drain()
     new_posts = [p for cid, items in connector.by_conversation.items() for p in items[posts_before.get(cid, 0):]
                  if cid not in (anna.conversation_id, bob.conversation_id, group.conversation_id)]
     posted = visible(new_posts)
-    assert "Aanbod van expertise ingetrokken" in posted and "ingetrokken" in posted.lower()
+    assert msg("nl", "offers.post.offer_withdrawn") in posted and "ingetrokken" in posted.lower()
     assert len(new_posts) == 2
     for personal in ("Anna", "anna.devries", "06 12345678", "drinkwaterleidingen", "Na besluit van de raad"):
         assert personal not in json.dumps(new_posts, ensure_ascii=False), personal
 
     # 'My data' now shows nothing (only that the bot can reach Anna: this very message stored that again).
     text = visible(await anna.say("mijn gegevens"))
-    assert "Aanmeldingen voor de bijeenkomst (0)" in text and "Doorgestuurde vragen (0)" in text
+    assert msg("nl", "my_data.registrations.title", count=0) in text and "Doorgestuurde vragen (0)" in text
     assert "anna.devries" not in text
 
     # A second erasure is harmless: nothing else changes, nobody is told twice.
@@ -128,7 +129,7 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     told_bob = len(connector.by_conversation[bob.conversation_id])
     await anna.say("verwijder mijn gegevens")
     text = all_text(await anna.say("ja"))
-    assert "Ik had geen aanmeldingen, aanbod, vragen of oordelen van u bewaard." in text
+    assert msg("nl", "delete_my_data.done.nothing") in text
     await client.app[REGISTRATION].idle()
     await client.app[OFFERS].drain()
     assert [(s.mode, s.confirmed) for s in await rows(client, SessionSeats, order=SessionSeats.mode)] == [
@@ -145,14 +146,14 @@ async def test_delete_by_typing_after_a_no_and_a_non_answer(client, connector):
     anna = person(client, connector, ANNA)
     await register(anna)
     replies = await anna.say("verwijder mijn gegevens")
-    assert "Al uw gegevens verwijderen?" in all_text(replies)
-    assert "Antwoord met 'ja' of 'nee'" in all_text(await anna.say("misschien"))
-    assert "Ik heb niets verwijderd" in all_text(await anna.say("nee"))
+    assert msg("nl", "delete_my_data.question.title") in all_text(replies)
+    assert msg_part("nl", "yesno.retry") in all_text(await anna.say("misschien"))
+    assert msg_part("nl", "delete_my_data.declined") in all_text(await anna.say("nee"))
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["registrations"] == 1
 
     await anna.say("wis mijn gegevens")
     text = all_text(await anna.say("ja"))
-    assert "Aanmeldingen verwijderd: 1" in text
+    assert msg("nl", "delete_my_data.done.registrations", count=1) in text
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["registrations"] == 0
 
 
@@ -160,29 +161,29 @@ async def test_in_english_the_language_choice_is_forgotten_too(client, connector
     await en.say("English please")
     await rate_answer(en)
     replies = await en.say("delete my data")
-    assert "Delete all your data?" in all_text(replies)
-    assert "Dan meld ik u ook af" not in all_text(replies)  # not registered: no warning
-    text = all_text(await en.submit(buttons(replies)["Yes, delete everything"]))
-    assert "Ratings of answers separated from your name: 1" in text
+    assert msg("en", "delete_my_data.question.title") in all_text(replies)
+    assert msg_part("nl", "delete_my_data.question.registered") not in all_text(replies)  # not registered: no warning
+    text = all_text(await en.submit(buttons(replies)[msg("en", "delete_my_data.question.yes")]))
+    assert msg("en", "delete_my_data.done.feedback", count=1) in text
     async with client.app[SERVICES].db.transaction() as session:
         keys = list((await session.execute(select(BotStateRecord.key))).scalars())
     assert not [k for k in keys if ANNA["id"] in k]
     # The chosen language is gone: the next message follows the locale of the Teams client (Dutch here).
     nl_again = new_conversation(client, connector, "personal_message.json")
-    assert "Welkom" in all_text(await nl_again.say("hallo"))
+    assert msg("nl", "welcome.title") in all_text(await nl_again.say("hallo"))
 
 
 async def test_stop_or_a_stale_confirmation_card_erases_nothing(client, connector):
     anna = person(client, connector, ANNA)
     await offer_by_card(anna)
     await anna.say("verwijder mijn gegevens")
-    assert "gestopt" in all_text(await anna.say("stop"))
+    assert msg("nl", "cancel.done") in all_text(await anna.say("stop"))
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["offers"] == 1
     replies = await anna.say("verwijder mijn gegevens")
-    yes = buttons(replies)["Ja, alles verwijderen"]
+    yes = buttons(replies)[msg("nl", "delete_my_data.question.yes")]
     await anna.say("nee")
     replies = await anna.submit(yes)  # an old card after the question was answered
-    assert "niet meer actief" in all_text(replies)
+    assert msg_part("nl", "dialog.stale_card") in all_text(replies)
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["offers"] == 1
     assert cards(replies)
 
@@ -192,9 +193,9 @@ async def test_a_request_for_news_of_the_next_session_is_shown_and_deleted(clien
     anna = person(client, connector, ANNA)
     await anna.submit({"action": "registration.notify"})
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["interests"] == 1
-    assert "U vroeg om een bericht als er een nieuwe bijeenkomst is." in visible(await anna.say("mijn gegevens"))
+    assert msg("nl", "my_data.registrations.next_session") in visible(await anna.say("mijn gegevens"))
     await anna.say("verwijder mijn gegevens")
     text = all_text(await anna.say("ja"))
-    assert "Uw verzoek om een bericht over een nieuwe bijeenkomst is verwijderd." in text
+    assert msg("nl", "delete_my_data.done.next_session_requests") in text
     assert "Ik had geen" not in text
     assert (await stored_for(client, ANNA_KEY, ANNA["aadObjectId"], ANNA["id"]))["interests"] == 0

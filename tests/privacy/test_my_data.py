@@ -26,6 +26,7 @@ from tests.privacy.conftest import (
 )
 from tests.conftest import new_conversation
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 def _card(replies) -> dict:
@@ -54,32 +55,32 @@ async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(clie
     # Anna's own records, each kind
     for expected in (
         "Uw gegevens",
-        "Aanmeldingen voor de bijeenkomst (1)",
+        msg("nl", "my_data.registrations.title", count=1),
         "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 4 oktober 2022",
-        "Op de locatie",
+        msg("nl", "my_data.modes.in_person"),
         "anna.devries@utrecht.nl",
         "Beleidsadviseur",
         "Aanbod van expertise (1)",
         "anna.devries@utrecht.example.nl",
         "06 12345678",
         "Wij herstellen drinkwaterleidingen en gemalen.",
-        "Voorgenomen financiële bijdragen (1)",
+        msg("nl", "my_data.contributions.title", count=1),
         "€\u00a05.000,00",
         "Doorgestuurde vragen (1)",
         ANNA_QUESTION,
-        "Nog geen antwoord",
-        "Uw oordeel over antwoorden (2)",
+        msg("nl", "my_data.questions.open"),
+        msg("nl", "my_data.feedback.title", count=2),
         "Nuttig: 1. Niet nuttig: 1.",
         "Wat gebeurt er met mijn gegevens?",
-        "Niet gekozen. Ik volg de taal van Teams.",
-        "Ja. Ik weet hoe ik u in Teams bereik",
+        msg("nl", "my_data.technical.language_auto"),
+        msg_part("nl", "my_data.technical.reference_yes"),
     ):
         assert expected in text, expected
     # ... and nothing of Bob's
     for foreign in ("Bob", "bob.bakker", "Zwolle", "038 1234567", "parkeerplaats"):
         assert foreign not in dump, foreign
     assert "Aanmeldingen: 1. Aanbod van expertise: 1." in payload["fallbackText"]
-    assert set(buttons(replies)) == {"Mijn gegevens verwijderen", "Privacyverklaring"}
+    assert set(buttons(replies)) == {msg("nl", "jobs.delete_my_data"), "Privacyverklaring"}
 
     # Bob sees his own, not Anna's.
     bob_text = visible(await bob.submit({"action": "job.start", "job": "my_data"}))
@@ -92,11 +93,11 @@ async def test_an_empty_record_in_english_with_the_chosen_language(client, conne
     replies = await en.say("my data")
     text = visible(replies)
     _card(replies)
-    assert "Your data" in text and "Registrations for the session (0)" in text and "Nothing stored." in text
-    assert "English (chosen by you)" in text
+    assert msg("en", "my_data.title") in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
+    assert msg("en", "my_data.technical.language_en") in text
     # The privacy button on the card shows the statement.
-    statement = all_text(await en.submit(buttons(replies)["Privacy statement"]))
-    assert "Privacy statement of the VNG Ukraine assistant" in statement
+    statement = all_text(await en.submit(buttons(replies)[msg("en", "my_data.buttons.privacy")]))
+    assert msg("en", "privacy.statement.title") in statement
 
 
 async def test_withdrawn_and_answered_records_are_shown_as_such(client, connector):
@@ -112,7 +113,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
         question = await session.get(ForwardedQuestion, stored.id)
         question.status, question.answer = "answered", "Ja, dat mag. Meld het even vooraf."
     text = visible(await anna.say("mijn gegevens"))
-    assert "Ingetrokken (contactgegevens gewist)" in text and "06 12345678" not in text and offer.municipality in text
+    assert msg("nl", "my_data.item_statuses.withdrawn") in text and "06 12345678" not in text and offer.municipality in text
     assert "Beantwoord" in text and "Ja, dat mag. Meld het even vooraf." in text
 
 
@@ -125,8 +126,8 @@ async def test_long_lists_stay_under_the_card_limit_newest_first(client, connect
     size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     assert size < 20_000
     text = visible(replies)
-    assert "Doorgestuurde vragen (12)" in text
-    assert "U ziet de nieuwste" in text
+    assert msg("nl", "my_data.questions.title", count=12) in text
+    assert msg_part("nl", "my_data.newest") in text
     assert "Vraag nummer 11" in text and "Vraag nummer 00" not in text
     assert "(ingekort)" in text
 
@@ -137,7 +138,7 @@ async def test_in_a_channel_the_data_goes_to_the_personal_chat_only(client, conn
     channel = new_conversation(client, connector, "channel_message_mention.json", **{"from": ANNA})
     before = len(connector.by_conversation[anna.conversation_id])
     replies = await channel.say(MENTION + "mijn gegevens")
-    assert "alleen in een persoonlijk gesprek" in all_text(replies) and "net gestuurd" in all_text(replies)
+    assert msg_part("nl", "my_data.group_sent") in all_text(replies) and msg_part("nl", "my_data.group_sent") in all_text(replies)
     assert "anna.devries" not in json.dumps(replies) and not cards(replies)
     sent = connector.by_conversation[anna.conversation_id][before:]
     assert "anna.devries@utrecht.nl" in visible(sent)
@@ -146,4 +147,4 @@ async def test_in_a_channel_the_data_goes_to_the_personal_chat_only(client, conn
     stranger = {"id": "29:stranger", "name": "Sam Vreemd", "aadObjectId": "99999999-0000-4000-8000-000000000001"}
     other = new_conversation(client, connector, "channel_message_mention.json", **{"from": stranger})
     replies = await other.say(MENTION + "mijn gegevens")
-    assert "Open een chat met mij" in all_text(replies) and not cards(replies)
+    assert msg_part("nl", "my_data.group_private") in all_text(replies) and not cards(replies)

@@ -11,6 +11,7 @@ from bot.registration import REGISTRATION
 from tests.privacy.conftest import ANNA, ORGANIZER, MENTION, forward_question, offer_by_card, person, register
 from tests.conftest import new_conversation
 from tests.support import all_text
+from tests.wording import msg
 
 NAME = "Anna de Vries"
 EMAIL = "anna.devries@utrecht.nl"
@@ -52,7 +53,7 @@ async def test_the_main_flows_log_no_personal_data(make_client, connector, caplo
     await client.app[OFFERS].drain()
     assert EMAIL in str(await anna.say("mijn gegevens"))  # my data
     await anna.say("verwijder mijn gegevens")  # delete
-    assert "Klaar" in all_text(await anna.say("ja"))
+    assert msg("nl", "delete_my_data.done.intro") in all_text(await anna.say("ja"))
     await client.app[REGISTRATION].idle()
     await client.app[OFFERS].drain()
 

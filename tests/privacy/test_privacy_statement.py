@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from bot.core.i18n import Catalog
@@ -10,6 +11,7 @@ from bot.privacy.desk import render_page
 from tests.conftest import new_conversation
 from tests.privacy.conftest import MENTION, buttons
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_channel(client, connector, nl, en):
@@ -17,26 +19,26 @@ async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_c
     text = all_text(replies)
     (payload,) = cards(replies)
     for part in (
-        "Privacyverklaring van de VNG Oekraïne-assistent",
-        "Wie is verantwoordelijk?",
-        "VNG International is verantwoordelijk",
-        "typ 'medewerker'",
-        "AVG, artikel 6 lid 1a",
-        "Oekraïense partners",
+        msg("nl", "privacy.statement.title"),
+        msg("nl", "privacy.statement.who.title"),
+        msg_part("nl", "privacy.statement.who.body"),
+        msg_part("nl", "privacy.statement.who.contact_bot"),
+        msg_part("nl", "privacy.statement.basis.consent"),
+        msg_part("nl", "privacy.statement.receivers.partners"),
         "tot 90 dagen na de bijeenkomst",
-        "typ 'mijn gegevens'",
-        "typ 'verwijder mijn gegevens'",
-        "Autoriteit Persoonsgegevens",
+        msg_part("nl", "privacy.statement.rights.access"),
+        msg_part("nl", "privacy.statement.rights.erasure"),
+        msg_part("nl", "privacy.statement.rights.complaint"),
     ):
         assert part in text, part
     assert "@" not in text  # no address is made up when none is configured
-    assert set(buttons(replies)) == {"Mijn gegevens bekijken", "Mijn gegevens verwijderen"}
+    assert set(buttons(replies)) == {msg("nl", "privacy.statement.buttons.my_data"), msg("nl", "jobs.delete_my_data")}
     assert payload["actions"][-1] == {
-        "type": "Action.OpenUrl", "title": "Lees de verklaring op internet", "url": "http://127.0.0.1:3978/privacy"
+        "type": "Action.OpenUrl", "title": msg("nl", "privacy.statement.buttons.online"), "url": "http://127.0.0.1:3978/privacy"
     }
     text = all_text(await en.say("Privacy statement!"))
-    assert "Privacy statement of the VNG Ukraine assistant" in text and "type 'person'" in text
-    assert "Dutch Data Protection Authority" in text
+    assert msg("en", "privacy.statement.title") in text and msg_part("en", "privacy.statement.who.contact_bot") in text
+    assert msg_part("en", "privacy.statement.rights.complaint") in text
     channel = new_conversation(client, connector, "channel_message_mention.json")
     assert "Privacyverklaring" in all_text(await channel.say(MENTION + "privacy"))
 
@@ -47,21 +49,21 @@ async def test_a_configured_contact_and_retention_and_the_buttons(make_client, c
     conversation = new_conversation(client, connector)
     replies = await conversation.say("privacyverklaring")
     text = all_text(replies)
-    assert "Mail naar privacy@vng-international.example.nl" in text and "typ 'medewerker'" not in text
+    assert msg("nl", "privacy.statement.who.contact_email", email="privacy@vng-international.example.nl") in text and msg_part("nl", "privacy.statement.who.contact_bot") not in text
     assert "tot 30 dagen na de bijeenkomst" in text
     assert cards(replies)[0]["actions"][-1]["url"] == "https://www.vng-international.example.nl/privacy"
-    assert "Uw gegevens" in all_text(await conversation.submit(buttons(replies)["Mijn gegevens bekijken"]))
-    assert "Al uw gegevens verwijderen?" in all_text(await conversation.submit(buttons(replies)["Mijn gegevens verwijderen"]))
+    assert "Uw gegevens" in all_text(await conversation.submit(buttons(replies)[msg("nl", "privacy.statement.buttons.my_data")]))
+    assert msg("nl", "delete_my_data.question.title") in all_text(await conversation.submit(buttons(replies)[msg("nl", "jobs.delete_my_data")]))
 
 
 async def test_in_the_middle_of_a_form_the_question_is_asked_again(client, nl):
     await nl.say("aanmelden")
     replies = await nl.say("privacy")
     text = all_text(replies)
-    assert "Privacyverklaring van de VNG Oekraïne-assistent" in text
+    assert msg("nl", "privacy.statement.title") in text
     # the form's current question, asked again after the statement
-    assert text.index("Typ het nummer of de naam.") > text.index("Autoriteit Persoonsgegevens")
-    assert "Op welk e-mailadres" in all_text(await nl.say("2"))  # and the form goes on
+    assert text.index(msg("nl", "form.choice_hint")) > text.index(msg_part("nl", "privacy.statement.rights.complaint"))
+    assert msg_part("nl", "register.fields.email.prompt") in all_text(await nl.say("2"))  # and the form goes on
 
 
 async def test_the_pages_dutch_first_or_english_first(make_client):
@@ -74,30 +76,30 @@ async def test_the_pages_dutch_first_or_english_first(make_client):
         page = await response.text()
         assert page.startswith("<!DOCTYPE html>") and '<html lang="nl">' in page and "<script>" not in page
         assert page.index('<article id="nl" lang="nl">') < page.index('<article id="en" lang="en">')
-        assert '<a href="#en" hreflang="en" lang="en">Read this in English</a>' in page
+        assert f'<a href="#en" hreflang="en" lang="en">{msg("en", "privacy.page.read_here")}</a>' in page
     for path in ("/privacy?lang=en", "/terms?lang=en"):
         response = await client.get(path)
         assert response.status == 200 and response.headers["Content-Language"] == "en"
         page = await response.text()
         assert '<html lang="en">' in page
         assert page.index('<article id="en" lang="en">') < page.index('<article id="nl" lang="nl">')
-        assert '<a href="#nl" hreflang="nl" lang="nl">Lees dit in het Nederlands</a>' in page
+        assert f'<a href="#nl" hreflang="nl" lang="nl">{msg("nl", "privacy.page.read_here")}</a>' in page
 
     page = await (await client.get("/privacy")).text()
-    assert "<h1>Privacyverklaring van de VNG Oekraïne-assistent</h1>" in page
-    assert "<h1>Privacy statement of the VNG Ukraine assistant</h1>" in page
+    assert f"<h1>{msg('nl', 'privacy.statement.title')}</h1>" in page
+    assert f"<h1>{msg('en', 'privacy.statement.title')}</h1>" in page
     assert '<a href="https://autoriteitpersoonsgegevens.nl">autoriteitpersoonsgegevens.nl</a>' in page
     assert "tot 90 dagen" in page and "until 90 days" in page
     assert '<a href="mailto:privacy@vng-international.example.nl">privacy@vng-international.example.nl</a>' in page
     assert '<a href="/terms?lang=nl">Gebruiksvoorwaarden</a>' in page
     page = await (await client.get("/terms")).text()
-    assert "<h1>Gebruiksvoorwaarden van de VNG Oekraïne-assistent</h1>" in page
-    assert "<h1>Terms of use of the VNG Ukraine assistant</h1>" in page
+    assert f"<h1>{msg('nl', 'privacy.terms.title')}</h1>" in page
+    assert f"<h1>{msg('en', 'privacy.terms.title')}</h1>" in page
 
 
 def test_without_a_contact_address_the_pages_point_to_the_assistant(shared_content):
     page = render_page(shared_content["catalog"], kind="statement", lang="nl", contact_email="", days=90)
-    assert "typ &#x27;medewerker&#x27;" in page and "type &#x27;person&#x27;" in page
+    assert html.escape(msg("nl", "privacy.statement.who.contact_bot")) in page and html.escape(msg("en", "privacy.statement.who.contact_bot")) in page
     assert "mailto:" not in page and "@" not in page
 
 

@@ -15,6 +15,7 @@ from bot.sessions import SessionBook
 from storage.registration.models import Registration
 from tests.privacy.conftest import ANNA, ANNA_KEY, BOB, BOB_KEY, person, privacy, register, rows, visible
 from tests.registration.conftest import SESSION_ID, session_yaml
+from tests.wording import msg
 
 LATER_ID = "info-2023-01-10"
 SESSION_END = datetime(2022, 10, 4, 16, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # days count in local time
@@ -51,7 +52,7 @@ async def test_only_registrations_of_sessions_past_the_window_are_anonymized(mak
     assert (bob_after.user_key, bob_after.name, bob_after.email) == (BOB_KEY, "Bob Bakker", "bob@zwolle.example.nl")
     # The old calendar link no longer works, and Anna no longer sees the registration as hers.
     assert (await client.get(f"/calendar/{anna_before.calendar_token}.ics")).status == 404
-    assert "Aanmeldingen voor de bijeenkomst (0)" in visible(await anna.say("mijn gegevens"))
+    assert msg("nl", "my_data.registrations.title", count=0) in visible(await anna.say("mijn gegevens"))
     # Idempotent: another tick (or another instance's) finds nothing more.
     assert await retention.tick() == 0
 

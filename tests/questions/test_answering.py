@@ -31,6 +31,7 @@ from tests.questions.conftest import (
     token_of,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 ANSWER_NL = "Nee, partners reizen niet mee. De experts werken meestal op afstand."
 ANSWER_EN = "No, partners do not travel along. The experts mostly work remotely."
@@ -41,7 +42,7 @@ def answers_in(connector, conversation) -> list[dict]:
     return [
         card
         for card in cards(connector.by_conversation[conversation.conversation_id])
-        if card["body"][0]["text"] in ("Antwoord op uw vraag", "Answer to your question")
+        if card["body"][0]["text"] in (msg("nl", "question_desk.to_asker.title"), msg("en", "question_desk.to_asker.title"))
     ]
 
 
@@ -52,21 +53,21 @@ async def test_a_dutch_asker_gets_the_answer_in_their_chat(desk_client, connecto
 
     opened = await olga.submit({"action": "questions.answer", "question": question_id})
     text = all_text(opened)
-    assert "Vraag van Anna de Vries" in text and QUESTION_NL in text and "Gesteld in het Nederlands" in text
+    assert msg("nl", "question_desk.question.title", asker="Anna de Vries") in text and QUESTION_NL in text and msg_part("nl", "question_desk.question.meta") in text
     inputs = form_inputs(opened, "answer_question")
     assert set(inputs) == {"answer", "add_to_kb"} and all(i["label"] for i in inputs.values())
-    assert "Wat is uw antwoord?" in text  # the first question, for those who type
+    assert msg_part("nl", "answer_question.fields.answer.prompt") in text  # the first question, for those who type
 
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     facts = {f["title"]: f["value"] for c in cards(summary) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]}
-    assert facts == {"Vraag": QUESTION_NL, "Antwoord aan de vraagsteller": ANSWER_NL, "Ook in de kennisbank": "Nee"}
+    assert facts == {"Vraag": QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL, msg("nl", "answer_question.fields.add_to_kb.label"): "Nee"}
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Verstuurd. Anna de Vries ziet uw antwoord nu in de chat met mij." in all_text(done)
+    assert msg("nl", "question_desk.answer.sent", asker="Anna de Vries") in all_text(done)
 
     [answer] = answers_in(connector, anna)
     assert answer["body"][1]["text"] == ANSWER_NL
-    assert f'Uw vraag was: "{QUESTION_NL}"' in all_text([{"attachments": [{"content": answer}]}])
-    assert answer["fallbackText"] == f"Antwoord op uw vraag: {ANSWER_NL}"
+    assert msg("nl", "question_desk.to_asker.your_question", question=QUESTION_NL) in all_text([{"attachments": [{"content": answer}]}])
+    assert answer["fallbackText"] == msg("nl", "question_desk.to_asker.fallback", answer=ANSWER_NL)
 
     row = await question_row(desk_client, question_id)
     assert (row.status, row.answer, row.answered_at is not None) == ("answered", ANSWER_NL, True)
@@ -90,13 +91,13 @@ async def test_an_english_asker_gets_the_answer_in_english(desk_client, connecto
     [question_id] = await open_question_ids(desk_client)
     olga = person(desk_client, connector, OLGA)  # a Dutch-speaking organizer
     opened = await olga.submit({"action": "questions.answer", "question": question_id})
-    assert "Gesteld in het Engels" in all_text(opened)
+    assert msg_part("nl", "question_desk.question.meta") in all_text(opened)
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_EN, "add_to_kb": "no"})
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
     assert "Verstuurd. Bob Baker ziet uw antwoord" in all_text(done)  # the organizer reads Dutch
     [answer] = answers_in(connector, bob)
-    assert answer["body"][0]["text"] == "Answer to your question" and answer["body"][1]["text"] == ANSWER_EN
-    assert "This answer comes from the organizers at VNG International." in all_text([{"attachments": [{"content": answer}]}])
+    assert answer["body"][0]["text"] == msg("en", "question_desk.to_asker.title") and answer["body"][1]["text"] == ANSWER_EN
+    assert msg_part("en", "question_desk.to_asker.from") in all_text([{"attachments": [{"content": answer}]}])
 
 
 async def test_a_double_click_sends_once(desk_client, connector):
@@ -108,7 +109,7 @@ async def test_a_double_click_sends_once(desk_client, connector):
     confirm = {"action": "answer_question.confirm", "token": token_of(summary, "answer_question")}
     await olga.submit(confirm)
     again = await olga.submit(confirm)
-    assert all_text(again) == "Dit antwoord is al verstuurd. Ik stuur het niet nog een keer."
+    assert all_text(again) == msg("nl", "question_desk.answer.already_sent")
     assert len(answers_in(connector, anna)) == 1 and len(await answer_rows(desk_client)) == 1
 
 
@@ -121,12 +122,12 @@ async def test_a_question_answered_meanwhile_is_not_sent_twice(desk_client, conn
 
     await answer_by_card(olga, question_id, ANSWER_NL)
     late = await otto.submit({"action": "answer_question.confirm", "token": token_of(otto_summary, "answer_question")})
-    assert "Deze vraag is intussen al beantwoord" in all_text(late)
+    assert msg_part("nl", "question_desk.answer.already_answered") in all_text(late)
     assert buttons(late, "knowledge_entry.submit") == []  # no knowledge form follows
     assert [a["body"][1]["text"] for a in answers_in(connector, anna)] == [ANSWER_NL]
     # The list no longer shows it; an old 'Answer' button says it was answered.
     assert buttons(await otto.say("open vragen"), "questions.answer") == []
-    assert "al beantwoord" in all_text(await otto.submit({"action": "questions.answer", "question": question_id}))
+    assert msg_part("nl", "question_desk.answer.already_answered") in all_text(await otto.submit({"action": "questions.answer", "question": question_id}))
     assert (await answer_rows(desk_client))[0].answered_by == OLGA["aadObjectId"]
 
 
@@ -152,7 +153,7 @@ async def test_two_organizers_confirming_at_once_send_once(make_client, connecto
     assert all(r.status < 300 for r in results)
     assert len(answers_in(connector, anna)) == 1
     said = all_text(connector.by_conversation[olga.conversation_id] + connector.by_conversation[otto.conversation_id])
-    assert said.count("Verstuurd.") == 1 and said.count("intussen al beantwoord") == 1
+    assert said.count(msg("nl", "question_desk.answer.sent", asker="Anna de Vries")) == 1 and said.count(msg_part("nl", "question_desk.answer.already_answered")) == 1
     assert len(await answer_rows(first)) == 1
 
 
@@ -164,7 +165,7 @@ async def test_an_asker_who_removed_the_app(desk_client, connector):
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     connector.fail_next = [403]  # the next post is the answer to Anna
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Uw antwoord is opgeslagen, maar Anna de Vries kan het niet ontvangen" in all_text(done)
+    assert msg("nl", "question_desk.answer.gone", asker="Anna de Vries") in all_text(done)
     assert answers_in(connector, anna) == []
     [stored] = await answer_rows(desk_client)
     assert stored.delivery == "gone"
@@ -179,12 +180,12 @@ async def test_a_failed_delivery_can_be_sent_again_once(desk_client, connector):
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     connector.fail_next = [400]  # a refusal that is not retried
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "versturen lukt nu niet" in all_text(done)
+    assert msg_part("nl", "question_desk.answer.failed") in all_text(done)
     [resend] = buttons(done, "questions.resend")
     assert (await answer_rows(desk_client))[0].delivery == "failed"
-    assert "Verstuurd." in all_text(await olga.submit(resend))
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(await olga.submit(resend))
     assert [a["body"][1]["text"] for a in answers_in(connector, anna)] == [ANSWER_NL]
-    assert "hoeft niet opnieuw" in all_text(await olga.submit(resend))
+    assert msg_part("nl", "question_desk.answer.nothing_to_resend") in all_text(await olga.submit(resend))
     assert len(answers_in(connector, anna)) == 1
     deliveries = [t for a, _, _, t in await audit_actions(desk_client) if a == "questions.answer.delivery"]
     assert len(deliveries) == 2
@@ -196,13 +197,13 @@ async def test_answering_by_typing_in_english(desk_client, connector):
     listing = await olga.say("open questions")
     [answer_button] = buttons(listing, "questions.answer")
     opened = await olga.submit(answer_button)
-    assert "What is your answer?" in all_text(opened)
+    assert msg_part("en", "answer_question.fields.answer.prompt") in all_text(opened)
     asked = await olga.say(ANSWER_EN)
-    assert "Do you also want to put this question" in all_text(asked)
+    assert msg_part("en", "answer_question.fields.add_to_kb.prompt") in all_text(asked)
     summary = await olga.say("no")
-    assert "Is your answer right?" in all_text(summary)
+    assert msg("en", "answer_question.form.summary_title") in all_text(summary)
     done = await olga.say("yes")
-    assert "Sent. Bob Baker now sees your answer" in all_text(done)
+    assert msg("en", "question_desk.answer.sent", asker="Bob Baker") in all_text(done)
     assert [a["body"][1]["text"] for a in answers_in(connector, bob)] == [ANSWER_EN]
 
 
@@ -225,11 +226,11 @@ async def test_an_organizer_taken_off_the_list_mid_form_is_refused(make_client, 
     await olga.submit({"action": "questions.answer", "question": question_id})
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     replies = await olga.with_client(after).submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert all_text(replies) == "Sorry, dit kan alleen een organisator van VNG International doen."
+    assert all_text(replies) == msg("nl", "organizer.refused")
     assert answers_in(connector, anna) == [] and await open_question_ids(after) == [question_id]
     assert ("answer_question.continue", OLGA["aadObjectId"], False, None) in await audit_actions(after)
     # The form is closed: typing goes to the normal bot again.
-    assert "Sorry, dit kan alleen" not in all_text(await olga.with_client(after).say("hallo"))
+    assert msg_part("nl", "organizer.refused") not in all_text(await olga.with_client(after).say("hallo"))
 
 
 async def test_a_question_erased_by_its_asker(desk_client, connector):
@@ -243,10 +244,10 @@ async def test_a_question_erased_by_its_asker(desk_client, connector):
             update(ForwardedQuestion).where(ForwardedQuestion.id == question_id).values(status="erased", question="", conversation_reference="")
         )
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Deze vraag bestaat niet meer." in all_text(done)
+    assert msg_part("nl", "question_desk.answer.not_found") in all_text(done)
     assert await answer_rows(desk_client) == []
-    assert "bestaat niet meer" in all_text(await olga.submit({"action": "questions.answer", "question": question_id}))
-    assert "bestaat niet meer" in all_text(await olga.submit({"action": "questions.answer", "question": 999999}))
+    assert msg_part("nl", "question_desk.answer.not_found") in all_text(await olga.submit({"action": "questions.answer", "question": question_id}))
+    assert msg_part("nl", "question_desk.answer.not_found") in all_text(await olga.submit({"action": "questions.answer", "question": 999999}))
     for rubbish in ("abc", 2**40, None, -1):  # friendly, never an error
-        assert "Ik begrijp deze actie niet" in all_text(await olga.submit({"action": "questions.answer", "question": rubbish}))
-        assert "hoeft niet opnieuw" in all_text(await olga.submit({"action": "questions.resend", "question": rubbish}))
+        assert msg_part("nl", "dialog.unknown_card") in all_text(await olga.submit({"action": "questions.answer", "question": rubbish}))
+        assert msg_part("nl", "question_desk.answer.nothing_to_resend") in all_text(await olga.submit({"action": "questions.resend", "question": rubbish}))

@@ -27,6 +27,7 @@ from tests.questions.conftest import (
     token_of,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 ANSWER_NL = "Nee, partners reizen niet mee. De experts werken meestal op afstand."
 ANSWER_EN = "No, partners do not travel along. The experts mostly work remotely."
@@ -70,14 +71,14 @@ async def test_the_bot_answers_an_added_question_here_elsewhere_and_after_a_rest
     assert ANSWER_NL not in answer_texts(await bob_here.say(REWORDED_NL))
 
     olga, opened, kb_summary, done = await add_by_card(here, connector)
-    assert "Verstuurd." in all_text(opened)
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(opened)
     inputs = form_inputs(opened, "knowledge_entry")
     assert inputs["question_nl"]["value"] == QUESTION_NL  # the asker's question, in the asker's language
     assert inputs["answer_nl"]["value"] == ANSWER_NL  # the answer just sent
     assert "value" not in inputs["question_en"] and "value" not in inputs["answer_en"]
     assert all(i["isRequired"] for i in inputs.values())
     assert QUESTION_NL in all_text(kb_summary)  # the original wording is shown: it is kept as an example
-    assert "Toegevoegd aan de kennisbank." in all_text(done)
+    assert msg_part("nl", "question_desk.knowledge.added") in all_text(done)
 
     # This instance: at once, in both languages.
     assert answer_texts(await bob_here.say(REWORDED_NL)) == [ANSWER_NL]
@@ -110,7 +111,7 @@ async def test_an_english_question_prefills_english_and_a_double_click_stores_on
     assert inputs["question_en"]["value"] == QUESTION_EN and inputs["answer_en"]["value"] == ANSWER_EN
     assert "value" not in inputs["question_nl"]
     again = await olga.submit({"action": "knowledge_entry.confirm", "token": token_of(kb_summary, "knowledge_entry")})
-    assert all_text(again) == "Deze vraag staat al in de kennisbank. Ik heb niets dubbel opgeslagen."
+    assert all_text(again) == msg("nl", "question_desk.knowledge.already_added")
     [row] = await knowledge_rows(client)
     assert json.loads(row.examples) == {"en": [QUESTION_EN]}
     assert len([e for e in client.app[SERVICES].recognizer.entries() if e.id.startswith("kb_")]) == 1
@@ -127,7 +128,7 @@ async def test_both_languages_are_required(make_client, connector):
     replies = await olga.submit(
         {"action": "knowledge_entry.submit", "question_nl": KB_QUESTION_NL, "question_en": "", "answer_nl": ANSWER_NL, "answer_en": " "}
     )
-    assert "Er klopt nog iets niet in het formulier" in all_text(replies)
+    assert msg_part("nl", "form.fix_errors") in all_text(replies)
     assert form_inputs(replies, "knowledge_entry")["question_nl"]["value"] == KB_QUESTION_NL  # nothing is lost
     assert await knowledge_rows(client) == []
 
@@ -140,13 +141,13 @@ async def test_the_whole_way_by_typing(make_client, connector):
     await olga.submit({"action": "questions.answer", "question": question_id})
     await olga.say(ANSWER_NL)
     summary = await olga.say("ja")
-    assert "Ook in de kennisbank" in all_text(summary) and "Ja" in all_text(summary)
+    assert msg("nl", "answer_question.fields.add_to_kb.label") in all_text(summary) and "Ja" in all_text(summary)
     opened = await olga.say("ja")
-    assert "Verstuurd." in all_text(opened) and "Hoe luidt de vraag in het Engels?" in all_text(opened)
-    assert "Wat is het antwoord in het Engels?" in all_text(await olga.say(KB_QUESTION_EN))
+    assert msg_part("nl", "question_desk.answer.sent") in all_text(opened) and msg("nl", "knowledge_entry.fields.question_en.prompt") in all_text(opened)
+    assert msg("nl", "knowledge_entry.fields.answer_en.prompt") in all_text(await olga.say(KB_QUESTION_EN))
     kb_summary = await olga.say(ANSWER_EN)
-    assert "Klopt dit voor de kennisbank?" in all_text(kb_summary)
-    assert "Toegevoegd aan de kennisbank." in all_text(await olga.say("ja"))
+    assert msg("nl", "knowledge_entry.form.summary_title") in all_text(kb_summary)
+    assert msg_part("nl", "question_desk.knowledge.added") in all_text(await olga.say("ja"))
     [row] = await knowledge_rows(client)
     assert (row.question_nl, row.question_en) == (QUESTION_NL, KB_QUESTION_EN)
     assert json.loads(row.examples) == {}  # the original is the Dutch question itself: not repeated

@@ -20,6 +20,7 @@ from tests.questions.conftest import (
     person,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def test_an_organizer_sees_the_open_questions_newest_first(desk_client, connector, clock):
@@ -33,7 +34,7 @@ async def test_an_organizer_sees_the_open_questions_newest_first(desk_client, co
     replies = await olga.say("open vragen")
     [listing] = cards(replies)
     text = all_text(replies)
-    assert listing["body"][0]["text"] == "Open vragen"
+    assert listing["body"][0]["text"] == msg("nl", "question_desk.list.title")
     assert "Open vragen: 2. Pagina 1 van 1." in text
     names = [item["items"][0]["text"] for item in listing["body"] if item.get("type") == "Container"]
     assert names == ["Bob Baker", "Anna de Vries (gemeente Utrecht)"]  # newest first
@@ -51,7 +52,7 @@ async def test_the_overview_button_and_english(desk_client, connector):
     olga = person(desk_client, connector, OLGA, lang="en")
     replies = await olga.submit({"action": "questions.list"})  # the button on the organizers' overview card
     text = all_text(replies)
-    assert "Open questions: 1. Page 1 of 1." in text and "English · 20 Sep 2022, 10:15" in text
+    assert msg("en", "question_desk.list.count", count=1, page=1, pages=1) in text and "English · 20 Sep 2022, 10:15" in text
     assert [b["question"] for b in buttons(replies, "questions.answer")] == await open_question_ids(desk_client)
     assert "Answer" in text
     replies = await olga.say("Open questions!")
@@ -64,7 +65,7 @@ async def test_a_long_list_comes_in_pages(desk_client, connector, clock):
         await forward(desk_client, connector, BOB, f"Vraag nummer {n} over de uitzending?")
     olga = person(desk_client, connector, OLGA)
     first = await olga.say("open vragen")
-    assert "Pagina 1 van 2" in all_text(first)
+    assert msg("nl", "question_desk.list.count", count=7, page=1, pages=2) in all_text(first)
     assert len(buttons(first, "questions.answer")) == 5
     assert "Vraag nummer 6" in all_text(first) and "Vraag nummer 1" not in all_text(first)
     [following] = buttons(first, "questions.list")
@@ -75,13 +76,13 @@ async def test_a_long_list_comes_in_pages(desk_client, connector, clock):
     assert buttons(second, "questions.list") == [{"action": "questions.list", "page": 1}]
     # A page that no longer exists (the list got shorter) shows the last one; rubbish shows the first.
     assert "Pagina 2 van 2" in all_text(await olga.submit({"action": "questions.list", "page": 9}))
-    assert "Pagina 1 van 2" in all_text(await olga.submit({"action": "questions.list", "page": "x"}))
+    assert msg_part("nl", "question_desk.list.count") in all_text(await olga.submit({"action": "questions.list", "page": "x"}))
 
 
 async def test_no_open_questions(desk_client, connector):
     olga = person(desk_client, connector, OLGA)
     replies = await olga.say("open vragen")
-    assert "Er zijn geen open vragen." in all_text(replies)
+    assert msg("nl", "question_desk.list.empty_fallback") in all_text(replies)
     assert buttons(replies, "questions.answer") == []
 
 
@@ -89,10 +90,10 @@ async def test_only_in_a_personal_chat(desk_client, connector):
     await forward(desk_client, connector, ANNA, "Wie betaalt de reis van de experts?")
     channel = new_conversation(desk_client, connector, "channel_message_mention.json", **{"from": OLGA})
     replies = await channel.say(MENTION + "open vragen")
-    assert "alleen in een persoonlijke chat" in all_text(replies)
+    assert msg_part("nl", "question_desk.personal_only") in all_text(replies)
     assert "Anna de Vries" not in all_text(replies) and cards(replies) == []
     replies = await channel.submit({"action": "questions.answer", "question": (await open_question_ids(desk_client))[0]})
-    assert "alleen in een persoonlijke chat" in all_text(replies) and "Anna" not in all_text(replies)
+    assert msg_part("nl", "question_desk.personal_only") in all_text(replies) and "Anna" not in all_text(replies)
 
 
 async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client, connector):
@@ -108,10 +109,10 @@ async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client,
         {"action": "knowledge_entry.submit", "question_nl": "a", "question_en": "b", "answer_nl": "c", "answer_en": "d"},
         {"action": "knowledge_entry.confirm", "token": "b" * 32},
     ]
-    assert "alleen een organisator" in all_text(await bob.say("open vragen"))
+    assert msg_part("nl", "organizer.refused") in all_text(await bob.say("open vragen"))
     for value in attempts:
         replies = await bob.submit(value)
-        assert all_text(replies) == "Sorry, dit kan alleen een organisator van VNG International doen.", value
+        assert all_text(replies) == msg("nl", "organizer.refused"), value
     assert await open_question_ids(desk_client) == [question_id]
     assert len(connector.by_conversation[anna.conversation_id]) == 1  # only 'forwarded' from before
     refused = [(a, t) for a, actor, allowed, t in await audit_actions(desk_client) if actor == BOB["aadObjectId"] and not allowed]
@@ -124,5 +125,5 @@ async def test_someone_else_is_refused_everywhere_and_it_is_audited(desk_client,
 
 async def test_without_organizers_nobody_gets_the_list(client, connector):
     olga = person(client, connector, OLGA)
-    assert "alleen een organisator" in all_text(await olga.say("open vragen"))
+    assert msg_part("nl", "organizer.refused") in all_text(await olga.say("open vragen"))
     assert client.app[SERVICES].settings.organizer_aad_ids == []

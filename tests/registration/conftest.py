@@ -12,8 +12,9 @@ import yaml
 
 from tests.conftest import new_conversation
 from tests.support import Conversation, cards, submit_actions
+from tests.wording import content_dir
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 SESSION_ID = "info-2022-10-04"
 JOIN_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%22Tid%22%3a%22x%22%7d"
 

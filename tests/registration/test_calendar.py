@@ -14,8 +14,9 @@ from bot.core.i18n import Catalog
 from bot.registration.calendar import build_ics, registration_ics, vtimezone
 from bot.sessions.file import load_sessions
 from tests.registration.conftest import JOIN_URL, SESSION_ID, card_with, open_urls, person, register
+from tests.wording import content_dir, msg, msg_part
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -122,7 +123,7 @@ def test_build_ics_marks_a_waitlisted_place_tentative():
 async def test_the_route_serves_the_file_and_404s_for_unknown_and_cancelled(client, connector):
     anna = person(client, connector, 60)
     replies = await register(anna, mode="online")
-    url = open_urls(card_with(replies, "U bent aangemeld"))["Zet in mijn agenda"]
+    url = open_urls(card_with(replies, "U bent aangemeld"))[msg("nl", "registration.buttons.calendar")]
     path = url.removeprefix("http://127.0.0.1:3978")
     response = await client.get(path)
     assert response.status == 200
@@ -133,7 +134,7 @@ async def test_the_route_serves_the_file_and_404s_for_unknown_and_cancelled(clie
     assert (await client.get("/calendar/" + "A" * 43 + ".ics")).status == 404
     assert (await client.get("/calendar/not.a.token.ics")).status == 404
     missing = await client.get("/calendar/" + "B" * 43 + ".ics", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert "does not exist" in await missing.text()
+    assert msg_part("en", "calendar.not_found") in await missing.text()
     await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
     await anna.say("ja")
     assert (await client.get(path)).status == 404

@@ -13,6 +13,7 @@ from storage.registration.models import Registration, RegistrationNotice
 from tests.card_rules import card_problems
 from tests.registration.conftest import SESSION_ID, card_with, person, register, session_yaml, to_summary
 from tests.support import all_text, cards, submit_actions
+from tests.wording import msg, msg_part
 
 
 async def _rows(client) -> list[tuple[str, str, str]]:
@@ -32,26 +33,26 @@ async def test_see_switch_and_cancel_by_typing(client, connector):
     for card in cards(replies):
         assert card_problems(card) == []
     text = all_text(replies)
-    assert "Uw aanmelding" in text and "dinsdag 4 oktober 2022" in text and "Fysiek in Den Haag" in text
-    assert "1. Overstappen naar: Online via Microsoft Teams" in cards(replies)[0]["fallbackText"]
+    assert msg("nl", "my_registration.title") in text and "dinsdag 4 oktober 2022" in text and msg("nl", "registration.modes.in_person", city="Den Haag") in text
+    assert "1. " + msg("nl", "my_registration.options.switch", mode=msg("nl", "registration.modes.online")) in cards(replies)[0]["fallbackText"]
     replies = await anna.say("9")
-    assert "Die keuze ken ik niet" in all_text(replies)
+    assert msg("nl", "my_registration.retry") in all_text(replies)
     replies = await anna.say("1")
-    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies)
+    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies)
     assert await _rows(client) == [("Anna", "online", "confirmed")]
 
     await anna.say("ik wil me afmelden")
     replies = await anna.say("afmelden")
-    assert "Weet u zeker dat u zich wilt afmelden voor de bijeenkomst op dinsdag 4 oktober 2022?" in all_text(replies)
-    assert "U blijft aangemeld" in all_text(await anna.say("nee"))
+    assert msg("nl", "my_registration.cancel_question", date="dinsdag 4 oktober 2022") in all_text(replies)
+    assert msg_part("nl", "my_registration.not_cancelled") in all_text(await anna.say("nee"))
     assert await _rows(client) == [("Anna", "online", "confirmed")]
 
     await anna.say("mijn aanmelding")
     await anna.say("2")
-    assert "Antwoord met 'ja' of 'nee'" in all_text(await anna.say("misschien"))
-    assert "U bent afgemeld" in all_text(await anna.say("ja"))
+    assert msg_part("nl", "yesno.retry") in all_text(await anna.say("misschien"))
+    assert msg_part("nl", "my_registration.cancelled") in all_text(await anna.say("ja"))
     assert await _rows(client) == [("Anna", "online", "cancelled")]
-    assert "U bent nu niet aangemeld" in all_text(await anna.say("mijn aanmelding"))
+    assert msg_part("nl", "my_registration.none") in all_text(await anna.say("mijn aanmelding"))
     # Registering again after cancelling is allowed (only one *active* registration per person).
     await register(anna, name="Anna")
     assert [r[2] for r in await _rows(client)] == ["cancelled", "confirmed"]
@@ -61,23 +62,23 @@ async def test_cancel_by_card_in_english(client, connector):
     sam = person(client, connector, 21, lang="en")
     await register(sam)
     replies = await sam.submit({"action": "job.start", "job": "my_registration"})
-    assert "Your registration" in all_text(replies)
+    assert msg("en", "my_registration.title") in all_text(replies)
     buttons = _buttons(replies)
-    replies = await sam.submit(buttons["Cancel my registration"])
-    assert "Are you sure you want to cancel" in all_text(replies)
+    replies = await sam.submit(buttons[msg("en", "my_registration.options.cancel")])
+    assert msg_part("en", "my_registration.cancel_question") in all_text(replies)
     answer = _buttons(replies)["Yes"]
     assert answer == {"action": "my_registration.confirm", "answer": "yes"}
-    assert "Your registration is cancelled" in all_text(await sam.submit(answer))
+    assert msg_part("en", "my_registration.cancelled") in all_text(await sam.submit(answer))
     assert [r[2] for r in await _rows(client)] == ["cancelled"]
     # An old card's button later: the registration is gone, and the bot says so.
-    assert "cannot find this registration" in all_text(await sam.submit(buttons["Cancel my registration"]))
+    assert msg_part("en", "my_registration.gone") in all_text(await sam.submit(buttons[msg("en", "my_registration.options.cancel")]))
 
 
 async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_client, connector, content):
     client = await make_client(content_dir=content(session_yaml(capacity={"in_person": 1, "online": 5})))
     anna, ben, cor = (person(client, connector, n) for n in (30, 31, 32))
     await register(anna, name="Anna")
-    assert "op plaats 1" in all_text(await register(ben, name="Ben"))
+    assert msg("nl", "registration.waitlisted.title") in all_text(await register(ben, name="Ben"))
     assert "op plaats 2" in all_text(await register(cor, name="Cor"))
     before_ben = len(connector.by_conversation[ben.conversation_id])
 
@@ -87,13 +88,13 @@ async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_
     assert await _rows(client) == [("Anna", "in_person", "cancelled"), ("Ben", "in_person", "confirmed"),
                                    ("Cor", "in_person", "waitlisted")]
     told = connector.by_conversation[ben.conversation_id][before_ben:]
-    assert len(told) == 1 and "Er is een plaats vrij voor u" in all_text(told)
+    assert len(told) == 1 and msg("nl", "registration.promoted.title") in all_text(told)
     assert card_problems(cards(told)[0]) == []
-    assert "Zet in mijn agenda" in all_text(told)
+    assert msg("nl", "registration.buttons.calendar") in all_text(told)
     # A scheduler tick (any instance) does not tell Ben twice.
     report = await client.app[REGISTRATION].scheduler.tick()
     assert report.sent == 0 and len(connector.by_conversation[ben.conversation_id]) == before_ben + 1
-    assert "Op de wachtlijst (plaats 1)" in all_text(await cor.say("mijn aanmelding"))
+    assert msg("nl", "registration.status_waitlisted", position=1) in all_text(await cor.say("mijn aanmelding"))
 
 
 async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_client, connector, content, monkeypatch):
@@ -109,7 +110,7 @@ async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_clien
         (notice,) = (await session.execute(select(RegistrationNotice))).scalars()
         assert (notice.kind, notice.status) == ("promoted", "pending")
     report = await desk.scheduler.tick()
-    assert report.sent == 1 and "Er is een plaats vrij" in all_text(connector.by_conversation[ben.conversation_id][-1:])
+    assert report.sent == 1 and msg_part("nl", "registration.promoted.title") in all_text(connector.by_conversation[ben.conversation_id][-1:])
 
 
 async def test_switching_to_a_full_mode_changes_nothing(make_client, connector, content):
@@ -118,7 +119,7 @@ async def test_switching_to_a_full_mode_changes_nothing(make_client, connector, 
     anna = person(client, connector, 41)
     await register(anna, name="Anna")
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"mode:{SESSION_ID}:online"})
-    assert "Alle plaatsen voor 'Online via Microsoft Teams' zijn bezet" in all_text(replies)
+    assert msg("nl", "my_registration.switch_full", mode=msg("nl", "registration.modes.online")) in all_text(replies)
     assert await _rows(client) == [("Online", "online", "confirmed"), ("Anna", "in_person", "confirmed")]
 
 
@@ -127,7 +128,7 @@ async def test_forged_or_stale_choices_are_refused_politely(client, connector):
     await register(ben, name="Ben")
     for choice in (f"cancel:{SESSION_ID}", "cancel:unknown", "mode:x:y", "nonsense", None, 12):
         replies = await anna.submit({"action": "my_registration.choose", "choice": choice})
-        assert "kan ik niet meer vinden" in all_text(replies) or "niet aangemeld" in all_text(replies)
+        assert msg_part("nl", "my_registration.gone") in all_text(replies) or msg_part("nl", "my_registration.none") in all_text(replies)
     assert await _rows(client) == [("Ben", "in_person", "confirmed")]  # Ben's registration is untouched
 
 
@@ -142,7 +143,7 @@ async def test_concurrent_registrations_over_http_on_two_instances(make_client, 
     statuses = sorted(r[2] for r in await _rows(first))
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted", "waitlisted"]
     texts = [all_text(r) for r in replies]
-    assert sum("U bent aangemeld" in t for t in texts) == 2 and sum("U staat op de wachtlijst" in t for t in texts) == 4
+    assert sum(msg("nl", "registration.confirmed.title") in t for t in texts) == 2 and sum(msg("nl", "registration.waitlisted.title") in t for t in texts) == 4
     positions = sorted(int(t.split("op plaats ")[1].split(".")[0]) for t in texts if "op plaats " in t)
     assert positions == [1, 2, 3, 4]
     assert card_with(replies[0], "Bijeenkomst")

@@ -25,6 +25,7 @@ from tests.registration.conftest import (
     to_summary,
 )
 from tests.support import all_text, cards, submit_actions
+from tests.wording import msg, msg_part
 
 
 async def _registrations(client) -> list[Registration]:
@@ -44,36 +45,36 @@ async def test_register_by_card_in_dutch(client, connector):
     replies = await anna.say("aanmelden")
     _assert_cards_valid(replies)
     text = all_text(replies)
-    assert "Wat doen wij met uw gegevens?" in text and "Autoriteit Persoonsgegevens" in text  # privacy first
+    assert msg("nl", "registration.privacy.title") in text and msg("nl", "registration.privacy.rights") in text  # privacy first
     form = card_with(replies, "register.submit")
     inputs = {i["id"]: i for i in form["body"] if i.get("type", "").startswith("Input.")}
     assert inputs["session"]["value"] == SESSION_ID  # the only open session is chosen already
     assert inputs["name"]["value"] == "Anna de Vries" and inputs["email"]["value"] == "Anna.deVries@utrecht.nl"
-    assert [c["title"] for c in inputs["mode"]["choices"]] == ["Fysiek in Den Haag", "Online via Microsoft Teams"]
+    assert [c["title"] for c in inputs["mode"]["choices"]] == [msg("nl", "registration.modes.in_person", city="Den Haag"), msg("nl", "registration.modes.online")]
     assert all(i["label"] for i in inputs.values())
-    assert "Doet u fysiek mee" in text  # the first open question, for those who type
+    assert msg_part("nl", "register.fields.mode.prompt") in text  # the first open question, for those who type
 
     replies = await anna.submit(form_values(dietary="vegetarisch", accessibility="Ringleiding graag"))
     _assert_cards_valid(replies)
     summary = card_with(replies, "register.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts["Gemeente"] == "Utrecht" and facts["Hoe doet u mee?"] == "Fysiek in Den Haag"
-    assert facts["Dieetwensen (alleen als u op de locatie komt)"] == "vegetarisch"
+    assert facts[msg("nl", "register.fields.municipality.label")] == "Utrecht" and facts[msg("nl", "register.fields.mode.label")] == msg("nl", "registration.modes.in_person", city="Den Haag")
+    assert facts[msg("nl", "register.fields.dietary.label")] == "vegetarisch"
 
     replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
     _assert_cards_valid(replies)
     text = all_text(replies)
-    assert "U bent aangemeld" in text and "dinsdag 4 oktober 2022" in text and "14:00 tot 16:00 uur" in text
-    assert "Den Haag. Het precieze adres volgt nog." in text  # no venue configured: never invented
+    assert msg("nl", "registration.confirmed.title") in text and "dinsdag 4 oktober 2022" in text and "14:00 tot 16:00 uur" in text
+    assert msg("nl", "registration.venue_unknown", city="Den Haag") in text  # no venue configured: never invented
     links = open_urls(card_with(replies, "U bent aangemeld"))
-    assert list(links) == ["Zet in mijn agenda"]  # in person: no Teams button
+    assert list(links) == [msg("nl", "registration.buttons.calendar")]  # in person: no Teams button
     stored = await _registrations(client)
     assert len(stored) == 1
     record = stored[0]
     assert (record.status, record.mode, record.municipality, record.dietary, record.language) == (
         "confirmed", "in_person", "Utrecht", "vegetarisch", "nl")
     assert record.user_key == f"aad:{aad(1)}" and record.aad_object_id == aad(1)
-    assert links["Zet in mijn agenda"] == f"http://127.0.0.1:3978/calendar/{record.calendar_token}.ics"
+    assert links[msg("nl", "registration.buttons.calendar")] == f"http://127.0.0.1:3978/calendar/{record.calendar_token}.ics"
     assert len(record.calendar_token) >= 43
 
 
@@ -81,33 +82,33 @@ async def test_register_by_typing_in_english_with_a_join_link(make_client, conne
     client = await make_client(session_join_url=JOIN_URL)
     sam = person(client, connector, 2, lang="en")
     replies = await sam.say("register me for the session")
-    assert "What do we do with your data?" in all_text(replies)
-    assert "in person, at the venue, or online" in all_text(replies)
-    assert "Online in Microsoft Teams" in all_text(replies)
-    assert "Which e-mail address" in all_text(await sam.say("online"))  # name came from Teams
+    assert msg("en", "registration.privacy.title") in all_text(replies)
+    assert msg_part("en", "register.fields.mode.prompt") in all_text(replies)
+    assert msg("en", "my_data.modes.online") in all_text(replies)
+    assert msg_part("en", "register.fields.email.prompt") in all_text(await sam.say("online"))  # name came from Teams
     replies = await sam.say("sam@@example")
-    assert "does not look like a valid e-mail" in all_text(replies)
-    assert "Which municipality" in all_text(await sam.say("Sam.Jansen@Example.org"))
-    assert "job or role" in all_text(await sam.say("municipality of Utrecht"))
-    assert "accessibility needs" in all_text(await sam.say("Policy adviser"))
+    assert msg_part("en", "form.invalid.email") in all_text(replies)
+    assert msg_part("en", "register.fields.municipality.prompt") in all_text(await sam.say("Sam.Jansen@Example.org"))
+    assert msg("en", "register.fields.role.prompt") in all_text(await sam.say("municipality of Utrecht"))
+    assert msg("en", "register.fields.accessibility.prompt") in all_text(await sam.say("Policy adviser"))
     replies = await sam.say("none")  # optional; dietary requirements are not asked online
     summary = card_with(replies, "register.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts["Municipality"] == "Utrecht" and facts["Name"] == "Deelnemer 2"
-    assert "Dietary requirements (only if you come to the venue)" not in facts
+    assert facts[msg("en", "register.fields.municipality.label")] == "Utrecht" and facts["Name"] == "Deelnemer 2"
+    assert msg("en", "register.fields.dietary.label") not in facts
     replies = await sam.say("yes")
     _assert_cards_valid(replies)
     text = all_text(replies)
-    assert "You are registered" in text and "Tuesday 4 October 2022" in text and "14:00 to 16:00" in text
-    assert open_urls(card_with(replies, "You are registered"))["Join in Teams"] == JOIN_URL
+    assert msg("en", "registration.confirmed.title") in text and "Tuesday 4 October 2022" in text and "14:00 to 16:00" in text
+    assert open_urls(card_with(replies, "You are registered"))[msg("en", "registration.buttons.join")] == JOIN_URL
     (record,) = await _registrations(client)
     assert (record.mode, record.email, record.language, record.dietary) == ("online", "Sam.Jansen@example.org", "en", "")
 
 
 async def test_online_without_a_join_link_says_it_follows(client, connector):
     replies = await register(person(client, connector, 3), mode="online")
-    assert "De link naar Microsoft Teams volgt nog" in all_text(replies)
-    assert "Deelnemen in Teams" not in all_text(replies)
+    assert msg_part("nl", "calendar.description_join_follows") in all_text(replies)
+    assert msg("nl", "registration.buttons.join") not in all_text(replies)
 
 
 async def test_double_click_and_redelivery_store_one_registration(client, connector):
@@ -116,14 +117,14 @@ async def test_double_click_and_redelivery_store_one_registration(client, connec
     confirm = anna.activity(type="message", value={"action": "register.confirm", "token": token})
     confirm.pop("text", None)
     first = await anna.post(confirm)
-    assert "U bent aangemeld" in all_text(first)
+    assert msg("nl", "registration.confirmed.title") in all_text(first)
     assert await anna.post(dict(confirm)) == []  # the same activity re-delivered by Teams: dropped
     second = await anna.submit({"action": "register.confirm", "token": token})  # a double click
-    assert "U bent aangemeld" in all_text(second)  # the same confirmation again, nothing new stored
+    assert msg("nl", "registration.confirmed.title") in all_text(second)  # the same confirmation again, nothing new stored
     assert len(await _registrations(client)) == 1
     # Starting again: already registered, no second form.
     replies = await anna.say("aanmelden")
-    assert "U was al aangemeld" in all_text(replies) and "register.submit" not in str(replies)
+    assert msg("nl", "registration.existing.title") in all_text(replies) and "register.submit" not in str(replies)
     assert len(await _registrations(client)) == 1
 
 
@@ -138,17 +139,17 @@ async def test_the_deadline_before_at_and_after(make_client, connector, content)
     token = await to_summary(late)
     clock.set(datetime.fromisoformat(deadline))  # at the deadline: closed
     replies = await late.submit({"action": "register.confirm", "token": token})
-    assert "De aanmelding voor deze bijeenkomst is gesloten" in all_text(replies)
+    assert msg_part("nl", "registration.closed.session_closed") in all_text(replies)
     assert await _registrations(client) == []
     replies = await person(client, connector, 7).say("aanmelden")
     _assert_cards_valid(replies)
-    assert "Er is nu geen bijeenkomst waarvoor u zich kunt aanmelden" in all_text(replies)
+    assert msg_part("nl", "registration.closed.none_open") in all_text(replies)
     notify = next(a for a in submit_actions(cards(replies)[0]) if a["data"]["action"] == "registration.notify")
     clock.set(datetime.fromisoformat("2022-10-05T09:00:00+02:00"))  # after: still closed
     later = person(client, connector, 8)
-    assert "Ja, stuur mij een bericht" in all_text(await later.say("aanmelden"))
+    assert msg("nl", "registration.buttons.notify") in all_text(await later.say("aanmelden"))
     for _ in range(2):  # idempotent per person
-        assert "stuur ik u een bericht" in all_text(await later.submit(notify["data"]))
+        assert msg_part("nl", "registration.notify.saved") in all_text(await later.submit(notify["data"]))
     async with client.app[SERVICES].db.transaction() as session:
         assert (await session.execute(select(func.count()).select_from(SessionInterest))).scalar_one() == 1
 
@@ -160,15 +161,15 @@ async def test_a_full_mode_offers_the_waitlist_or_the_other_mode(make_client, co
     replies = await register(ben)
     _assert_cards_valid(replies)
     text = all_text(replies)
-    assert "U staat op de wachtlijst" in text and "op plaats 1" in text
-    assert "Voor 'Online via Microsoft Teams' is nog plaats" in text
+    assert msg("nl", "registration.waitlisted.title") in text and msg_part("nl", "registration.waitlisted.intro") in text
+    assert msg("nl", "registration.waitlisted.other_mode", mode=msg("nl", "registration.modes.online")) in text
     card = card_with(replies, "U staat op de wachtlijst")
     buttons = {a["title"]: a["data"] for a in submit_actions(card)}
-    assert "Zet in mijn agenda" not in open_urls(card)  # no calendar entry without a seat
-    assert "Goed. U blijft op de wachtlijst" in all_text(await ben.submit(buttons["Op de wachtlijst blijven"]))
-    replies = await ben.submit(buttons["Liever zo: Online via Microsoft Teams"])
+    assert msg("nl", "registration.buttons.calendar") not in open_urls(card)  # no calendar entry without a seat
+    assert msg_part("nl", "registration.waitlisted.kept") in all_text(await ben.submit(buttons[msg("nl", "registration.buttons.keep_waitlist")]))
+    replies = await ben.submit(buttons[msg("nl", "registration.buttons.switch", mode=msg("nl", "registration.modes.online"))])
     _assert_cards_valid(replies)
-    assert "U doet nu zo mee: Online via Microsoft Teams" in all_text(replies) and "U bent aangemeld" in all_text(replies)
+    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies) and msg("nl", "registration.confirmed.title") in all_text(replies)
     statuses = [(r.mode, r.status) for r in await _registrations(client)]
     assert statuses == [("in_person", "confirmed"), ("online", "confirmed")]
 
@@ -176,7 +177,7 @@ async def test_a_full_mode_offers_the_waitlist_or_the_other_mode(make_client, co
 async def test_nothing_saved_when_the_form_is_cancelled(client, connector):
     anna = person(client, connector, 12)
     await anna.say("aanmelden")
-    assert "gestopt" in all_text(await anna.say("stop"))
+    assert msg("nl", "cancel.done") in all_text(await anna.say("stop"))
     assert await _registrations(client) == []
 
 
@@ -195,10 +196,10 @@ async def test_a_failed_save_keeps_everything_and_can_be_confirmed_again(client,
     token = await to_summary(anna, role="Wethouder")
     monkeypatch.setattr(registrar, "register", broken)
     replies = await anna.submit({"action": "register.confirm", "token": token})
-    assert "Het opslaan van uw aanmelding is nu niet gelukt" in all_text(replies)
+    assert msg_part("nl", "registration.error") in all_text(replies)
     facts = {f["title"]: f["value"] for f in card_with(replies, "register.confirm")["body"][1]["facts"]}
-    assert facts["Functie of rol"] == "Wethouder"  # the summary again, with everything entered
+    assert facts[msg("nl", "export.columns.registrations.role")] == "Wethouder"  # the summary again, with everything entered
     monkeypatch.setattr(registrar, "register", real)
     replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
-    assert "U bent aangemeld" in all_text(replies)
+    assert msg("nl", "registration.confirmed.title") in all_text(replies)
     assert [r.role for r in await _registrations(client)] == ["Wethouder"]

@@ -18,6 +18,7 @@ from tests.card_rules import card_problems
 from tests.conftest import new_conversation
 from tests.registration.conftest import JOIN_URL, confirm_token, form_values, person, register, session_yaml
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 DAY_BEFORE = datetime.fromisoformat("2022-10-03T14:00:00+02:00")
 HOUR_BEFORE = datetime.fromisoformat("2022-10-04T13:00:00+02:00")
@@ -73,10 +74,10 @@ async def test_reminders_are_sent_once_even_after_a_restart_and_by_two_instances
     assert len(anna_msg) == len(sam_msg) == 1
     for message in anna_msg + sam_msg:
         assert card_problems(cards([message])[0]) == []
-    assert "Herinnering: Informatiebijeenkomst" in all_text(anna_msg) and "om 14:00 uur" in all_text(anna_msg)
-    assert "Het precieze adres volgt nog" in all_text(anna_msg) and JOIN_URL not in str(anna_msg)
+    assert msg_part("nl", "registration.reminder.title") in all_text(anna_msg) and "om 14:00 uur" in all_text(anna_msg)
+    assert msg_part("nl", "registration.venue_unknown") in all_text(anna_msg) and JOIN_URL not in str(anna_msg)
     assert "Reminder: Information session" in all_text(sam_msg)  # in the person's language
-    join = [a for a in cards(sam_msg)[0]["actions"] if a["type"] == "Action.OpenUrl" and a["title"] == "Join in Teams"]
+    join = [a for a in cards(sam_msg)[0]["actions"] if a["type"] == "Action.OpenUrl" and a["title"] == msg("en", "registration.buttons.join")]
     assert join and join[0]["url"] == JOIN_URL
 
     assert (await _scheduler(first).tick()).sent == 0  # the next tick: nothing again
@@ -171,7 +172,7 @@ async def test_people_who_asked_hear_about_a_new_session(make_client, connector,
     reports = await asyncio.gather(_scheduler(new).tick(), _scheduler(new).tick())
     assert sum(r.sent for r in reports) == 1
     told = _sent_to(connector, anna)[count:]
-    assert "U kunt zich aanmelden voor een nieuwe bijeenkomst" in all_text(told) and "dinsdag 15 november 2022" in all_text(told)
+    assert msg("nl", "registration.new_session.title") in all_text(told) and "dinsdag 15 november 2022" in all_text(told)
     assert card_problems(cards(told)[0]) == []
     assert (await _scheduler(new).tick()).sent == 0
 

@@ -12,6 +12,7 @@ from bot.sessions.file import load_sessions
 from storage.sessions.schedule import find_session, open_sessions
 from tests.registration.conftest import CONTENT, person, session_yaml
 from tests.support import all_text, cards, submit_actions
+from tests.wording import msg, msg_part
 
 
 def _write(tmp_path, *sessions):
@@ -98,8 +99,8 @@ async def test_with_two_open_sessions_the_person_chooses_by_typing(make_client, 
     form = next(c for c in cards(replies) if any(i.get("id") == "session" for i in c["body"]))
     assert "value" not in next(i for i in form["body"] if i.get("id") == "session")  # nothing chosen for her
     text = all_text(replies)
-    assert "Voor welke bijeenkomst wilt u zich aanmelden?" in text and "dinsdag 15 november 2022" in text
-    assert "Doet u fysiek mee" in all_text(await anna.say("2"))
+    assert msg("nl", "register.fields.session.prompt") in text and "dinsdag 15 november 2022" in text
+    assert msg_part("nl", "register.fields.mode.prompt") in all_text(await anna.say("2"))
     assert "e-mailadres" in all_text(await anna.say("fysiek"))
     await anna.say("anna@utrecht.nl")
     await anna.say("Utrecht")
@@ -108,7 +109,7 @@ async def test_with_two_open_sessions_the_person_chooses_by_typing(make_client, 
     replies = await anna.say("geen")
     assert "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 15 november 2022" in all_text(replies)
     replies = await anna.say("ja")
-    assert "U bent aangemeld" in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
+    assert msg("nl", "registration.confirmed.title") in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
     # Registered for one of two: the form comes again, now with the other session chosen.
     replies = await anna.say("aanmelden")
     form = next(c for c in cards(replies) if any(i.get("id") == "session" for i in c["body"]))
@@ -119,13 +120,13 @@ async def test_an_online_only_session_does_not_ask_the_mode(make_client, connect
     client = await make_client(content_dir=content(session_yaml(modes=["online"], capacity={"online": None})))
     sam = person(client, connector, 81, lang="en")
     replies = await sam.say("sign me up")
-    assert "Which e-mail address" in all_text(replies)  # session chosen, no mode question, name from Teams
+    assert msg_part("en", "register.fields.email.prompt") in all_text(replies)  # session chosen, no mode question, name from Teams
     await sam.say("sam@example.org")
     await sam.say("Leiden")
     await sam.say("Adviser")
     replies = await sam.say("none")
     facts = [f["title"] for c in cards(replies) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]]
-    assert "How will you take part?" not in facts and "Dietary requirements (only if you come to the venue)" not in facts
+    assert msg("en", "register.fields.mode.label") not in facts and msg("en", "register.fields.dietary.label") not in facts
     replies = await sam.say("yes")
-    assert "Online in Microsoft Teams" in all_text(replies)
+    assert msg("en", "my_data.modes.online") in all_text(replies)
     assert any(a["data"].get("job") == "my_registration" for c in cards(replies) for a in submit_actions(c))

@@ -22,6 +22,7 @@ from tests.sessions.conftest import (
     registrations,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 
 async def _rows(client, model):
@@ -32,23 +33,23 @@ async def _rows(client, model):
 async def test_add_by_card_then_people_choose_between_two_sessions(org_client, connector):
     olga = organizer(org_client, connector)
     replies = await olga.say("sessies")
-    assert "Sessie toevoegen" in all_text(replies)
+    assert msg("nl", "session_add.form.title") in all_text(replies)
     replies = await olga.submit(action_data(replies, "session_desk.add"))
     form = card_with(replies, "session_add.submit")
     inputs = {i["id"]: i for i in form["body"] if i.get("type", "").startswith("Input.")}
     assert inputs["date"]["type"] == "Input.Date" and inputs["start"]["type"] == "Input.Time"
     assert inputs["join_url"]["style"] == "Url" and inputs["capacity_online"]["type"] == "Input.Number"
-    assert "Wat is de titel van de sessie in het Nederlands?" in all_text(replies)  # for those who type
+    assert msg("nl", "session_add.fields.title_nl.prompt") in all_text(replies)  # for those who type
 
     replies = await olga.submit({**NEW_SESSION_CARD, "capacity_in_person": "25"})
     summary = card_with(replies, "session_add.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
     assert facts["Datum"] == "dinsdag 15 november 2022" and facts["Begintijd"] == "10:00"
-    assert facts["Plaatsen fysiek"] == "25" and facts["Plaatsen online"] == "geen limiet"
-    assert facts["Teams-link (mag later)"] == "nog niet bekend" and facts["Aanmelden kan tot"] == "het begin van de sessie"
+    assert facts[msg("nl", "session_add.fields.capacity_in_person.label")] == "25" and facts[msg("nl", "session_add.fields.capacity_online.label")] == "geen limiet"
+    assert facts[msg("nl", "session_add.fields.join_url.label")] == msg("nl", "facts.no_session") and facts[msg("nl", "session_add.fields.deadline.label")] == msg("nl", "session_desk.deadline_empty")
 
     replies = await confirm(olga, replies, "session_add")
-    assert "Sessie toegevoegd" in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
+    assert msg("nl", "session_desk.saved.added_title") in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
     (row,) = await _rows(org_client, InfoSession)
     assert row.id == "info-2022-11-15" and row.origin == "organizer" and row.city_nl == "Utrecht"
     assert row.capacity_in_person == 25 and row.capacity_online is None and row.modes == "in_person,online"
@@ -60,7 +61,7 @@ async def test_add_by_card_then_people_choose_between_two_sessions(org_client, c
 
     # The overview shows both, the new one as added in Teams.
     text = all_text(await olga.say("sessies"))
-    assert "2. Tweede informatiebijeenkomst" in text and "toegevoegd in Teams" in text
+    assert "2. Tweede informatiebijeenkomst" in text and msg("nl", "session_desk.source.added") in text
 
     # Someone registering now chooses between the two open sessions, and can take the new one.
     sam = person(org_client, connector, 31)
@@ -68,10 +69,10 @@ async def test_add_by_card_then_people_choose_between_two_sessions(org_client, c
     form = card_with(replies, "register.submit")
     session_input = next(i for i in form["body"] if i.get("id") == "session")
     assert "value" not in session_input and [c["value"] for c in session_input["choices"]] == ["info-2022-10-04", "info-2022-11-15"]
-    assert "Voor welke bijeenkomst wilt u zich aanmelden?" in all_text(replies)
+    assert msg("nl", "register.fields.session.prompt") in all_text(replies)
     replies = await sam.submit(form_values(session="info-2022-11-15"))
     replies = await sam.submit({"action": "register.confirm", "token": confirm_token(replies)})
-    assert "U bent aangemeld" in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
+    assert msg("nl", "registration.confirmed.title") in all_text(replies) and "dinsdag 15 november 2022" in all_text(replies)
     assert "Utrecht" in all_text(replies)
     (registration,) = await registrations(org_client)
     assert registration.session_id == "info-2022-11-15" and registration.status == "confirmed"
@@ -83,8 +84,8 @@ async def test_a_double_click_stores_one_session(org_client, connector):
     await olga.submit({"action": "session_desk.add"})
     summary = await olga.submit(NEW_SESSION_CARD)
     confirm_data = action_data(summary, "session_add.confirm")
-    assert "Sessie toegevoegd" in all_text(await olga.submit(confirm_data))
-    assert "Dit was al opgeslagen" in all_text(await olga.submit(confirm_data))
+    assert msg("nl", "session_desk.saved.added_title") in all_text(await olga.submit(confirm_data))
+    assert msg_part("nl", "session_desk.saved.again") in all_text(await olga.submit(confirm_data))
     assert len(await _rows(org_client, InfoSession)) == 1 and len(await _rows(org_client, InfoSessionChange)) == 1
     # A second session on the same day gets its own id.
     await olga.say("sessie toevoegen")
@@ -96,34 +97,34 @@ async def test_a_double_click_stores_one_session(org_client, connector):
 async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, connector):
     olga = organizer(org_client, connector, lang="en")
     replies = await olga.say("add session")
-    assert "What is the title of the session in Dutch?" in all_text(replies)
+    assert msg("en", "session_add.fields.title_nl.prompt") in all_text(replies)
     assert "in English" in all_text(await olga.say("Online informatiesessie"))
-    assert "On which date" in all_text(await olga.say("Online information session"))
-    assert "I do not understand this date" in all_text(await olga.say("31-02-2022"))
-    assert "What time does the session start?" in all_text(await olga.say("Tuesday 15 November 2022"))
-    assert "What time does the session end?" in all_text(await olga.say("10 am"))
+    assert msg_part("en", "session_add.fields.date.prompt") in all_text(await olga.say("Online information session"))
+    assert msg_part("en", "session_desk.invalid.date") in all_text(await olga.say("31-02-2022"))
+    assert msg_part("en", "session_add.fields.start.prompt") in all_text(await olga.say("Tuesday 15 November 2022"))
+    assert msg_part("en", "session_add.fields.end.prompt") in all_text(await olga.say("10 am"))
     replies = await olga.say("9:00")  # before the start: caught at the summary
-    assert "1. In person, at a venue" in all_text(replies) and "2. Online in Microsoft Teams" in all_text(replies)
-    assert "link to join online" in all_text(await olga.say("2"))
-    assert "This is not a valid link" in all_text(await olga.say("http://teams.microsoft.com/l/meetup-join/abc"))
-    assert "How many people can take part online?" in all_text(await olga.say("https://teams.microsoft.com/l/meetup-join/abc"))
-    assert "Fill in a whole number" in all_text(await olga.say("lots"))
-    assert "Until when can people register?" in all_text(await olga.say("no limit"))
-    assert "Write a date and a time" in all_text(await olga.say("14-11-2022"))
+    assert "1. " + msg("en", "session_add.modes.in_person") in all_text(replies) and "2. " + msg("en", "session_add.modes.online") in all_text(replies)
+    assert msg("en", "session_add.fields.join_url.prompt") in all_text(await olga.say("2"))
+    assert msg_part("en", "session_desk.invalid.url") in all_text(await olga.say("http://teams.microsoft.com/l/meetup-join/abc"))
+    assert msg_part("en", "session_add.fields.capacity_online.prompt") in all_text(await olga.say("https://teams.microsoft.com/l/meetup-join/abc"))
+    assert msg_part("en", "session_desk.invalid.capacity") in all_text(await olga.say("lots"))
+    assert msg_part("en", "session_add.fields.deadline.prompt") in all_text(await olga.say("no limit"))
+    assert msg_part("en", "session_desk.invalid.moment") in all_text(await olga.say("14-11-2022"))
     replies = await olga.say("14 November 2022 at 17:00")
     facts = {f["title"]: f["value"] for f in card_with(replies, "session_add.confirm")["body"][1]["facts"]}
-    assert facts["Registration open until"] == "Monday 14 November 2022, 17:00" and facts["Seats online"] == "no limit"
+    assert facts[msg("en", "session_add.fields.deadline.label")] == "Monday 14 November 2022, 17:00" and facts[msg("en", "session_add.fields.capacity_online.label")] == "no limit"
     assert "City" not in facts  # online only: no city, no venue, no seats at a venue
 
     replies = await olga.say("yes")
-    assert "The end time must be after the start time" in all_text(replies)
+    assert msg_part("en", "session_desk.problems.end_before_start") in all_text(replies)
     assert "session_add.confirm" in str(replies)  # still at the summary, nothing lost
-    assert "What would you like to change?" in all_text(await olga.say("change"))
+    assert msg_part("en", "form.change_which") in all_text(await olga.say("change"))
     replies = await olga.say("End time")
-    assert "What time does the session end?" in all_text(replies)
+    assert msg_part("en", "session_add.fields.end.prompt") in all_text(replies)
     replies = await olga.say("12.00")
     replies = await olga.say("yes")
-    assert "Session added" in all_text(replies)
+    assert msg("en", "session_desk.saved.added_title") in all_text(replies)
     session = desk(org_client).book.get("info-2022-11-15")
     assert session.modes == ("online",) and session.join_url == "https://teams.microsoft.com/l/meetup-join/abc"
     assert session.title_for("en") == "Online information session" and session.title_for("nl") == "Online informatiesessie"
@@ -136,10 +137,10 @@ async def test_a_session_in_the_past_or_with_a_late_deadline_is_refused(org_clie
     await olga.submit({"action": "session_desk.add"})
     replies = await olga.submit({**NEW_SESSION_CARD, "date": "2022-09-01"})
     replies = await confirm(olga, replies, "session_add")
-    assert "al voorbij" in all_text(replies) and "session_add.confirm" in str(replies)
+    assert msg_part("nl", "session_desk.problems.past") in all_text(replies) and "session_add.confirm" in str(replies)
     replies = await olga.submit({**NEW_SESSION_CARD, "action": "session_add.submit", "deadline": "15-11-2022 10:30"})
     replies = await confirm(olga, replies, "session_add")
-    assert "De aanmelding moet sluiten voordat de sessie begint" in all_text(replies)
+    assert msg_part("nl", "session_desk.problems.deadline_after_start") in all_text(replies)
     assert await _rows(org_client, InfoSession) == []
     assert len(cards(replies)) == 1
 
@@ -149,13 +150,13 @@ async def test_choosing_which_session_to_change(org_client, connector, clock):
     await olga.submit({"action": "session_desk.add"})
     await confirm(olga, await olga.submit(NEW_SESSION_CARD), "session_add")
     replies = await olga.say("sessie wijzigen")  # two upcoming sessions: which one?
-    assert "Welke sessie wilt u wijzigen?" in all_text(replies) and "2. Tweede informatiebijeenkomst" in all_text(replies)
-    assert "Welke sessie wilt u wijzigen?" in all_text(await olga.say("sessie wijzigen 3"))
+    assert msg_part("nl", "session_desk.pick_number") in all_text(replies) and "2. Tweede informatiebijeenkomst" in all_text(replies)
+    assert msg_part("nl", "session_desk.pick_number") in all_text(await olga.say("sessie wijzigen 3"))
     replies = await olga.say("change session 2")
     assert "Tweede informatiebijeenkomst, dinsdag 15 november 2022" in all_text(replies) and "session_edit.confirm" in str(replies)
-    assert "Die sessie ken ik niet" in all_text(await olga.submit({"action": "session_desk.change", "session": "nope"}))
+    assert msg_part("nl", "session_desk.unknown_session") in all_text(await olga.submit({"action": "session_desk.change", "session": "nope"}))
     clock.set(datetime.fromisoformat("2022-10-04T16:00:00+02:00"))  # the first session is over
-    assert "al voorbij" in all_text(await olga.submit({"action": "session_desk.change", "session": "info-2022-10-04"}))
+    assert msg("nl", "session_desk.ended") in all_text(await olga.submit({"action": "session_desk.change", "session": "info-2022-10-04"}))
     text = all_text(await olga.say("sessies"))
     assert "1. Tweede informatiebijeenkomst" in text and "Informatiebijeenkomst lokale" not in text
 

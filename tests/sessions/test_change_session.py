@@ -25,6 +25,7 @@ from tests.sessions.conftest import (
     registrations,
 )
 from tests.support import all_text, cards
+from tests.wording import msg, msg_part
 
 NEW_VENUE = "Nassaulaan 12, 2514 JS Den Haag"
 
@@ -56,24 +57,24 @@ async def test_a_new_join_link_reaches_online_registrants_in_their_language(org_
     # By typing: the only upcoming session opens at its summary; change the link; confirm.
     olga = organizer(org_client, connector)
     replies = await olga.say("sessie wijzigen")
-    assert "Zo ziet de sessie eruit" in all_text(replies) and "Informatiebijeenkomst lokale herstelplannen" in all_text(replies)
-    assert "Wat wilt u wijzigen?" in all_text(await olga.say("wijzigen"))
-    assert "nieuwe link om online mee te doen" in all_text(await olga.say("Teams-link"))
-    assert "Dit is geen goede link" in all_text(await olga.say("teams link volgt"))
+    assert msg_part("nl", "session_edit.form.summary_title") in all_text(replies) and "Informatiebijeenkomst lokale herstelplannen" in all_text(replies)
+    assert msg_part("nl", "form.change_which") in all_text(await olga.say("wijzigen"))
+    assert msg("nl", "session_edit.fields.join_url.prompt") in all_text(await olga.say("Teams-link"))
+    assert msg_part("nl", "session_desk.invalid.url") in all_text(await olga.say("teams link volgt"))
     replies = await olga.say(f"<a href=\"{NEW_JOIN}\">{NEW_JOIN.replace('&', '&amp;')}</a>")
     facts = {f["title"]: f["value"] for f in card_with(replies, "session_edit.confirm")["body"][1]["facts"]}
     assert facts["Teams-link"] == NEW_JOIN
     replies = await olga.say("ja")
     text = all_text(replies)
-    assert "Sessie gewijzigd" in text and f"Teams-link: {NEW_JOIN}" in text and "Aantal berichten: 2." in text
+    assert msg("nl", "session_desk.saved.changed_title") in text and msg("nl", "session_desk.changed.join_url", value=NEW_JOIN) in text and msg_part("nl", "session_desk.saved.notices") in text
     await desk(org_client).idle()
 
     nl_msg, en_msg = _new(connector, online_nl, before[online_nl.conversation_id]), _new(connector, online_en, before[online_en.conversation_id])
     assert len(nl_msg) == len(en_msg) == 1
     assert "Wijziging: Informatiebijeenkomst lokale herstelplannen Oekraïne" in all_text(nl_msg)
-    assert "Er is een nieuwe link om online mee te doen" in all_text(nl_msg)
-    assert open_urls(cards(nl_msg)[0])["Deelnemen in Teams"] == NEW_JOIN
-    assert "There is a new link to join online" in all_text(en_msg) and open_urls(cards(en_msg)[0])["Join in Teams"] == NEW_JOIN
+    assert msg_part("nl", "session_desk.notice.join") in all_text(nl_msg)
+    assert open_urls(cards(nl_msg)[0])[msg("nl", "registration.buttons.join")] == NEW_JOIN
+    assert msg_part("en", "session_desk.notice.join") in all_text(en_msg) and open_urls(cards(en_msg)[0])[msg("en", "registration.buttons.join")] == NEW_JOIN
     assert NEW_JOIN in cards(en_msg)[0]["fallbackText"]  # clients without cards still get the link
     assert _new(connector, in_person, before[in_person.conversation_id]) == []  # nothing about a link for them
     assert _new(connector, cancelled, before[cancelled.conversation_id]) == []
@@ -95,7 +96,7 @@ async def test_answers_follow_the_changes(org_client, connector):
     assert NEW_VENUE not in all_text(await anna.say("waar is de bijeenkomst"))
     olga = organizer(org_client, connector)
     replies = await change_fields(olga, join_url=NEW_JOIN, venue_address=NEW_VENUE)
-    assert "Sessie gewijzigd" in all_text(await confirm(olga, replies, "session_edit"))
+    assert msg("nl", "session_desk.saved.changed_title") in all_text(await confirm(olga, replies, "session_edit"))
     assert NEW_JOIN in all_text(await anna.say("hoe kan ik online meedoen"))
     assert NEW_VENUE in all_text(await anna.say("waar is de bijeenkomst"))
     assert "dinsdag 4 oktober 2022" in all_text(await anna.say("wanneer is de bijeenkomst"))
@@ -104,7 +105,7 @@ async def test_answers_follow_the_changes(org_client, connector):
     await olga.submit({"action": "session_desk.add"})
     await confirm(olga, await olga.submit(NEW_SESSION_CARD), "session_add")
     replies = await change_fields(olga, deadline="20-09-2022 10:00")  # the clock stands at 20 September, 10:15
-    assert "Sessie gewijzigd" in all_text(await confirm(olga, replies, "session_edit"))
+    assert msg("nl", "session_desk.saved.changed_title") in all_text(await confirm(olga, replies, "session_edit"))
     assert "dinsdag 15 november 2022, van 10:00 tot 12:00" in all_text(await anna.say("wanneer is de bijeenkomst"))
     replies = await anna.say("aanmelden")
     form = card_with(replies, "register.submit")
@@ -118,20 +119,20 @@ async def test_a_new_venue_goes_to_people_at_the_venue_and_a_new_deadline_to_eve
     before_venue, before_online = _count(connector, at_venue), _count(connector, online)
     olga = organizer(org_client, connector)
     replies = await confirm(olga, await change_fields(olga, venue_address=NEW_VENUE), "session_edit")
-    assert "Aantal berichten: 1." in all_text(replies)
+    assert msg_part("nl", "session_desk.saved.notices") in all_text(replies)
     await desk(org_client).idle()
     message = _new(connector, at_venue, before_venue)
-    assert len(message) == 1 and f"Het adres is nu: {NEW_VENUE}." in all_text(message)
+    assert len(message) == 1 and msg("nl", "session_desk.notice.venue", venue=NEW_VENUE) in all_text(message)
     assert _new(connector, online, before_online) == []
 
     replies = await confirm(olga, await change_fields(olga, deadline="3 oktober 2022 om 12:00"), "session_edit")
-    assert "Aanmelden: tot maandag 3 oktober 2022, 12:00 uur" in all_text(replies) and "Aantal berichten: 2." in all_text(replies)
+    assert "Aanmelden: tot maandag 3 oktober 2022, 12:00 uur" in all_text(replies) and msg_part("nl", "session_desk.saved.notices") in all_text(replies)
     await desk(org_client).idle()
     (to_venue,) = _new(connector, at_venue, before_venue + 1)
     (to_online,) = _new(connector, online, before_online)
-    assert "Aanmelden kan nu tot maandag 3 oktober 2022, 12:00 uur." in all_text([to_venue])
-    assert "Het adres is nu" not in all_text([to_venue])  # only what changed this time
-    assert "Registration is now open until Monday 3 October 2022, 12:00." in all_text([to_online])
+    assert msg_part("nl", "session_desk.notice.deadline") in all_text([to_venue]) and "maandag 3 oktober 2022, 12:00" in all_text([to_venue])
+    assert msg_part("nl", "session_desk.notice.venue") not in all_text([to_venue])  # only what changed this time
+    assert msg_part("en", "session_desk.notice.deadline") in all_text([to_online]) and "Monday 3 October 2022, 12:00" in all_text([to_online])
     assert "new link" not in all_text([to_online])
 
 
@@ -146,10 +147,10 @@ async def test_raised_capacity_moves_the_waitlist_up(make_client, org_settings, 
     olga = organizer(client, connector)
     replies = await confirm(olga, await change_fields(olga, capacity_in_person="2"), "session_edit")
     text = all_text(replies)
-    assert "Plaatsen fysiek: 2" in text and "Mensen van de wachtlijst die nu een plaats hebben: 1." in text
+    assert "Plaatsen fysiek: 2" in text and msg_part("nl", "session_desk.saved.promoted") in text
     await client.app[REGISTRATION].idle()
     assert [r.status for r in await registrations(client)] == ["confirmed", "confirmed", "waitlisted"]
-    assert "Er is een plaats vrij voor u" in all_text(_new(connector, second, before))
+    assert msg("nl", "registration.promoted.title") in all_text(_new(connector, second, before))
     assert client.app[REGISTRATION].session(SESSION_ID).capacity_for("in_person") == 2
 
     replies = await confirm(olga, await change_fields(olga, capacity_in_person=""), "session_edit")  # no limit
@@ -163,7 +164,7 @@ async def test_capacity_below_the_confirmed_seats_is_refused(org_client, connect
         await register(person(org_client, connector, n))
     olga = organizer(org_client, connector)
     replies = await confirm(olga, await change_fields(olga, capacity_in_person="1"), "session_edit")
-    assert "Dit kan niet: voor 'fysiek' zijn al 2 plaatsen bevestigd" in all_text(replies)
+    assert msg_part("nl", "session_desk.problems.below_confirmed") in all_text(replies)
     assert "session_edit.confirm" in str(replies)  # back at the summary, with what was entered
     assert await _rows(org_client, InfoSession) == [] and await _rows(org_client, InfoSessionChange) == []
     assert desk(org_client).book.get(SESSION_ID).capacity_for("in_person") is None
@@ -174,7 +175,7 @@ async def test_capacity_below_the_confirmed_seats_is_refused(org_client, connect
     assert seats["value"] == 1  # what the organizer typed is kept
     replies = await olga.submit({"action": "session_edit.submit", "capacity_in_person": "2", "capacity_online": "0"})
     replies = await confirm(olga, replies, "session_edit")
-    assert "Sessie gewijzigd" in all_text(replies)
+    assert msg("nl", "session_desk.saved.changed_title") in all_text(replies)
     session = desk(org_client).book.get(SESSION_ID)
     assert session.capacity == {"in_person": 2, "online": 0}
 
@@ -182,10 +183,10 @@ async def test_capacity_below_the_confirmed_seats_is_refused(org_client, connect
 async def test_a_deadline_after_the_start_and_nothing_changed(org_client, connector):
     olga = organizer(org_client, connector)
     replies = await confirm(olga, await change_fields(olga, deadline="4-10-2022 15:00"), "session_edit")
-    assert "De aanmelding moet sluiten voordat de sessie begint" in all_text(replies)
+    assert msg_part("nl", "session_desk.problems.deadline_after_start") in all_text(replies)
     await olga.submit({"action": "session_edit.cancel"})
     replies = await confirm(olga, await change_fields(olga), "session_edit")
-    assert "U heeft niets veranderd" in all_text(replies)
+    assert msg_part("nl", "session_desk.saved.nothing") in all_text(replies)
     assert await _rows(org_client, InfoSessionChange) == []
 
 
@@ -196,8 +197,8 @@ async def test_a_double_click_on_a_change_stores_and_tells_once(org_client, conn
     olga = organizer(org_client, connector)
     summary = await change_fields(olga, join_url=NEW_JOIN)
     confirm_data = action_data(summary, "session_edit.confirm")
-    assert "Sessie gewijzigd" in all_text(await olga.submit(confirm_data))
-    assert "Dit was al opgeslagen" in all_text(await olga.submit(confirm_data))
+    assert msg("nl", "session_desk.saved.changed_title") in all_text(await olga.submit(confirm_data))
+    assert msg_part("nl", "session_desk.saved.again") in all_text(await olga.submit(confirm_data))
     await desk(org_client).idle()
     assert len(await _rows(org_client, InfoSessionChange)) == 1 and len(await _rows(org_client, InfoSessionNotice)) == 1
     assert len(_new(connector, online, before)) == 1

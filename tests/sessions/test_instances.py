@@ -26,6 +26,7 @@ from tests.sessions.conftest import (
     organizer,
 )
 from tests.support import all_text
+from tests.wording import msg_part
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ async def test_another_instance_sees_changes_after_its_tick_and_after_a_restart(
     assert second.app[REGISTRATION].book is book and second.app[QUESTIONS].qa._book is book
     assert [s.id for s in book.sessions] == [SESSION_ID, "info-2022-11-15"] and book.sessions[0].join_url == NEW_JOIN
     assert NEW_JOIN in all_text(await anna_on_second.say("hoe kan ik online meedoen"))
-    assert "Voor welke bijeenkomst" in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
+    assert msg_part("nl", "register.fields.session.prompt") in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
 
     restarted = await make_client(**org_settings)  # a restart: a new instance reads the table at start-up
     sessions = restarted.app[SESSION_BOOK].sessions

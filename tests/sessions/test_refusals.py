@@ -18,9 +18,10 @@ from tests.sessions.conftest import (
     organizer,
 )
 from tests.support import all_text
+from tests.wording import msg, msg_part
 
 MENTION = "<at>VNG Oekraine-assistent</at> "
-COMMANDS = ("sessies", "sessions", "Sessie toevoegen", "sessie wijzigen 1", "change session")
+COMMANDS = ("sessies", "sessions", "Sessie toevoegen", "sessie wijzigen 1", "change session")  # input, not from content/
 BUTTONS = (
     {"action": "session_desk.list"},
     {"action": "session_desk.add"},
@@ -38,9 +39,9 @@ async def _stored_sessions(client) -> int:
 async def test_someone_else_is_refused_by_every_command_and_button(org_client, connector):
     anna = new_conversation(org_client, connector)  # the fixture user: not an organizer
     for text in COMMANDS:
-        assert all_text(await anna.say(text)) == "Sorry, dit kan alleen een organisator van VNG International doen.", text
+        assert all_text(await anna.say(text)) == msg("nl", "organizer.refused"), text
     for value in BUTTONS:
-        assert "alleen een organisator" in all_text(await anna.submit(value)), value
+        assert msg_part("nl", "organizer.refused") in all_text(await anna.submit(value)), value
     replies = await anna.submit(NEW_SESSION_CARD)  # a crafted form submit: no form of hers is open
     assert "Tweede informatiebijeenkomst" not in all_text(replies) and "session_add.confirm" not in str(replies)
     assert await _stored_sessions(org_client) == 0
@@ -53,32 +54,32 @@ async def test_someone_else_is_refused_by_every_command_and_button(org_client, c
 
 async def test_in_english_and_without_any_organizer_configured(client, connector):
     olga = organizer(client, connector, lang="en")  # the organizer's id is not in this bot's settings
-    assert all_text(await olga.say("sessions")) == "Sorry, only an organizer at VNG International can do this."
-    assert "only an organizer" in all_text(await olga.submit({"action": "session_desk.add"}))
+    assert all_text(await olga.say("sessions")) == msg("en", "organizer.refused")
+    assert msg_part("en", "organizer.refused") in all_text(await olga.submit({"action": "session_desk.add"}))
 
 
 async def test_an_organizer_removed_from_the_list_is_stopped_mid_form(make_client, org_settings, connector):
     allowed = await make_client(**org_settings)
     olga = organizer(allowed, connector)
     replies = await olga.submit({"action": "session_desk.add"})
-    assert "Sessie toevoegen" in all_text(replies)
+    assert msg("nl", "session_add.form.title") in all_text(replies)
     replies = await olga.submit(NEW_SESSION_CARD)
     token = action_data(replies, "session_add.confirm")
     # The same conversation reaches an instance whose settings no longer name her: the next step is refused.
     not_any_more = await make_client(reminder_interval_seconds=0)
     moved = olga.with_client(not_any_more)
-    assert "alleen een organisator" in all_text(await moved.submit(token))
+    assert msg_part("nl", "organizer.refused") in all_text(await moved.submit(token))
     assert await _stored_sessions(allowed) == 0
-    assert "Sessie toegevoegd" not in all_text(await moved.say("ja"))  # the form has ended: nothing to confirm
+    assert msg("nl", "session_desk.saved.added_title") not in all_text(await moved.say("ja"))  # the form has ended: nothing to confirm
     assert await _stored_sessions(allowed) == 0
 
 
 async def test_the_commands_work_in_a_personal_chat_only(org_client, connector):
     chat = new_conversation(org_client, connector, "groupchat_message_mention.json", **{"from": ORGANIZER})
     replies = await chat.say(MENTION + "sessies")
-    assert "in een persoonlijke chat met mij" in all_text(replies) and "session_desk.add" not in str(replies)
+    assert msg_part("nl", "session_desk.personal_only") in all_text(replies) and "session_desk.add" not in str(replies)
     replies = await chat.submit({"action": "session_desk.add"})
-    assert "in een persoonlijke chat met mij" in all_text(replies)
+    assert msg_part("nl", "session_desk.personal_only") in all_text(replies)
     allowed = [e for e in await audit_entries(org_client) if e.allowed]
     assert [e.action for e in allowed] == ["sessions.list", "sessions.add"]  # audited, allowed, but not served there
 
