@@ -28,6 +28,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed $(NODE_STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# `make test` checks first; `make lint` alone: ruff (rules in pyproject.toml) on everything, mypy on the packages.
+.PHONY: lint
+test: lint
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/qa_benchmark.py
 
