@@ -206,8 +206,10 @@ class MyRegistrationDialog(GuidedDialog):
         )
         if outcome.kind == "switched":
             await context.send_activity(MessageFactory.text(self.t(lang, "my_registration.switched", mode=label)))
+            assert outcome.registration is not None  # a switch returns the switched registration
             updated = await self.desk.listed(outcome.registration)
-            await context.send_activity(card_activity(self.desk.cards.confirmation(lang, updated)))
+            if updated is not None:  # None when the session has left the list since the card was shown
+                await context.send_activity(card_activity(self.desk.cards.confirmation(lang, updated)))
             self.desk.tell_promoted(outcome.promoted)
         elif outcome.kind == "same":
             await context.send_activity(MessageFactory.text(self.t(lang, "my_registration.switch_same", mode=label)))
