@@ -16,8 +16,8 @@ import bot.questions
 import bot.registration
 import bot.sessions
 from bot.core.clock import Clock
-from bot.core.content import ContentError
 from bot.core.config import Settings
+from bot.core.content import ContentError
 from bot.core.http import RedactedAccessLogger
 from bot.core.i18n import Catalog
 from bot.core.version import package_version

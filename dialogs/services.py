@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class DialogServices:
     settings: Settings
     catalog: Catalog
-    recognizer: "Recognizer"
-    cards: "CoreCards"
+    recognizer: Recognizer
+    cards: CoreCards
     db: Database
     clock: Clock

@@ -84,7 +84,7 @@ class Database:
                 async with self.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # noqa: BLE001 - health check reports any failure as "down"
+        except Exception:
             log.warning("database ping failed", exc_info=True)
             return False
 

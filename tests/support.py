@@ -123,7 +123,7 @@ class Conversation:
         activity.pop("text", None)
         return await self.post(activity)
 
-    def with_client(self, client: TestClient) -> "Conversation":
+    def with_client(self, client: TestClient) -> Conversation:
         """The same user and conversation, talking to another bot instance."""
         return Conversation(client=client, connector=self.connector, base=self.base, conversation_id=self.conversation_id)
 
@@ -142,7 +142,7 @@ def all_text(activities: list[dict[str, Any]]) -> str:
 def _collect(node: Any, parts: list[str]) -> None:
     if isinstance(node, dict):
         for key in ("text", "title", "label", "fallbackText", "placeholder", "value"):
-            if isinstance(node.get(key), str) and key != "value" or (key == "value" and node.get("type") == "Fact"):
+            if (isinstance(node.get(key), str) and key != "value") or (key == "value" and node.get("type") == "Fact"):
                 parts.append(node[key])
         for value in node.values():
             if isinstance(value, (dict, list)):

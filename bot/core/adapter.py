@@ -12,8 +12,8 @@ from botframework.connector.auth import ConnectorFactory
 
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale
-from bot.core.turn import LANG_KEY
 from bot.core.state_storage import StateConflictError
+from bot.core.turn import LANG_KEY
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         for client in clients:
             try:
                 await client.__aexit__(None, None, None)
-            except Exception:  # noqa: BLE001 - shutting down
+            except Exception:
                 log.debug("could not close a connector client", exc_info=True)
 
 

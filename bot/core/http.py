@@ -69,7 +69,7 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
             invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
         except PermissionError:
             return _problem(401, "not authorized")
-        except Exception:  # noqa: BLE001 - e.g. the token keys could not be fetched; turn errors never get here
+        except Exception:
             log.exception("could not authenticate or process an activity")
             return _problem(503, "could not process the activity now")
         if invoke_response:

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from babel.dates import format_date, format_time
 from pydantic import AfterValidator, StrictStr, TypeAdapter, ValidationError
 

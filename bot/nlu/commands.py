@@ -22,7 +22,6 @@ from rapidfuzz.distance import OSA
 from .model import IntentDefinition
 from .text import tokens
 
-
 T = TypeVar("T")
 _NOT_WORD = re.compile(r"[^\w\s']+")
 
@@ -43,7 +42,7 @@ class CommandWords(Generic[T]):
         self._values: dict[str, T] = {}
 
     @classmethod
-    def from_catalog(cls, catalog: PhraseSource, keys: Mapping[T, str], languages: Iterable[str]) -> "CommandWords[T]":
+    def from_catalog(cls, catalog: PhraseSource, keys: Mapping[T, str], languages: Iterable[str]) -> CommandWords[T]:
         """The phrasings under each catalog key (`value -> key`), in every language."""
         words: CommandWords[T] = cls()
         for lang in languages:

@@ -18,7 +18,7 @@ class LanguageGuesser:
 
     def guess(self, text: str) -> str | None:
         """The language with the most words exclusive to it; None when no language leads."""
-        counts = {lang: 0 for lang in self._exclusive}
+        counts = dict.fromkeys(self._exclusive, 0)
         for word in tokens(text):
             for lang, exclusive in self._exclusive.items():
                 if word in exclusive:

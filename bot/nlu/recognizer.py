@@ -116,7 +116,7 @@ class Recognizer:
         self._engine = _Engine(data, thresholds or Thresholds())
 
     @classmethod
-    def load(cls, directory: Path, thresholds: Thresholds | None = None) -> "Recognizer":
+    def load(cls, directory: Path, thresholds: Thresholds | None = None) -> Recognizer:
         """Load and index every *.yaml file in `directory`; raises KnowledgeDataError on bad data."""
         return cls(load_knowledge(Path(directory)), thresholds)
 

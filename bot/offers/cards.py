@@ -17,11 +17,10 @@ from babel.numbers import format_currency
 from pydantic import Field, field_validator
 
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
-from bot.core.content import ContentModel, load, repeated
 from bot.core.clock import DISPLAY_TZ
-from bot.core.i18n import format_clock, format_day
+from bot.core.content import ContentModel, load, repeated
+from bot.core.i18n import LANGUAGES, Catalog, format_clock, format_day
 from bot.sessions import FUND_NAME
-from bot.core.i18n import LANGUAGES, Catalog
 from storage.offers.models import OTHER, WORK_MODES
 from storage.offers.repository import ContributionView, OfferView
 
@@ -78,7 +77,7 @@ class OfferOptions:
         self._areas = areas
 
     @classmethod
-    def load(cls, catalog: Catalog, content_dir: Path) -> "OfferOptions":
+    def load(cls, catalog: Catalog, content_dir: Path) -> OfferOptions:
         return cls(catalog, load_expertise_areas(content_dir / AREAS_FILE))
 
     def areas(self, lang: str) -> list[tuple[str, str]]:

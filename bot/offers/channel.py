@@ -20,16 +20,16 @@ from botbuilder.dialogs import DialogContext
 
 from bot.core.background import BackgroundTasks
 from bot.core.cards import card_activity
-from bot.core.events import RecordWithdrawn
 from bot.core.clock import Clock
 from bot.core.config import Settings
+from bot.core.events import RecordWithdrawn
 from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.organizers import Organizers
-from bot.offers.cards import Item, OfferCards
 from bot.core.proactive import Delivery, Messenger
-from bot.nlu.commands import CommandWords
-from dialogs.offers.expertise_offer import OfferEvent
 from bot.core.turn import clean_text, lang_of, tenant_id, user_ids
+from bot.nlu.commands import CommandWords
+from bot.offers.cards import Item, OfferCards
+from dialogs.offers.expertise_offer import OfferEvent
 from storage.db import Database
 from storage.offers.repository import OrganizerChannels
 

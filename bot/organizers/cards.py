@@ -12,10 +12,9 @@ from typing import Any
 
 from bot.core.cards import card, heading, open_url, paragraph, submit
 from bot.core.clock import DISPLAY_TZ
-from bot.organizers.exports import DATASETS, FORMATS, Exporter, Link
-from bot.core.i18n import format_clock, format_day
-from bot.core.i18n import Catalog
+from bot.core.i18n import Catalog, format_clock, format_day
 from bot.offers import OfferOptions, euro
+from bot.organizers.exports import DATASETS, FORMATS, Exporter, Link
 from bot.sessions import MODES, SessionBook
 from storage.organizers.reporting import Overview, RegistrationCount
 from storage.registration.models import CANCELLED, CONFIRMED, WAITLISTED

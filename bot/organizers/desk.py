@@ -22,12 +22,12 @@ from botbuilder.dialogs import DialogContext
 from bot.core.cards import card_activity
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.organizers.exports import AUDIT_LINK, DATASETS, FORMATS, ExportLinks, link_target, new_link_id
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.organizers.cards import OrganizerCards
 from bot.core.organizers import Organizers
-from bot.nlu.commands import CommandWords, command_key
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
+from bot.nlu.commands import CommandWords, command_key
+from bot.organizers.cards import OrganizerCards
+from bot.organizers.exports import AUDIT_LINK, DATASETS, FORMATS, ExportLinks, link_target, new_link_id
 from storage.db import Database
 from storage.organizers.reporting import Reporting
 

@@ -27,7 +27,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, get_args, get_type_hints
 from urllib.parse import quote
@@ -45,7 +45,6 @@ from bot.core.i18n import Catalog, language_for_locale, normalize_language
 from bot.core.organizers import Organizers
 from bot.nlu import Recognizer
 from bot.offers import OfferOptions
-from bot.core.organizers import Organizers
 from bot.sessions import Session, SessionBook
 from storage.db import Database
 from storage.organizers.keys import ExportSecrets
@@ -162,7 +161,7 @@ class ExportLinks:
         expires = int(expires_at.timestamp())
         token = self.token(await self.key(), aad_object_id, link_id, dataset, fmt, expires, normalize_language(lang))
         url = f"{self._settings.effective_public_base_url}/exports/{token}"
-        return Link(link_id=link_id, url=url, expires_at=datetime.fromtimestamp(expires, timezone.utc))
+        return Link(link_id=link_id, url=url, expires_at=datetime.fromtimestamp(expires, UTC))
 
     @staticmethod
     def parse(token: str) -> LinkClaim | None:
@@ -358,7 +357,7 @@ class Exporter:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _sheet_title(self.t(lang, f"export.datasets.{table.dataset}.sheet"))
-        workbook.properties.created = workbook.properties.modified = now.astimezone(timezone.utc).replace(tzinfo=None)
+        workbook.properties.created = workbook.properties.modified = now.astimezone(UTC).replace(tzinfo=None)
         workbook.properties.creator = None
         sheet.append([_xlsx_text(h) for h in table.headers])
         for cell in sheet[1]:

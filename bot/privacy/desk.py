@@ -35,15 +35,14 @@ from botbuilder.dialogs import DialogContext
 from bot.core.background import TicksPeriodically
 from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
 from bot.core.clock import DISPLAY_TZ, Clock
-from bot.core.i18n import format_day
-from bot.core.i18n import LANGUAGES, Catalog
-from bot.offers import euro
-from bot.core.profile import UserProfile
 from bot.core.events import EventBus, RecordWithdrawn, WaitlistMoved
+from bot.core.i18n import LANGUAGES, Catalog, format_day
 from bot.core.proactive import Delivery, Messenger
-from bot.sessions import SessionBook
-from bot.nlu.commands import CommandWords
+from bot.core.profile import UserProfile
 from bot.core.turn import is_group, lang_of, user_ids, user_key
+from bot.nlu.commands import CommandWords
+from bot.offers import euro
+from bot.sessions import SessionBook
 from storage.db import Database
 from storage.offers.repository import ContributionView, OfferView
 from storage.privacy.personal_data import Erasure, Person, PersonalData, PersonalRecords, RegistrationRecord

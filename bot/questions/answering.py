@@ -14,9 +14,9 @@ from bot.core.cards import card, card_activity, heading, paragraph, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
+from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from bot.nlu import Recognition, Recognizer
 from bot.sessions import SessionBook, answer_facts
-from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from storage.db import Database
 from storage.repositories import Feedback, ForwardedQuestions
 

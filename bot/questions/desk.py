@@ -29,12 +29,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core.cards import CoreCards, card, card_activity, heading, paragraph, submit
 from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.i18n import LANGUAGES, Catalog, normalize_language
-from bot.questions.knowledge import KnowledgeStore
-from bot.nlu import KnowledgeDataError
-from bot.nlu.commands import CommandWords
 from bot.core.organizers import Organizers
 from bot.core.proactive import Delivery, Messenger
 from bot.core.turn import is_group, lang_of, user_ids
+from bot.nlu import KnowledgeDataError
+from bot.nlu.commands import CommandWords
+from bot.questions.knowledge import KnowledgeStore
 from dialogs.questions.answer_question import ADD_TO_KB, AnswerOutcome, AnswerQuestionDialog
 from storage.db import Database
 from storage.questions.knowledge import KnowledgeEntries

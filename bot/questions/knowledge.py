@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from bot.core.background import TicksPeriodically
 from bot.core.clock import Clock
-from bot.nlu.commands import command_key
 from bot.nlu import KnowledgeDataError, KnowledgeEntry, Recognizer
+from bot.nlu.commands import command_key
 from storage.db import Database
 from storage.questions.knowledge import KnowledgeEntries, Signature, StoredEntry
 

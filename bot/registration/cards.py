@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.cards import ACTION_JOB_START, card, heading, open_url, paragraph, submit
-from bot.core.i18n import format_clock, format_day
-from bot.core.i18n import Catalog
+from bot.core.i18n import Catalog, format_clock, format_day
 from bot.sessions import Session
 from dialogs.registration.my_registration import ACTION_CHOOSE, Listed, RegistrationLike, switch_choice
 

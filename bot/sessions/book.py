@@ -26,7 +26,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.sessions.file import load_sessions
-from storage.sessions.schedule import MODES, Origin, Session, find_session, open_sessions
 from storage.db import Database
 from storage.sessions.models import (
     CAPACITY_IN_PERSON,
@@ -35,14 +34,17 @@ from storage.sessions.models import (
     DEADLINE,
     END,
     JOIN,
-    MODES as MODES_FIELD,
     ORGANIZER,
     START,
     TITLE,
     VENUE,
     InfoSession,
 )
+from storage.sessions.models import (
+    MODES as MODES_FIELD,
+)
 from storage.sessions.repository import SessionStore, changed_fields
+from storage.sessions.schedule import MODES, Origin, Session, find_session, open_sessions
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ class SessionBook:
     @classmethod
     def from_file(
         cls, path: Path, *, db: Database | None, default_venue_address: str = "", default_join_url: str = ""
-    ) -> "SessionBook":
+    ) -> SessionBook:
         return cls(load_sessions(path, default_venue_address=default_venue_address, default_join_url=default_join_url), db)
 
     # --- reading ------------------------------------------------------------------------------

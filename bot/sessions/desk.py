@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -31,15 +31,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core.background import BackgroundTasks, DeliveryReport, TicksPeriodically
 from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
 from bot.core.clock import Clock
-from bot.core.i18n import format_clock, format_day
-from bot.core.i18n import LANGUAGES, Catalog
+from bot.core.events import CapacityChanged, EventBus
+from bot.core.i18n import LANGUAGES, Catalog, format_clock, format_day
 from bot.core.organizers import Organizers
-from bot.core.events import EventBus, CapacityChanged
 from bot.core.proactive import Delivery, Messenger, receiver_language
-from bot.sessions.book import DEFAULT_TIMEZONE, SessionBook
-from storage.sessions.schedule import MODES, Origin, Session
-from bot.nlu.commands import CommandWords
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
+from bot.nlu.commands import CommandWords
+from bot.sessions.book import DEFAULT_TIMEZONE, SessionBook
 from dialogs.sessions.edit_session import SESSION_KEY, AddSessionDialog, EditSessionDialog
 from storage.db import Database
 from storage.registration.models import CONFIRMED, Registration
@@ -53,7 +51,6 @@ from storage.sessions.models import (
     FIELDS,
     GONE,
     JOIN,
-    MODES as MODES_FIELD,
     PENDING,
     SENT,
     SKIPPED,
@@ -62,7 +59,11 @@ from storage.sessions.models import (
     VENUE,
     InfoSessionChange,
 )
+from storage.sessions.models import (
+    MODES as MODES_FIELD,
+)
 from storage.sessions.repository import CAPACITY_FIELDS, SessionStore, audience
+from storage.sessions.schedule import MODES, Origin, Session
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ MAX_LISTED = 8
 
 
 def _utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(timezone.utc) if moment is not None else None
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 # --- cards --------------------------------------------------------------------------------------------

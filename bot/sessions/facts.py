@@ -20,7 +20,7 @@ FUND_NAME = "VNG Fonds voor Noodhulp, Wederopbouw en Vredesbevordering"
 def session_facts(catalog: Catalog, session: Session | None, lang: str) -> dict[str, str]:
     if session is None:
         unknown = catalog.text(lang, "facts.no_session")
-        return {k: unknown for k in ("session_date", "session_start", "session_end", "session_city", "session_venue", "session_join")}
+        return dict.fromkeys(("session_date", "session_start", "session_end", "session_city", "session_venue", "session_join"), unknown)
     start, end = session.start.astimezone(session.timezone), session.end.astimezone(session.timezone)
     venue = session.venue_address or catalog.text(lang, "facts.venue_unknown")
     join = (

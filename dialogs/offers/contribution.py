@@ -17,10 +17,10 @@ from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
 from bot.core.cards import card_activity
 from bot.core.i18n import LANGUAGES
-from bot.nlu.commands import CommandWords
 from bot.core.turn import card_value, clean_text, lang_of, user_key
-from dialogs.offers.expertise_offer import RECORD_ID, OffersDeps, OffersForm
+from bot.nlu.commands import CommandWords
 from dialogs.forms import Field, FormSpec
+from dialogs.offers.expertise_offer import RECORD_ID, OffersDeps, OffersForm
 from dialogs.prompts import YesNo
 from dialogs.services import DialogServices
 from storage.offers.repository import ContributionFields, ContributionIntentions, ContributionView

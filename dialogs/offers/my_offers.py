@@ -15,8 +15,8 @@ from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.core.cards import card_activity
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.nlu.commands import CommandWords, command_key
 from bot.core.turn import card_value, clean_text, is_group, lang_of, user_key
+from bot.nlu.commands import CommandWords, command_key
 from dialogs.base import GuidedDialog
 from dialogs.offers.contribution import ContributionDialog, contribution_values
 from dialogs.offers.expertise_offer import ExpertiseOfferDialog, OffersDeps, offer_values

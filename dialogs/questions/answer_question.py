@@ -21,9 +21,9 @@ from typing import Any, Protocol
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogTurnResult
 
+from bot.core.organizers import Organizers
 from bot.core.turn import lang_of
 from dialogs.forms import Field, FormDialog, FormSpec
-from bot.core.organizers import Organizers
 from dialogs.services import DialogServices
 
 ADD_TO_KB = "add_to_kb"

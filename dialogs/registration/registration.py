@@ -18,8 +18,8 @@ from botbuilder.dialogs import DialogContext, DialogTurnResult
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.cards import card_activity
-from bot.sessions import MODES, Session
 from bot.core.turn import is_group, lang_of, user_ids, user_key
+from bot.sessions import MODES, Session
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.registration.my_registration import Listed, MyRegistrationDialog, RegistrationPort
 from dialogs.services import DialogServices
@@ -120,7 +120,7 @@ class RegistrationDialog(FormDialog):
         if session is None or not session.is_open(now):
             others = [s for s in self.desk.open_sessions() if session is None or s.id != session.id]
             await turn_context.send_activity(card_activity(cards.closed(lang, session_closed=True, others_open=bool(others))))
-            return
+            return None
         mode = self._mode_of(values) or session.modes[0]
         _, aad_object_id = user_ids(turn_context.activity)
         attendee = Attendee(

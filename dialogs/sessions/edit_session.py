@@ -25,9 +25,9 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 
 from bot.core.i18n import format_clock, format_day
 from bot.core.organizers import Organizers
-from dialogs.sessions import validators as session_validators
 from dialogs.forms import Field, FormDialog, FormSpec, _FormEngine
 from dialogs.services import DialogServices
+from dialogs.sessions import validators as session_validators
 from storage.sessions.schedule import MODES, Session
 
 
@@ -53,7 +53,7 @@ LATER_FIELDS = ("join_url", "venue_address")  # empty: not known yet
 class _SessionFormEngine(_FormEngine):
     """The form engine with this feature's validators, date and time pickers, and readable values."""
 
-    form: "SessionForm"
+    form: SessionForm
 
     def _clean(self, lang: str, item: Field, raw: str) -> Any:
         check = self.form.checks.get(item.name)

@@ -69,7 +69,7 @@ class ExpertiseOffer(Base):
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
 
-    areas: Mapped[list["ExpertiseOfferArea"]] = relationship(
+    areas: Mapped[list[ExpertiseOfferArea]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ExpertiseOfferArea.position"
     )
 

@@ -5,7 +5,7 @@ unknown or newer than 1.5, a label on every input, a fallback text, named submit
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,10 +14,10 @@ import pytest
 from app import SERVICES
 from bot.core.cards import CoreCards
 from bot.core.config import Settings
-from bot.sessions.facts import answer_facts
 from bot.offers.cards import OfferCards, OfferOptions
 from bot.questions.answering import QaCards
 from bot.registration.cards import Listed, RegistrationCards
+from bot.sessions.facts import answer_facts
 from bot.sessions.file import load_sessions
 from dialogs.forms import FormDialog
 from storage.offers.repository import ContributionView, OfferView
@@ -25,7 +25,7 @@ from tests.card_rules import card_problems
 from tests.wording import msg_part
 
 LANGS = ("nl", "en")
-NOW = datetime(2022, 9, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 0, tzinfo=UTC)
 SAMPLE = {
     "text": "Beleidsadviseur internationale zaken",
     "longtext": "Wij hebben twee ervaren ingenieurs voor water en riolering.\nBeschikbaar vanaf november.",

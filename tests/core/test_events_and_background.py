@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.core.background import BackgroundTasks, DeliveryReport
 from bot.core.events import CapacityChanged, EventBus, WaitlistMoved
 
-AT = datetime(2022, 10, 1, 12, tzinfo=timezone.utc)
+AT = datetime(2022, 10, 1, 12, tzinfo=UTC)
 
 
 async def test_publish_runs_the_handlers_of_that_event_type_in_order_and_returns_their_reports():

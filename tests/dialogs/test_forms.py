@@ -14,8 +14,8 @@ from bot.core.cards import CoreCards
 from bot.core.clock import FixedClock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
-from bot.nlu import Recognizer
 from bot.core.turn import set_lang
+from bot.nlu import Recognizer
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
 from tests.conftest import DEFAULT_NOW

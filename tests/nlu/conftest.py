@@ -14,7 +14,7 @@ def recognizer() -> Recognizer:
     return Recognizer.load(KNOWLEDGE_DIR)
 
 
-@pytest.fixture()
+@pytest.fixture
 def fresh_recognizer() -> Recognizer:
     """A recognizer of its own, for tests that change it."""
     return Recognizer.load(KNOWLEDGE_DIR)

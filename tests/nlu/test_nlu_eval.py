@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.nlu.evaluation import EvalQuestion, EvalOutcome, evaluate, load_eval_set, summarize, unknown_expectations
+from bot.nlu.evaluation import EvalOutcome, EvalQuestion, evaluate, load_eval_set, summarize, unknown_expectations
 
 from .support import EVAL_FILE, FACTS, KNOWN_MISSES, typed_questions
 

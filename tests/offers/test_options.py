@@ -3,19 +3,19 @@ the catalogs; cards build without a connector."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.i18n import Catalog
 from bot.core.content import ContentError
+from bot.core.i18n import Catalog
 from bot.offers.cards import OfferCards, OfferOptions, load_expertise_areas
 from storage.offers.repository import ContributionView, OfferView
 from tests.card_rules import card_problems
 from tests.wording import content_dir, msg
 
 CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
-NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

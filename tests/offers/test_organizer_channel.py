@@ -8,6 +8,7 @@ import logging
 from app import SERVICES
 from bot.offers.channel import PURPOSE, channel_root
 from storage.offers.repository import OrganizerChannels
+from tests.conftest import new_conversation
 from tests.offers.conftest import (
     ANNA,
     BOB,
@@ -22,7 +23,6 @@ from tests.offers.conftest import (
     posts,
     set_channel,
 )
-from tests.conftest import new_conversation
 from tests.support import FakeConnector, all_text, cards
 from tests.wording import msg, msg_part
 

@@ -3,15 +3,21 @@ constraints, and the organizers' channel."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from storage.offers.repository import ContributionFields, ContributionIntentions, ExpertiseOffers, OfferFields, OrganizerChannels
+from storage.offers.repository import (
+    ContributionFields,
+    ContributionIntentions,
+    ExpertiseOffers,
+    OfferFields,
+    OrganizerChannels,
+)
 from tests.wording import msg_part
 
-NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
 ANNA, BOB = "aad:anna", "aad:bob"
 FIELDS = OfferFields(
     municipality="Utrecht",

@@ -3,7 +3,7 @@ no seat moves and nobody leaves the waitlist; when it succeeds, everything is go
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from storage.registration.models import Registration, RegistrationNotice, Sessio
 from storage.registration.repository import Attendee, Registrar, Registrations
 from storage.repositories import ConversationReferences, Feedback, ForwardedQuestions
 
-NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
 SESSION = "info-2022-10-04"
 CAPACITIES = {SESSION: {"in_person": 1, "online": None}}
 ANNA = Person(user_key="aad:anna", aad_object_id="anna", channel_id="msteams", channel_user_id="29:anna")

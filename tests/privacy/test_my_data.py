@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 from app import SERVICES
-from storage.offers.models import ExpertiseOffer
 from storage.models import ForwardedQuestion
+from storage.offers.models import ExpertiseOffer
 from tests.card_rules import card_problems
+from tests.conftest import new_conversation
 from tests.privacy.conftest import (
     ANNA,
     ANNA_QUESTION,
@@ -24,7 +25,6 @@ from tests.privacy.conftest import (
     rows,
     visible,
 )
-from tests.conftest import new_conversation
 from tests.support import all_text, cards
 from tests.wording import msg, msg_part
 

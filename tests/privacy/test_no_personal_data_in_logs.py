@@ -8,8 +8,8 @@ import logging
 
 from bot.offers import OFFERS
 from bot.registration import REGISTRATION
-from tests.privacy.conftest import ANNA, ORGANIZER, MENTION, forward_question, offer_by_card, person, register
 from tests.conftest import new_conversation
+from tests.privacy.conftest import ANNA, MENTION, ORGANIZER, forward_question, offer_by_card, person, register
 from tests.support import all_text
 from tests.wording import msg
 

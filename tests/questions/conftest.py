@@ -14,8 +14,8 @@ from bot.core.config import Settings
 from bot.nlu import Recognizer
 from bot.nlu.loader import load_knowledge
 from storage.audit.repository import AuditTrail
-from storage.questions.models import KnowledgeEntryRecord, QuestionAnswer
 from storage.models import ForwardedQuestion
+from storage.questions.models import KnowledgeEntryRecord, QuestionAnswer
 from tests.conftest import new_conversation
 from tests.support import Conversation, FakeConnector, cards, fixture, submit_actions
 

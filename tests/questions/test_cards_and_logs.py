@@ -4,17 +4,27 @@ strict; and the desk's flows log no personal data (names, questions, answers).""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.questions.desk import PAGE_SIZE, QuestionDeskCards
 from dialogs.questions.answer_question import MAX_ANSWER
 from storage.questions.repository import QuestionView
 from tests.card_rules import card_problems
-from tests.questions.conftest import ANNA, BOB, OLGA, QUESTION_NL, answer_by_card, forward, open_question_ids, person, token_of
+from tests.questions.conftest import (
+    ANNA,
+    BOB,
+    OLGA,
+    QUESTION_NL,
+    answer_by_card,
+    forward,
+    open_question_ids,
+    person,
+    token_of,
+)
 from tests.support import all_text, cards
 from tests.wording import msg_part
 
-NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
 
 
 def _question(n: int, *, name: str | None = "Anna de Vries", municipality: str | None = "Súdwest-Fryslân") -> QuestionView:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from app import SERVICES
-from bot.questions.knowledge import KnowledgeStore
 from bot.questions import QUESTION_DESK
+from bot.questions.knowledge import KnowledgeStore
 from tests.questions.conftest import (
     ANNA,
     BOB,

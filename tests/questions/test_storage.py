@@ -4,18 +4,18 @@ and erasing the asker's questions erases the answers to them."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from storage.questions.knowledge import KnowledgeEntries
 from storage.models import Base
+from storage.questions.knowledge import KnowledgeEntries
 from storage.questions.repository import QuestionDeskRecords
 from storage.repositories import ForwardedQuestions
 
-NOW = datetime(2022, 9, 20, 8, 15, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 15, tzinfo=UTC)
 MINE = {"question_answer", "knowledge_entry"}
 
 

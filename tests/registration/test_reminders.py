@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app import SERVICES
 from bot.core.clock import FixedClock
-from bot.registration.reminders import ReminderScheduler, parse_offsets, reminder_kind
 from bot.registration import REGISTRATION
+from bot.registration.reminders import ReminderScheduler, parse_offsets, reminder_kind
 from storage.registration.models import RegistrationNotice
 from tests.card_rules import card_problems
 from tests.conftest import new_conversation

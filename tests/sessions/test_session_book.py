@@ -4,7 +4,7 @@ changed), one shared list kept up to date in place, and the tables matching thei
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,7 +17,7 @@ from storage.sessions.repository import InfoSessions
 from tests.registration.conftest import CONTENT, session_yaml
 from tests.sessions.conftest import NEW_JOIN, SESSION_ID
 
-NOW = datetime(2022, 9, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2022, 9, 20, 8, 0, tzinfo=UTC)
 
 
 def _file():
@@ -42,11 +42,11 @@ def test_the_table_wins_only_for_the_fields_an_organizer_changed():
 
 def test_added_sessions_and_rows_that_cannot_be_used(caplog):
     added = _row(id="info-2022-11-15", origin="organizer", title_nl="Tweede", title_en="Second", city_nl="Utrecht",
-                 timezone="Europe/Amsterdam", start_at=datetime(2022, 11, 15, 9, tzinfo=timezone.utc),
-                 end_at=datetime(2022, 11, 15, 11, tzinfo=timezone.utc), modes="online", capacity_online=10)
+                 timezone="Europe/Amsterdam", start_at=datetime(2022, 11, 15, 9, tzinfo=UTC),
+                 end_at=datetime(2022, 11, 15, 11, tzinfo=UTC), modes="online", capacity_online=10)
     orphan = _row(id="info-gone", changed_fields="join_url", join_url=NEW_JOIN)  # no longer in the file
     broken = _row(changed_fields="registration_deadline,join_url", join_url=NEW_JOIN,
-                  registration_deadline=datetime(2022, 10, 5, tzinfo=timezone.utc))  # after the end
+                  registration_deadline=datetime(2022, 10, 5, tzinfo=UTC))  # after the end
     with caplog.at_level(logging.WARNING, logger="bot.sessions.book"):
         first, second = merge(_file(), [added, orphan, broken])
     assert first.id == SESSION_ID and first.join_url == "" and first.registration_deadline is None  # the file's version

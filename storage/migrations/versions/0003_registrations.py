@@ -4,9 +4,8 @@ Revision ID: 0003_registrations
 Revises: 0002
 Create Date: 2026-11-27 00:45:25.265185
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003_registrations'
 down_revision = '0002'

@@ -4,9 +4,8 @@ Revision ID: 0004_offers
 Revises: 0002
 Create Date: 2026-11-27 00:45:41.058267
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004_offers'
 down_revision = '0002'

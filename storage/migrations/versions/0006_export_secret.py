@@ -3,8 +3,8 @@
 Revision ID: 0006_export_secret
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_export_secret"
 down_revision = "0002"

@@ -3,8 +3,8 @@
 Revision ID: 0007_answers_and_knowledge
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_answers_and_knowledge"
 down_revision = "0002"

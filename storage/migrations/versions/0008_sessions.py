@@ -4,8 +4,8 @@ Revision ID: 0008_sessions
 Revises: 0002
 Depends on: 0003_registrations (notices refer to registrations)
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0008_sessions"
 down_revision = "0002"
