@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_for
+from storage.db import insert_for, rowcount
 from storage.models import BotStateRecord
 
 
@@ -40,7 +40,7 @@ class BotStates:
             .where(BotStateRecord.key == key, BotStateRecord.etag == expected_etag)
             .values(etag=etag, data=data, updated_at=now)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def delete(self, keys: list[str]) -> None:
         await self._session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(keys)))
@@ -58,7 +58,7 @@ class BotStates:
 
     async def delete_for_user(self, channel_id: str, user_id: str) -> int:
         result = await self._session.execute(delete(BotStateRecord).where(self._of_user(channel_id, user_id)))
-        return result.rowcount or 0
+        return rowcount(result) or 0
 
 
 def _like_literal(text: str) -> str:

@@ -22,12 +22,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
@@ -111,8 +111,9 @@ class Database:
 
 @lru_cache(maxsize=1)
 def _script():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    # alembic is imported only when the schema is checked or upgraded, not on every import of storage.
+    from alembic.config import Config  # noqa: PLC0415
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -134,8 +135,8 @@ def _applied(current: tuple[str, ...]) -> frozenset[str]:
 
 
 def _upgrade_to_head(sync_connection) -> None:
-    from alembic import command
-    from alembic.config import Config
+    from alembic import command  # noqa: PLC0415 - see _script
+    from alembic.config import Config  # noqa: PLC0415
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -145,11 +146,17 @@ def _upgrade_to_head(sync_connection) -> None:
 
 def insert_for(session: AsyncSession):
     """The dialect's `insert` (both have `on_conflict_do_nothing` and `on_conflict_do_update`)."""
-    return sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
 
 
 def is_postgresql(session: AsyncSession) -> bool:
-    return session.bind.dialect.name == "postgresql"
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an INSERT, UPDATE or DELETE matched. `AsyncSession.execute` is typed to return a `Result`;
+    for these statements it is a `CursorResult`, which has the count."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def _quiet_driver_logs() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import String, case, cast, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_for
+from storage.db import insert_for, rowcount
 from storage.models import (
     AnswerFeedback,
     ConversationReferenceRecord,
@@ -45,7 +45,7 @@ class ProcessedActivities:
             index_elements=[ProcessedActivity.key]
         )
         result = await self._session.execute(stmt)
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def release(self, key: str) -> None:
         """Forget a claim (the turn failed before doing anything), so a retry is processed."""
@@ -55,7 +55,7 @@ class ProcessedActivities:
         result = await self._session.execute(
             delete(ProcessedActivity).where(ProcessedActivity.seen_at < older_than)
         )
-        return result.rowcount or 0
+        return rowcount(result) or 0
 
 
 class ConversationReferences:
@@ -138,7 +138,7 @@ class ConversationReferences:
         if condition is None:
             return 0
         result = await self._session.execute(delete(ConversationReferenceRecord).where(condition))
-        return result.rowcount or 0
+        return rowcount(result) or 0
 
 
 
@@ -190,7 +190,7 @@ class Feedback:
             .values(user_key=ERASED, aad_object_id=None, message_key=_erased_id(AnswerFeedback.id))
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0
+        return rowcount(result) or 0
 
 
 class ForwardedQuestions:
@@ -238,7 +238,7 @@ class ForwardedQuestions:
             )
             .on_conflict_do_nothing(index_elements=[ForwardedQuestion.dedup_key])
         )
-        created = (await self._session.execute(stmt)).rowcount == 1
+        created = rowcount(await self._session.execute(stmt)) == 1
         record = (
             await self._session.execute(select(ForwardedQuestion).where(ForwardedQuestion.dedup_key == key))
         ).scalar_one()
@@ -273,4 +273,4 @@ class ForwardedQuestions:
             )
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0
+        return rowcount(result) or 0

@@ -16,9 +16,12 @@ from storage.models import Base
 # Features keep their tables in `storage/<feature>/models.py`; import them all so the metadata (used by
 # `alembic revision --autogenerate`) is complete.
 for _module in pkgutil.iter_modules(storage.__path__):
-    if _module.ispkg and _module.name != "migrations":
-        if importlib.util.find_spec(f"storage.{_module.name}.models") is not None:
-            importlib.import_module(f"storage.{_module.name}.models")
+    if (
+        _module.ispkg
+        and _module.name != "migrations"
+        and importlib.util.find_spec(f"storage.{_module.name}.models") is not None
+    ):
+        importlib.import_module(f"storage.{_module.name}.models")
 
 target_metadata = Base.metadata
 
@@ -35,7 +38,8 @@ def _run(connection) -> None:
 
 
 def _run_from_cli() -> None:
-    from bot.core.config import Settings
+    # Only the `alembic` command line needs the bot's settings; the bot itself passes its connection in.
+    from bot.core.config import Settings  # noqa: PLC0415
 
     async def go() -> None:
         engine = create_async_engine(Settings().effective_database_url)

@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_for
+from storage.db import insert_for, rowcount
 from storage.offers.models import (
     ACTIVE,
     WITHDRAWN,
@@ -274,7 +274,7 @@ class _UserRecords:
     async def delete_for_user(self, user_key: str) -> int:
         """Erase every record of this user (for 'delete my data')."""
         result = await self._session.execute(delete(self.model).where(self.model.user_key == user_key))
-        return result.rowcount or 0
+        return rowcount(result) or 0
 
     async def _owned(self, user_key: str, record_id: int):
         model = self.model
@@ -472,4 +472,4 @@ class OrganizerChannels:
         if conversation_id is not None:
             stmt = stmt.where(OrganizerChannel.conversation_id == conversation_id)
         result = await self._session.execute(stmt)
-        return bool(result.rowcount)
+        return bool(rowcount(result))

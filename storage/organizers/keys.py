@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.organizers.models import ExportSecret
 
 
@@ -20,9 +19,8 @@ class ExportSecrets:
     async def get_or_create(self, name: str, candidate: str, now: datetime) -> str:
         """The stored secret `name`; `candidate` is stored first when there is none (the first writer wins, so
         instances starting together agree)."""
-        insert = sqlite_insert if self._session.bind.dialect.name == "sqlite" else pg_insert
         await self._session.execute(
-            insert(ExportSecret)
+            insert_for(self._session)(ExportSecret)
             .values(name=name, value=candidate, created_at=now)
             .on_conflict_do_nothing(index_elements=[ExportSecret.name])
         )

@@ -206,7 +206,7 @@ class Reporting:
             func.count(), func.count(ContributionIntention.amount_cents), func.coalesce(func.sum(ContributionIntention.amount_cents), 0)
         ).where(ContributionIntention.status == ACTIVE)
         intentions, with_amount, total = (await self._session.execute(stmt)).one()
-        return ContributionSummary(int(intentions), int(with_amount), int(total))
+        return ContributionSummary(int(intentions), int(with_amount), int(total or 0))
 
     async def open_question_count(self) -> int:
         stmt = select(func.count()).select_from(ForwardedQuestion).where(ForwardedQuestion.status == QuestionStatus.OPEN)

@@ -30,7 +30,7 @@ from sqlalchemy.types import String
 
 from storage.audit.models import AuditEntry
 from storage.bot_state import BotStates
-from storage.db import Database
+from storage.db import Database, rowcount
 from storage.offers.models import ACTIVE, WITHDRAWN
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 from storage.registration.models import Registration
@@ -298,4 +298,4 @@ class PersonalData:
                 )
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for, rowcount
 from storage.questions.models import KnowledgeEntryRecord
 
 
@@ -67,9 +66,8 @@ class KnowledgeEntries:
     ) -> tuple[StoredEntry, bool]:
         """Store a new entry once: the same confirm token, or a second entry for the same forwarded question,
         stores nothing. Returns (the stored entry, whether it is new)."""
-        insert = sqlite_insert if self._session.bind.dialect.name == "sqlite" else pg_insert
         stmt = (
-            insert(KnowledgeEntryRecord)
+            insert_for(self._session)(KnowledgeEntryRecord)
             .values(
                 entry_id=entry_id,
                 question_nl=question["nl"],
@@ -86,16 +84,17 @@ class KnowledgeEntries:
             )
             .on_conflict_do_nothing()
         )
-        created = (await self._session.execute(stmt)).rowcount == 1
+        created = rowcount(await self._session.execute(stmt)) == 1
         if created:
-            row = await self._session.scalar(select(KnowledgeEntryRecord).where(KnowledgeEntryRecord.entry_id == entry_id))
+            row = (await self._session.scalars(select(KnowledgeEntryRecord).where(KnowledgeEntryRecord.entry_id == entry_id))).one()
         else:
             same = KnowledgeEntryRecord.confirm_token == token
             if source_question_id is not None:
                 same = same | (KnowledgeEntryRecord.source_question_id == source_question_id)
-            row = await self._session.scalar(select(KnowledgeEntryRecord).where(same).limit(1))
-            if row is None:  # an id clash (practically impossible with random ids): nothing stored
+            found = await self._session.scalar(select(KnowledgeEntryRecord).where(same).limit(1))
+            if found is None:  # an id clash (practically impossible with random ids): nothing stored
                 raise LookupError("knowledge entry id already taken")
+            row = found
         return _view(row), created
 
     async def by_token(self, token: str) -> StoredEntry | None:
@@ -127,4 +126,4 @@ class KnowledgeEntries:
 
     async def remove(self, entry_id: str) -> bool:
         result = await self._session.execute(delete(KnowledgeEntryRecord).where(KnowledgeEntryRecord.entry_id == entry_id))
-        return (result.rowcount or 0) > 0
+        return (rowcount(result) or 0) > 0

@@ -13,6 +13,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import ForwardedQuestion, QuestionStatus
 from storage.offers.models import ContributionIntention, ExpertiseOffer
 from storage.questions.models import FAILED, PENDING, QuestionAnswer
@@ -135,7 +136,7 @@ class QuestionDeskRecords:
             .where(ForwardedQuestion.id == question_id, ForwardedQuestion.status == OPEN)
             .values(status=ANSWERED, answer=answer, answered_at=now)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             status = await self._session.scalar(select(ForwardedQuestion.status).where(ForwardedQuestion.id == question_id))
             if status != ANSWERED:  # gone, or erased by the asker ('delete my data')
                 return ClaimResult("missing")
@@ -163,7 +164,7 @@ class QuestionDeskRecords:
             .where(QuestionAnswer.question_id == question_id, QuestionAnswer.delivery == FAILED)
             .values(delivery=PENDING)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return None
         return await self.answer_for(question_id)
 

@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database, insert_for, is_postgresql
+from storage.db import Database, insert_for, is_postgresql, rowcount
 from storage.models import NoticeStatus
 from storage.registration.models import (
     ACTIVE_STATUSES,
@@ -135,7 +135,7 @@ class Registrations:
             .values(revision=Registration.revision + 1, **values)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return False
         await self._session.refresh(record)
         return True
@@ -187,7 +187,7 @@ class Registrations:
         result = await self._session.execute(
             update(SessionSeats).where(*condition).values(confirmed=SessionSeats.confirmed + 1)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def release_seat(self, session_id: str, mode: str) -> None:
         await self._session.execute(
@@ -198,7 +198,7 @@ class Registrations:
 
     async def seats_taken(self, session_id: str) -> dict[str, int]:
         stmt = select(SessionSeats.mode, SessionSeats.confirmed).where(SessionSeats.session_id == session_id)
-        return {mode: confirmed for mode, confirmed in (await self._session.execute(stmt)).all()}
+        return dict((await self._session.execute(stmt)).tuples().all())
 
     async def count_by_status(self, session_id: str) -> dict[tuple[str, str], int]:
         """(mode, status) -> number of registrations, for checks and organizer overviews."""
@@ -227,7 +227,7 @@ class Registrations:
             .values(registration_id=registration_id, kind=kind, status=CLAIMED, claimed_at=now, updated_at=now)
             .on_conflict_do_nothing(index_elements=[RegistrationNotice.registration_id, RegistrationNotice.kind])
         )
-        if created.rowcount == 1:
+        if rowcount(created) == 1:
             return True
         taken = await self._session.execute(
             update(RegistrationNotice)
@@ -238,7 +238,7 @@ class Registrations:
             )
             .values(status=CLAIMED, claimed_at=now, updated_at=now)
         )
-        return taken.rowcount == 1
+        return rowcount(taken) == 1
 
     async def finish_notice(self, registration_id: int, kind: str, status: NoticeStatus, now: datetime) -> None:
         """Record the outcome; PENDING releases the claim so a later tick tries again."""
@@ -302,7 +302,7 @@ class Registrations:
             .where(SessionInterest.id == interest_id, _claimable(SessionInterest, now, lease))
             .values(status=CLAIMED, claimed_at=now, updated_at=now)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def finish_interest(self, interest_id: int, status: NoticeStatus, session_id: str | None, now: datetime) -> None:
         values: dict = {"status": status, "updated_at": now}
@@ -410,7 +410,7 @@ class Registrar:
             promoted: tuple[int, ...] = ()
             if from_status == CONFIRMED:
                 await repo.release_seat(session_id, from_mode)
-                promoted = await self._fill(repo, session_id, from_mode, capacity.get(from_mode), now)
+                promoted = await _fill(repo, session_id, from_mode, capacity.get(from_mode), now)
             return RegistrationOutcome(OutcomeKind.SWITCHED, record, promoted)
 
     async def cancel(self, *, session_id: str, user_key: str, capacity: Mapping[str, int | None], now: datetime) -> RegistrationOutcome:
@@ -431,22 +431,7 @@ class Registrar:
         async with self._db.transaction() as session:
             repo = Registrations(session)
             await repo.lock_seats(session_id, [mode])
-            return await self._fill(repo, session_id, mode, capacity, now)
-
-    @staticmethod
-    async def _fill(repo: Registrations, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
-        promoted: list[int] = []
-        while True:
-            candidate = await repo.first_waitlisted(session_id, mode)
-            if candidate is None or not await repo.take_seat(session_id, mode, capacity):
-                break
-            if await repo.change(candidate, expect_status=WAITLISTED, expect_mode=mode, now=now, status=CONFIRMED):
-                await repo.add_notice(candidate.id, PROMOTED, now)
-                promoted.append(candidate.id)
-            else:  # cannot happen while the seat row is locked; give the seat back and stop
-                await repo.release_seat(session_id, mode)
-                break
-        return tuple(promoted)
+            return await _fill(repo, session_id, mode, capacity, now)
 
     async def waitlist_position(self, record: Registration) -> int:
         async with self._db.transaction() as session:
@@ -475,6 +460,21 @@ class Registrar:
             await Registrations(session).add_interest(user_key, aad_object_id, language, now)
 
 
+async def _fill(repo: Registrations, session_id: str, mode: str, capacity: int | None, now: datetime) -> tuple[int, ...]:
+    promoted: list[int] = []
+    while True:
+        candidate = await repo.first_waitlisted(session_id, mode)
+        if candidate is None or not await repo.take_seat(session_id, mode, capacity):
+            break
+        if await repo.change(candidate, expect_status=WAITLISTED, expect_mode=mode, now=now, status=CONFIRMED):
+            await repo.add_notice(candidate.id, PROMOTED, now)
+            promoted.append(candidate.id)
+        else:  # cannot happen while the seat row is locked; give the seat back and stop
+            await repo.release_seat(session_id, mode)
+            break
+    return tuple(promoted)
+
+
 async def _cancel(repo: Registrations, record: Registration, capacity: Mapping[str, int | None], now: datetime) -> tuple[int, ...]:
     """Cancel an active registration in the caller's transaction; a freed seat goes to the first on the
     waitlist. Raises `RegistrationChanged` when the row changed since it was read."""
@@ -485,7 +485,7 @@ async def _cancel(repo: Registrations, record: Registration, capacity: Mapping[s
     if status != CONFIRMED:
         return ()
     await repo.release_seat(record.session_id, mode)
-    return await Registrar._fill(repo, record.session_id, mode, capacity.get(mode), now)
+    return await _fill(repo, record.session_id, mode, capacity.get(mode), now)
 
 
 async def forget_user(

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.repository import AuditTrail
-from storage.db import Database, insert_for
+from storage.db import Database, insert_for, rowcount
 from storage.models import NoticeStatus
 from storage.registration.models import Registration
 from storage.registration.repository import Registrations
@@ -127,8 +127,9 @@ class InfoSessions:
         stmt = select(InfoSessionChange).where(InfoSessionChange.change_key == change_key)
         return (await self._session.execute(stmt)).scalars().first()
 
-    async def get_change(self, change_id: int) -> InfoSessionChange | None:
-        return await self._session.get(InfoSessionChange, change_id)
+    async def get_change(self, change_id: int) -> InfoSessionChange:
+        """The change a notice refers to (a foreign key: it exists while the notice does)."""
+        return await self._session.get_one(InfoSessionChange, change_id)
 
     async def add_change(self, *, change_key: str, session_id: str, kind: str, fields: Iterable[str], now: datetime) -> InfoSessionChange:
         """Raises IntegrityError when this change key was stored already."""
@@ -169,7 +170,7 @@ class InfoSessions:
             .values(status=CLAIMED, claimed_at=now, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             return None
         return await self._session.get(InfoSessionNotice, notice_id)
 

@@ -1,7 +1,7 @@
 """bot state, processed activities, conversation references
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 00:28:14.856414
 """
 import sqlalchemy as sa
