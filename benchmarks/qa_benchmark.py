@@ -50,7 +50,7 @@ def time_queries(recognizer: Recognizer, questions: list[EvalQuestion], repeat: 
 
 def per_query_medians(passes: list[list[float]]) -> list[float]:
     """Each question's median time over all passes, sorted: robust to other processes on the machine."""
-    return sorted(sorted(times)[len(times) // 2] for times in zip(*passes))
+    return sorted(sorted(times)[len(times) // 2] for times in zip(*passes, strict=True))
 
 
 def calibrate(knowledge: Path, questions: list[EvalQuestion]) -> None:

@@ -18,6 +18,7 @@ Card actions are named `<form id>.<verb>`, so the router hands them to the activ
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class FormDialog(GuidedDialog):
     def __init__(self, spec: FormSpec, services: DialogServices):
         super().__init__(spec.id, services)
         self.spec = spec
-        self._yes_no = YesNo(services.catalog)
+        self.yes_no = YesNo(services.catalog)
         self.add_dialog(_FormEngine(f"{spec.id}.engine", self))
         self.initial_dialog_id = f"{spec.id}.engine"
 
@@ -113,10 +114,8 @@ class FormDialog(GuidedDialog):
                     found["name"] = member.name
                 mail = member.email or getattr(member, "user_principal_name", None)
                 if mail:
-                    try:
+                    with contextlib.suppress(Invalid):
                         found["email"] = validators.email(mail)
-                    except Invalid:
-                        pass
         return found
 
     # --- texts --------------------------------------------------------------------------------
@@ -245,7 +244,7 @@ class _FormEngine(Dialog):
         lang = lang_of(dc.context)
         phase = state.get("phase")
         if phase == "summary":
-            answer = self.form._yes_no.match(text, lang)
+            answer = self.form.yes_no.match(text, lang)
             if answer is True:
                 return await self._confirm(dc)
             if answer is False or self._is_change_word(lang, text):
@@ -311,7 +310,7 @@ class _FormEngine(Dialog):
                 return parts
             return validators.choices(raw, options)
         if kind == "consent":
-            answer = self.form._yes_no.match(raw, lang)
+            answer = self.form.yes_no.match(raw, lang)
             if answer is True:
                 return "yes"
             raise Invalid("form.invalid.consent")
@@ -408,7 +407,7 @@ class _FormEngine(Dialog):
             return self.form.t(lang, "form.empty_value")
         if item.kind in ("choice", "multichoice"):
             labels = dict(self.form.options(lang, item))
-            chosen = value if isinstance(value, list) else [value]
+            chosen: list[str] = value if isinstance(value, list) else [value]
             return ", ".join(labels.get(v, v) for v in chosen)
         if item.kind == "consent":
             return self.form.t(lang, "form.consent_given")

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load_settings() -> Any:
     # Imported here so that `import manifest` stays light for the bot and for tests.
-    from bot.core.config import Settings
+    from bot.core.config import Settings  # noqa: PLC0415
 
     return Settings()
 

@@ -29,7 +29,7 @@ class _ReusedConnectors(ConnectorFactory):
         self._inner = inner
         self._cache = cache
 
-    async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (getattr(self._inner, "_app_id", None), service_url, audience)
         client = self._cache.get(key)
         if client is None:

@@ -39,6 +39,7 @@ class TenantGuard(Middleware):
         if context.activity.type == ActivityTypes.message:
             lang = language_for_locale(context.activity.locale)
             await context.send_activity(self._catalog.text(lang, "tenant.refused"))
+        return None
 
 
 class DropRedelivered(Middleware):

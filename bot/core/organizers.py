@@ -27,7 +27,7 @@ class Organizers:
 
     def is_organizer(self, aad_object_id: str | None) -> bool:
         allowed = {a.strip().lower() for a in self._settings.organizer_aad_ids}
-        return bool(aad_object_id) and aad_object_id.strip().lower() in allowed
+        return bool(aad_object_id and aad_object_id.strip().lower() in allowed)
 
     def sender_is_organizer(self, turn_context: TurnContext) -> bool:
         return self.is_organizer(user_ids(turn_context.activity)[1])

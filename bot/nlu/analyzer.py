@@ -85,7 +85,7 @@ class Analyzer:
         concepts = self._apply_synonyms(terms)
         if len(concepts) < 2:
             return concepts  # a single keyword has no mood
-        return concepts + (mood(text, words, self._profile),)
+        return (*concepts, mood(text, words, self._profile))
 
     def question_terms(self) -> frozenset[str]:
         """The terms that question words become."""
@@ -160,7 +160,7 @@ class Analyzer:
         """
         phrases: dict[tuple[str, ...], str] = {}
         problems: list[str] = []
-        languages = [self.lang] + sorted({lang for g in synonyms for lang in g.terms} - {self.lang})
+        languages = [self.lang, *sorted({lang for g in synonyms for lang in g.terms} - {self.lang})]
         for lang in languages:
             for group in synonyms:
                 concept = CONCEPT_PREFIX + group.concept

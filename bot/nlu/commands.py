@@ -110,10 +110,12 @@ class CommandMatcher:
                 if distance <= budget and _same_words_count(key, phrase):
                     if best is None or (distance, name) < best:
                         best = (distance, name)
-                elif len(key) == len(phrase) == 4 and sorted(key) == sorted(phrase):
+                elif (
                     # A swapped pair of letters in a short command ("hepl", "mneu").
-                    if OSA.distance(key, phrase) == 1 and (best is None or (1, name) < best):
-                        best = (1, name)
+                    len(key) == len(phrase) == 4 and sorted(key) == sorted(phrase) and OSA.distance(key, phrase) == 1
+                    and (best is None or (1, name) < best)
+                ):
+                    best = (1, name)
         return best[1] if best else None
 
 

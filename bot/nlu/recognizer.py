@@ -85,8 +85,8 @@ class _Engine:
             result = self.indexes[index_lang].scores(terms)
             unknown_share = min(unknown_share, result.unknown_share)
             factor = 1.0 if index_lang == lang else OTHER_LANGUAGE_FACTOR
-            for target, score in result.scores.items():
-                score *= factor
+            for target, raw in result.scores.items():
+                score = raw * factor
                 if score > scores.get(target, 0.0):
                     scores[target] = score
         ranked = [(self.targets[t], s) for t, s in sorted(scores.items(), key=lambda item: (-item[1], item[0]))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from babel.numbers import format_currency
 from pydantic import Field, field_validator
@@ -27,7 +27,7 @@ from storage.offers.repository import ContributionView, OfferView
 AREAS_FILE = "expertise_areas.yaml"
 LANGUAGE_CODES = ("uk", "ru", "en", "de", OTHER)
 
-Item = Union[OfferView, ContributionView]
+Item = OfferView | ContributionView
 
 
 @dataclass(frozen=True)

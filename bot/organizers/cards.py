@@ -67,7 +67,7 @@ class OrganizerCards:
             {"type": "ActionSet", "actions": [submit(self.t(lang, "overview.questions.button"), ACTION_QUESTIONS)]},
         ]
         body += self._feedback(lang, overview)
-        body += [_section(self.t(lang, "export.title"))] + self._export_inputs(lang, link_minutes)
+        body += [_section(self.t(lang, "export.title")), *self._export_inputs(lang, link_minutes)]
         return card(
             body,
             fallback=self.t(lang, "overview.fallback"),
@@ -80,7 +80,7 @@ class OrganizerCards:
     def _registrations(self, lang: str, counts: tuple[RegistrationCount, ...]) -> list[dict[str, Any]]:
         blocks = [_section(self.t(lang, "overview.registrations.title"))]
         if not counts:
-            return blocks + [paragraph(self.t(lang, "overview.registrations.none"))]
+            return [*blocks, paragraph(self.t(lang, "overview.registrations.none"))]
         by_session: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
         for c in counts:
             by_session[c.session_id][(c.mode, c.status)] = c.count
@@ -112,17 +112,18 @@ class OrganizerCards:
         offers = overview.offers
         blocks = [_section(self.t(lang, "overview.offers.title"))]
         if offers.offers == 0:
-            return blocks + [paragraph(self.t(lang, "overview.offers.none"))]
+            return [*blocks, paragraph(self.t(lang, "overview.offers.none"))]
         blocks.append(paragraph(self.t(lang, "overview.offers.total", offers=offers.offers, experts=offers.experts)))
         areas = dict(self._options.areas(lang))
-        for key, tallies, label in (
-            ("overview.offers.by_area", offers.by_area, lambda k: areas.get(k, k)),
-            ("overview.offers.by_municipality", offers.by_municipality, lambda k: k),
+        no_names: dict[str, str] = {}  # municipalities are shown as they were entered
+        for key, tallies, names in (
+            ("overview.offers.by_area", offers.by_area, areas),
+            ("overview.offers.by_municipality", offers.by_municipality, no_names),
         ):
             blocks.append(paragraph(self.t(lang, key), weight="Bolder", spacing="Small"))
             blocks.append(
                 _facts([
-                    (label(tally.key), self.t(lang, "overview.offers.tally", offers=tally.offers, experts=tally.experts))
+                    (names.get(tally.key, tally.key), self.t(lang, "overview.offers.tally", offers=tally.offers, experts=tally.experts))
                     for tally in tallies[:TOP]
                 ])
             )
@@ -133,7 +134,7 @@ class OrganizerCards:
         summary = overview.contributions
         blocks = [_section(self.t(lang, "overview.contributions.title"))]
         if summary.intentions == 0:
-            return blocks + [paragraph(self.t(lang, "overview.contributions.none"))]
+            return [*blocks, paragraph(self.t(lang, "overview.contributions.none"))]
         blocks.append(paragraph(self.t(lang, "overview.contributions.total", count=summary.intentions, total=euro(summary.total_cents, lang))))
         without = summary.intentions - summary.with_amount
         if without:
@@ -143,7 +144,7 @@ class OrganizerCards:
     def _feedback(self, lang: str, overview: Overview) -> list[dict[str, Any]]:
         blocks = [_section(self.t(lang, "overview.feedback.title"))]
         if not overview.feedback:
-            return blocks + [paragraph(self.t(lang, "overview.feedback.none"))]
+            return [*blocks, paragraph(self.t(lang, "overview.feedback.none"))]
         blocks.append(
             _facts([
                 (self._exporter.question_of(lang, f.entry_id) or f.entry_id,

@@ -349,13 +349,13 @@ class Exporter:
         writer = csv.writer(buffer, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow([_csv_text(h) for h in table.headers])
         for row in table.rows:
-            writer.writerow([_csv_cell(value, kind, lang) for value, kind in zip(row, table.kinds)])
+            writer.writerow([_csv_cell(value, kind, lang) for value, kind in zip(row, table.kinds, strict=True)])
         return buffer.getvalue().encode("utf-8-sig")
 
     def xlsx_bytes(self, table: Table, lang: str, now: datetime) -> bytes:
         """One sheet: a bold, frozen header row with a filter, fitted column widths, real date and number cells."""
         workbook = Workbook()
-        sheet = workbook.active
+        sheet = workbook.worksheets[0]  # the sheet a new workbook starts with
         sheet.title = _sheet_title(self.t(lang, f"export.datasets.{table.dataset}.sheet"))
         workbook.properties.created = workbook.properties.modified = now.astimezone(UTC).replace(tzinfo=None)
         workbook.properties.creator = None
@@ -366,7 +366,7 @@ class Exporter:
         widths = [len(h) for h in table.headers]
         wrap = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(table.rows, start=2):
-            for c, (value, kind) in enumerate(zip(row, table.kinds), start=1):
+            for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True), start=1):
                 cell = sheet.cell(row=r, column=c)
                 if value is None:
                     continue

@@ -27,6 +27,7 @@ from bot.core.proactive import Delivery, Messenger, receiver_language
 from bot.registration.cards import Listed, RegistrationCards
 from bot.sessions import Session, SessionBook
 from storage.db import Database
+from storage.models import NoticeStatus
 from storage.registration.models import CONFIRMED, GONE, PENDING, SENT, SKIPPED, Registration
 from storage.registration.repository import PROMOTED, Registrations
 from storage.repositories import ConversationReferences
@@ -161,13 +162,13 @@ class ReminderScheduler(TicksPeriodically):
             report.count(status, "new_session")
 
     # --- sending ------------------------------------------------------------------------------
-    async def _send(self, registration: Registration, event: Session, build_card) -> str:
+    async def _send(self, registration: Registration, event: Session, build_card) -> NoticeStatus:
         if not registration.aad_object_id:
             return GONE
         item = Listed(registration, event)  # only confirmed registrations get these messages
         return await self._deliver(registration.aad_object_id, registration.language, lambda lang: build_card(lang, item))
 
-    async def _deliver(self, aad_object_id: str, remembered_language: str, build_card) -> str:
+    async def _deliver(self, aad_object_id: str, remembered_language: str, build_card) -> NoticeStatus:
         async with self._db.transaction() as session:
             reference = await ConversationReferences(session).personal_for(aad_object_id)
         if reference is None:
@@ -179,7 +180,7 @@ class ReminderScheduler(TicksPeriodically):
         delivery = await self._messenger.send(reference.reference, build)
         return _OUTCOME[delivery]
 
-    async def _finish(self, registration_id: int, kind: str, status: str, report: DeliveryReport) -> None:
+    async def _finish(self, registration_id: int, kind: str, status: NoticeStatus, report: DeliveryReport) -> None:
         async with self._db.transaction() as session:
             await Registrations(session).finish_notice(registration_id, kind, status, self._clock.now())
         report.count(status, kind)

@@ -118,7 +118,8 @@ def merge(file_sessions: tuple[Session, ...] | list[Session], rows: list[InfoSes
         if row.origin != ORGANIZER:
             log.warning("session %s was changed in Teams but is no longer in the content file: left out", row.id)
             continue
-        session = _checked(_from_row(row), fallback=None)
+        added = _from_row(row)
+        session = _checked(added, fallback=None) if added is not None else None
         if session is not None:
             merged.append(session)
     return sorted(merged, key=lambda s: s.start)
@@ -155,7 +156,11 @@ def _overlay(base: Session, row: InfoSession) -> Session:
     return replace(base, **changes)
 
 
-def _from_row(row: InfoSession) -> Session:
+def _from_row(row: InfoSession) -> Session | None:
+    """A session added in Teams; None (logged) when its row has no start or end."""
+    if row.start_at is None or row.end_at is None:
+        log.warning("session %s from the database is not usable (no start or end): left out", row.id)
+        return None
     modes = _modes(row.modes or "")
     capacity = {"in_person": row.capacity_in_person, "online": row.capacity_online}
     return Session(
@@ -189,8 +194,6 @@ def _checked(session: Session, *, fallback: Session | None) -> Session | None:
 
 def session_problem(session: Session) -> str | None:
     """What makes a session unusable, in a few words for the log; None when it is fine."""
-    if not isinstance(session.start, datetime) or not isinstance(session.end, datetime):
-        return "no start or end"
     if session.end <= session.start:
         return "the end is not after the start"
     if not session.modes:

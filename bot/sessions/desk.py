@@ -40,6 +40,7 @@ from bot.nlu.commands import CommandWords
 from bot.sessions.book import DEFAULT_TIMEZONE, SessionBook
 from dialogs.sessions.edit_session import SESSION_KEY, AddSessionDialog, EditSessionDialog
 from storage.db import Database
+from storage.models import NoticeStatus
 from storage.registration.models import CONFIRMED, Registration
 from storage.repositories import ConversationReferences
 from storage.sessions.models import (
@@ -214,6 +215,7 @@ class SessionDesk(TicksPeriodically):
     _task: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
+        self._interval = self.interval  # what TicksPeriodically reads
         self._commands = CommandWords.from_catalog(
             self.catalog, {verb: f"session_desk.words.{verb}" for verb in (LIST, ADD, CHANGE)}, LANGUAGES
         )
@@ -496,7 +498,7 @@ class SessionDesk(TicksPeriodically):
             report.count(status)
         return report
 
-    async def _send_notice(self, change: InfoSessionChange, registration: Registration | None, now: datetime) -> str:
+    async def _send_notice(self, change: InfoSessionChange, registration: Registration | None, now: datetime) -> NoticeStatus:
         session = self.book.get(change.session_id)
         if registration is None or session is None or registration.status != CONFIRMED or session.end <= now:
             return SKIPPED
@@ -525,10 +527,6 @@ class SessionDesk(TicksPeriodically):
         """Refresh the session list from the table (changes of other instances), then send due notices."""
         await self.book.refresh()
         return await self.deliver_notices()
-
-    @property
-    def _interval(self) -> float:  # what TicksPeriodically reads
-        return self.interval
 
     async def stop(self) -> None:
         await super().stop()

@@ -136,8 +136,8 @@ class MyOffersDialog(GuidedDialog):
             return await step.end_dialog()
         if choice["verb"] == EDIT:
             form_id, values = (
-                (ExpertiseOfferDialog.ID, offer_values(item)) if choice["kind"] == OFFER
-                else (ContributionDialog.ID, contribution_values(item))  # type: ignore[arg-type]
+                (ExpertiseOfferDialog.ID, offer_values(item)) if isinstance(item, OfferView)
+                else (ContributionDialog.ID, contribution_values(item))
             )
             # The form must be the top dialog (its card actions are routed by its id), so it takes our place.
             await step.parent.replace_dialog(form_id, {"values": values})
@@ -159,6 +159,7 @@ class MyOffersDialog(GuidedDialog):
             return await step.end_dialog()
         target = step.values["target"]
         key, now = user_key(step.context.activity), self.services.clock.now()
+        view: OfferView | ContributionView | None
         async with self.services.db.transaction() as session:
             if target["kind"] == OFFER:
                 view, outcome = await ExpertiseOffers(session).withdraw(user_key=key, offer_id=target["id"], now=now)

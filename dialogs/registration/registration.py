@@ -143,6 +143,7 @@ class RegistrationDialog(FormDialog):
             await turn_context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "registration.error")))
             return False
         registration = outcome.registration
+        assert registration is not None  # register() always returns the new or the existing registration
         item = Listed(registration, session, await self.desk.registrar.waitlist_position(registration) if registration.status == WAITLISTED else None)
         existing = outcome.kind == "existing" and registration.confirm_token != token
         free_mode = None
@@ -151,6 +152,7 @@ class RegistrationDialog(FormDialog):
                 if other != registration.mode and await self.desk.registrar.has_seat(session.id, other, session.capacity_for(other)):
                     free_mode = other
         await turn_context.send_activity(card_activity(cards.confirmation(lang, item, existing=existing, free_mode=free_mode)))
+        return None
 
 
 class RegistrationActions:
@@ -170,7 +172,7 @@ class RegistrationActions:
         token = value.get("token")
         registration = await self._desk.registrar.by_confirm_token(token) if isinstance(token, str) and token else None
         item = await self._desk.listed(registration) if registration is not None else None
-        if item is None or registration.user_key != user_key(dc.context.activity) or registration.status not in ACTIVE_STATUSES:
+        if registration is None or item is None or registration.user_key != user_key(dc.context.activity) or registration.status not in ACTIVE_STATUSES:
             note = self._t(lang, "dialog.stale_card")
             await dc.context.send_activity(card_activity(self._services.cards.menu(lang, note=note)))
             return

@@ -75,7 +75,7 @@ def moment(value: str) -> str:
     cleaned = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})[tT](\d)", r"\1 \2", cleaned)
     tokens = cleaned.split(" ")
     for cut in range(len(tokens) - 1, 0, -1):
-        date_part = [t for t in tokens[:cut]]
+        date_part = tokens[:cut]
         while date_part and date_part[-1].lower() in _CONNECTORS:
             date_part.pop()
         time_part = " ".join(tokens[cut:])
