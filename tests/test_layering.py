@@ -111,7 +111,7 @@ def find_cycle(graph: Graph) -> list[str] | None:
         path.append(node)
         for target in sorted(graph.get(node, ())):
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return [*path[path.index(target):], target]
             if target not in state:
                 found = visit(target)
                 if found:

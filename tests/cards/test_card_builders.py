@@ -143,7 +143,7 @@ def test_offer_cards(shared_content, settings_pair):
     catalog = shared_content["catalog"]
     cards = OfferCards(catalog, OfferOptions.load(catalog, settings_pair[0].content_dir))
     for lang in LANGS:
-        areas = tuple(a for a, _ in cards.options.areas(lang))[:3] + ("other",)
+        areas = (*tuple(a for a, _ in cards.options.areas(lang))[:3], "other")
         offer = OfferView(
             id=7, status="active", language=lang, municipality="Súdwest-Fryslân", contact_name="Anna de Vries",
             contact_email=SAMPLE["email"], contact_phone=SAMPLE["phone"], areas=areas, other_area="Archieven",

@@ -123,9 +123,11 @@ def string_literals(source: str) -> Iterator[tuple[int, str]]:
     skip = _docstrings(tree) | _user_input(tree)
     lines = source.splitlines()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            if not any(NOT_CONTENT in line for line in lines[node.lineno - 1 : node.end_lineno]):
-                yield node.lineno, node.value
+        if (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+            and not any(NOT_CONTENT in line for line in lines[node.lineno - 1 : node.end_lineno])
+        ):
+            yield node.lineno, node.value
 
 
 def pinned_wording(files: list[Path], texts: list[str], phrasings: frozenset[str] = frozenset()) -> list[Pinned]:

@@ -183,7 +183,7 @@ def test_app_id_is_the_bot_id(build, defaults):
     ],
 )
 def test_a_bad_app_id_is_rejected(tmp_path, defaults, bad):
-    with pytest.raises(ManifestInputError, match="app id|GUID"):
+    with pytest.raises(ManifestInputError, match=r"app id|GUID"):
         build_package(app_id=bad, host=defaults.host, version=defaults.version, out=tmp_path / "p.zip")
     assert not (tmp_path / "p.zip").exists()
 

@@ -55,7 +55,7 @@ def _known_facts() -> tuple[set[str], set[str]]:
     """The numbers and the name words of tests/nlu/facts.yaml."""
     document = yaml.safe_load(FACTS_FILE.read_text(encoding="utf-8"))
     numbers = {str(number) for number in document["numbers"]}
-    words = {word for name in document["names"] for word in re.findall(r"[\w'’-]+", name)}
+    words = {word for name in document["names"] for word in re.findall(r"[\w'\u2019-]+", name)}  # \u2019: the typographic apostrophe
     return numbers, words
 
 
@@ -63,8 +63,8 @@ def unknown_facts(text: str, numbers: set[str], words: set[str]) -> list[str]:
     """Numbers, and capitalised words inside a sentence, that tests/nlu/facts.yaml does not know."""
     found = [n for n in re.findall(r"\d+(?:[.:,]\d+)*", text) if n not in numbers]
     for sentence in re.split(r"(?<=[.!?:])\s+|\n", text):
-        for word in re.findall(r"[^\W\d_][\w'’-]*", sentence)[1:]:
-            if word[0].isupper() and word.removesuffix("'s").removesuffix("’s") not in words:
+        for word in re.findall(r"[^\W\d_][\w'\u2019-]*", sentence)[1:]:
+            if word[0].isupper() and word.removesuffix("'s").removesuffix("\u2019s") not in words:
                 found.append(word)
     return found
 
@@ -132,5 +132,5 @@ def test_missing_intent_and_unknown_section_are_refused(tmp_path):
 
 
 def test_empty_directory_is_refused(tmp_path):
-    with pytest.raises(KnowledgeDataError, match="no \\*.yaml"):
+    with pytest.raises(KnowledgeDataError, match=r"no \*.yaml"):
         Recognizer.load(tmp_path)

@@ -109,8 +109,10 @@ async def test_offer_by_typing_in_english_with_friendly_re_asks(make_client, con
         assert expected in all_text(replies), (said, all_text(replies))
     assert msg_part("en", "offer.fields.other_area.prompt") not in all_text(anna.replies)
     shown = facts(cards(anna.replies)[-1])
-    assert shown[msg("en", "offer.fields.name.label")] == "Anna de Vries" and shown[msg("en", "offer.fields.work_mode.label")] == msg("en", "offers.work_modes.on_site")
-    assert shown[msg("en", "offer.fields.areas.label")] == "Water and sewerage, Housing" and shown[msg("en", "offer.fields.languages.label")] == "Ukrainian, English"
+    assert shown[msg("en", "offer.fields.name.label")] == "Anna de Vries"
+    assert shown[msg("en", "offer.fields.work_mode.label")] == msg("en", "offers.work_modes.on_site")
+    assert shown[msg("en", "offer.fields.areas.label")] == "Water and sewerage, Housing"
+    assert shown[msg("en", "offer.fields.languages.label")] == "Ukrainian, English"
     replies = await anna.say("yes")
     assert msg_part("en", "offer.saved") in all_text(replies)
     await drain(client)

@@ -59,7 +59,7 @@ async def test_change_an_offer_by_card(org_client, connector):
     await drain(org_client)
     [offer] = await offers_of(org_client)
     assert offer.expert_count == 5 and offer.status == "active"
-    created, changed = posts(connector)
+    _created, changed = posts(connector)
     assert cards([changed])[0]["body"][0]["text"] == msg("nl", "offers.post.offer_changed")
     assert facts(cards([changed])[0])[msg("nl", "export.columns.offers.expert_count")] == "5"
 
@@ -119,7 +119,7 @@ async def test_withdraw_by_card_in_english(make_client, connector):
     listing = await anna.say("my offers")
     confirm = await anna.submit(buttons(listing, "my_offers.withdraw")[0])
     assert msg_part("en", "my_offers.withdraw_offer") in all_text(confirm) and "Utrecht" in all_text(confirm)
-    yes = [b for b in buttons(confirm, "my_offers.confirm") if b["answer"] == "yes"][0]
+    yes = next(b for b in buttons(confirm, "my_offers.confirm") if b["answer"] == "yes")
     assert msg_part("en", "my_offers.withdrawn_offer") in all_text(await anna.submit(yes))
     again = await anna.submit(buttons(listing, "my_offers.withdraw")[0])  # the old list card once more
     assert msg_part("en", "my_offers.not_found") in all_text(again)
@@ -150,7 +150,8 @@ async def test_buttons_of_an_old_list_still_work(client, connector):
     await anna.say("expertise aanbieden")
     replies = await anna.submit({"action": "my_offers.edit", "kind": "offer", "id": "not-a-number"})
     assert msg_part("nl", "cancel.replaced") in all_text(replies)
-    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(replies)  # bad data: the list again
+    # bad data: the list again
+    assert msg("nl", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(replies)
 
 
 async def test_a_typed_answer_that_is_not_a_choice_gets_help(client, connector):

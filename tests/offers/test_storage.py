@@ -54,7 +54,7 @@ async def test_an_offer_is_added_once_per_token_and_per_content(db):
     assert outcome == "duplicate" and same.id == first.id
     other, outcome = await _add(db, token="t3", fields=_with(expert_count=4))
     assert outcome == "created" and other.id != first.id
-    bobs, outcome = await _add(db, user=BOB, token="t1")  # tokens and contents are per user
+    _, outcome = await _add(db, user=BOB, token="t1")  # tokens and contents are per user
     assert outcome == "created"
     async with db.transaction() as session:
         assert [o.id for o in await ExpertiseOffers(session).active_for(ANNA)] == [first.id, other.id]

@@ -25,7 +25,7 @@ from tests.support import all_text
 from tests.wording import msg, msg_part
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AT = datetime(2022, 9, 20, 10, 15)  # the test clock, in Europe/Amsterdam
+AT = datetime(2022, 9, 20, 10, 15)  # noqa: DTZ001 - the test clock in Europe/Amsterdam, as naive spreadsheet cells hold it
 
 
 async def _download(client, path: str):
@@ -45,18 +45,23 @@ async def test_registrations_as_csv_for_dutch_excel(org_client, connector):
     assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{msg("nl", "export.datasets.registrations.file")}-2022-09-20.csv"')
     assert body.startswith(BOM) and b";" in body.splitlines()[0] and body.count(b"\r\n") >= 5
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Bijeenkomst", msg("nl", "export.columns.registrations.session_start"), "Deelname", "Status", msg("nl", "export.columns.registrations.waitlist_position"), "Naam",
-                      "E-mailadres", "Gemeente", msg("nl", "export.columns.registrations.role"), msg("nl", "export.columns.registrations.accessibility"), "Dieetwensen", "Taal",
+    assert header == ["Nummer", "Bijeenkomst", msg("nl", "export.columns.registrations.session_start"), "Deelname", "Status",
+                      msg("nl", "export.columns.registrations.waitlist_position"), "Naam",
+                      "E-mailadres", "Gemeente", msg("nl", "export.columns.registrations.role"),
+                      msg("nl", "export.columns.registrations.accessibility"), "Dieetwensen", "Taal",
                       msg("nl", "export.columns.registrations.created_at"), msg("nl", "export.columns.intentions.updated_at"), "Afgemeld op"]
-    by_name = {row[6]: dict(zip(header, row)) for row in rows}
+    by_name = {row[6]: dict(zip(header, row, strict=True)) for row in rows}
     assert len(rows) == 4
     first = by_name["Deelnemer 1"]
     assert first["Gemeente"] == "Súdwest-Fryslân" and first["Status"] == "Aangemeld" and first["Deelname"] == "Op locatie"
     assert first["Bijeenkomst"] == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
-    assert first[msg("nl", "export.columns.registrations.session_start")] == "2022-10-04 14:00" and first[msg("nl", "export.columns.registrations.created_at")] == "2022-09-20 10:15"
-    assert (first[msg("nl", "export.columns.registrations.accessibility")], first["Dieetwensen"], first["E-mailadres"]) == ("Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
+    assert first[msg("nl", "export.columns.registrations.session_start")] == "2022-10-04 14:00"
+    assert first[msg("nl", "export.columns.registrations.created_at")] == "2022-09-20 10:15"
+    assert (first[msg("nl", "export.columns.registrations.accessibility")], first["Dieetwensen"], first["E-mailadres"]) == (
+        "Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
     second = by_name["Deelnemer 2"]
-    assert (second["Gemeente"], second["Status"], second[msg("nl", "export.columns.registrations.waitlist_position")]) == ("'s-Hertogenbosch", "Wachtlijst", "1")
+    assert (second["Gemeente"], second["Status"], second[msg("nl", "export.columns.registrations.waitlist_position")]) == (
+        "'s-Hertogenbosch", "Wachtlijst", "1")
     assert by_name["Deelnemer 4"]["Status"] == "Afgemeld" and by_name["Deelnemer 4"]["Afgemeld op"] == "2022-09-20 10:15"
     assert first["Taal"] == "Nederlands" and first[msg("nl", "export.columns.registrations.waitlist_position")] == ""
 
@@ -78,14 +83,16 @@ async def test_offers_as_xlsx_from_the_card(org_client, connector):
     sheet = load_xlsx(body)
     assert sheet.title == msg("nl", "export.datasets.offers.sheet") and sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden", msg("nl", "export.columns.offers.other_area")]
+    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden",
+                          msg("nl", "export.columns.offers.other_area")]
     assert all(c.font.bold for c in sheet[1])
-    rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 4
     first, _, third, gone = rows
     assert first["Gemeente"] == "Súdwest-Fryslân" and first["Vakgebieden"] == "Water en riolering, Energie en warmte"
     assert first["Omschrijving"] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
-    assert first["Werktalen"] == "Oekraïens, Engels" and first[msg("nl", "export.columns.offers.expert_count")] == 2 and first["Telefoonnummer"] == "+31 6 12345678"
+    assert first["Werktalen"] == "Oekraïens, Engels" and first[msg("nl", "export.columns.offers.expert_count")] == 2
+    assert first["Telefoonnummer"] == "+31 6 12345678"
     assert third["Omschrijving"] == '=HYPERLINK("x")'  # stored as text, never as a formula
     description = header.index("Omschrijving") + 1
     assert all(sheet.cell(row=r, column=description).data_type == "s" for r in range(2, 6))
@@ -118,7 +125,8 @@ async def test_intentions_as_xlsx_with_amounts(org_client, connector):
     sheet = load_xlsx(body)
     header = [c.value for c in sheet[1]]
     assert header == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", msg("nl", "export.columns.intentions.amount"), "Opmerkingen",
-                      "Taal", msg("nl", "export.columns.intentions.consented_at"), msg("nl", "export.columns.intentions.created_at"), msg("nl", "export.columns.intentions.updated_at"), msg("nl", "export.columns.intentions.withdrawn_at")]
+                      "Taal", msg("nl", "export.columns.intentions.consented_at"), msg("nl", "export.columns.intentions.created_at"),
+                      msg("nl", "export.columns.intentions.updated_at"), msg("nl", "export.columns.intentions.withdrawn_at")]
     amounts = [sheet.cell(row=r, column=6) for r in range(2, 6)]
     assert [a.value for a in amounts] == [5000, 12345.67, None, 999]
     assert all(a.data_type == "n" for a in amounts if a.value is not None)
@@ -139,7 +147,8 @@ async def test_forwarded_questions_and_feedback(org_client, connector):
     seeded = await seed(org_client)
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export vragen csv")))
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Status", "Vraag", msg("nl", "export.columns.questions.asker_name"), "Taal", "Gesteld op", msg("nl", "export.columns.questions.answered_at"), "Antwoord"]
+    assert header == ["Nummer", "Status", "Vraag", msg("nl", "export.columns.questions.asker_name"), "Taal", "Gesteld op",
+                      msg("nl", "export.columns.questions.answered_at"), "Antwoord"]
     assert [(r[1], r[2], r[3]) for r in rows] == [
         ("Open", "Kunnen wij experts naar Oekraïne sturen?", "Fenna Fryslân"),
         ("Open", "Wie betaalt de reiskosten?", "Fenna Fryslân"),
@@ -151,7 +160,8 @@ async def test_forwarded_questions_and_feedback(org_client, connector):
     sheet = load_xlsx(body)
     recognizer = org_client.app[SERVICES].recognizer
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0] == [msg("nl", "export.columns.feedback.entry_id"), "Vraag", "Nuttig", "Niet nuttig", "Totaal", msg("nl", "export.columns.feedback.first_at"), msg("nl", "export.columns.feedback.last_at")]
+    assert values[0] == [msg("nl", "export.columns.feedback.entry_id"), "Vraag", "Nuttig", "Niet nuttig", "Totaal",
+                         msg("nl", "export.columns.feedback.first_at"), msg("nl", "export.columns.feedback.last_at")]
     first, second = seeded["entries"]
     assert values[1] == [first, recognizer.entry(first).question["nl"], 1, 2, 3, AT, AT]
     assert values[2][:5] == [second, recognizer.entry(second).question["nl"], 1, 0, 1]

@@ -70,7 +70,8 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
 
 async def test_an_empty_overview(org_client, connector):
     text = all_text(await olga(org_client, connector).say("organisator"))
-    for expected in (msg("nl", "overview.registrations.none"), msg("nl", "overview.offers.none"), msg("nl", "overview.contributions.none"), "Open vragen: 0.", msg("nl", "overview.feedback.none")):
+    for expected in (msg("nl", "overview.registrations.none"), msg("nl", "overview.offers.none"), msg("nl", "overview.contributions.none"),
+                     "Open vragen: 0.", msg("nl", "overview.feedback.none")):
         assert expected in text
 
 

@@ -4,6 +4,7 @@ typed question text in any log record (its message, its arguments or its excepti
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from bot.offers import OFFERS
@@ -25,10 +26,8 @@ def _leaks(records: list[logging.LogRecord]) -> list[str]:
     found = []
     for record in records:
         parts = [str(record.msg)]
-        try:
+        with contextlib.suppress(Exception):  # a broken format string still must not hide a leak
             parts.append(record.getMessage())
-        except Exception:  # noqa: BLE001 - a broken format string still must not hide a leak
-            pass
         parts.append(repr(record.args))
         parts.append(record.exc_text or "")
         if record.exc_info:

@@ -53,14 +53,16 @@ async def test_a_dutch_asker_gets_the_answer_in_their_chat(desk_client, connecto
 
     opened = await olga.submit({"action": "questions.answer", "question": question_id})
     text = all_text(opened)
-    assert msg("nl", "question_desk.question.title", asker="Anna de Vries") in text and QUESTION_NL in text and msg_part("nl", "question_desk.question.meta") in text
+    assert msg("nl", "question_desk.question.title", asker="Anna de Vries") in text
+    assert QUESTION_NL in text and msg_part("nl", "question_desk.question.meta") in text
     inputs = form_inputs(opened, "answer_question")
     assert set(inputs) == {"answer", "add_to_kb"} and all(i["label"] for i in inputs.values())
     assert msg_part("nl", "answer_question.fields.answer.prompt") in text  # the first question, for those who type
 
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     facts = {f["title"]: f["value"] for c in cards(summary) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]}
-    assert facts == {"Vraag": QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL, msg("nl", "answer_question.fields.add_to_kb.label"): "Nee"}
+    assert facts == {"Vraag": QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL,
+                     msg("nl", "answer_question.fields.add_to_kb.label"): "Nee"}
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
     assert msg("nl", "question_desk.answer.sent", asker="Anna de Vries") in all_text(done)
 
@@ -143,7 +145,7 @@ async def test_two_organizers_confirming_at_once_send_once(make_client, connecto
         summary = await organizer.submit({"action": "answer_question.submit", "answer": f"Antwoord van {organizer.base['from']['name']}", "add_to_kb": "no"})
         tokens.append(token_of(summary, "answer_question"))
     activities = []
-    for organizer, token in zip((olga, otto), tokens):
+    for organizer, token in zip((olga, otto), tokens, strict=True):
         activity = organizer.activity(type="message", value={"action": "answer_question.confirm", "token": token})
         activity.pop("text", None)
         activities.append(activity)
@@ -153,7 +155,8 @@ async def test_two_organizers_confirming_at_once_send_once(make_client, connecto
     assert all(r.status < 300 for r in results)
     assert len(answers_in(connector, anna)) == 1
     said = all_text(connector.by_conversation[olga.conversation_id] + connector.by_conversation[otto.conversation_id])
-    assert said.count(msg("nl", "question_desk.answer.sent", asker="Anna de Vries")) == 1 and said.count(msg_part("nl", "question_desk.answer.already_answered")) == 1
+    assert said.count(msg("nl", "question_desk.answer.sent", asker="Anna de Vries")) == 1
+    assert said.count(msg_part("nl", "question_desk.answer.already_answered")) == 1
     assert len(await answer_rows(first)) == 1
 
 

@@ -70,7 +70,7 @@ async def test_the_bot_answers_an_added_question_here_elsewhere_and_after_a_rest
     bob_here, bob_elsewhere = person(here, connector, BOB), person(elsewhere, connector, BOB)
     assert ANSWER_NL not in answer_texts(await bob_here.say(REWORDED_NL))
 
-    olga, opened, kb_summary, done = await add_by_card(here, connector)
+    _olga, opened, kb_summary, done = await add_by_card(here, connector)
     assert msg_part("nl", "question_desk.answer.sent") in all_text(opened)
     inputs = form_inputs(opened, "knowledge_entry")
     assert inputs["question_nl"]["value"] == QUESTION_NL  # the asker's question, in the asker's language
@@ -106,7 +106,7 @@ async def test_the_bot_answers_an_added_question_here_elsewhere_and_after_a_rest
 
 async def test_an_english_question_prefills_english_and_a_double_click_stores_once(make_client, connector):
     client = await desk(make_client)
-    olga, opened, kb_summary, done = await add_by_card(client, connector, asker=BOB, question=QUESTION_EN, lang="en")
+    olga, opened, kb_summary, _done = await add_by_card(client, connector, asker=BOB, question=QUESTION_EN, lang="en")
     inputs = form_inputs(opened, "knowledge_entry")
     assert inputs["question_en"]["value"] == QUESTION_EN and inputs["answer_en"]["value"] == ANSWER_EN
     assert "value" not in inputs["question_nl"]

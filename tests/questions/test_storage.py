@@ -83,8 +83,8 @@ async def test_a_knowledge_entry_is_stored_once_per_question(db):
     texts = {"nl": "Mag mijn partner mee?", "en": "Can my partner come?"}
     async with db.transaction() as session:
         repo = KnowledgeEntries(session)
-        first, created = await repo.add(entry_id="kb_one", question=texts, answer=texts, examples={}, source_question_id=question_id,
-                                        created_by="olga", token="t1", now=NOW)
+        _first, created = await repo.add(entry_id="kb_one", question=texts, answer=texts, examples={}, source_question_id=question_id,
+                                         created_by="olga", token="t1", now=NOW)
         second, again = await repo.add(entry_id="kb_two", question=texts, answer=texts, examples={}, source_question_id=question_id,
                                        created_by="otto", token="t2", now=NOW)
         signature = await repo.signature()

@@ -52,8 +52,7 @@ def person(client, connector, n: int, *, lang: str = "nl") -> Conversation:
     """User number n in their own personal chat with the bot."""
     fixture_name = "personal_message_en.json" if lang == "en" else "personal_message.json"
     sender = {"id": f"29:user-{n}", "name": f"Deelnemer {n}", "aadObjectId": f"00000000-0000-4000-8000-{n:012d}"}
-    conversation = new_conversation(client, connector, fixture_name, **{"from": sender})
-    return conversation
+    return new_conversation(client, connector, fixture_name, **{"from": sender})
 
 
 def aad(n: int) -> str:

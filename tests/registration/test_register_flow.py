@@ -50,7 +50,8 @@ async def test_register_by_card_in_dutch(client, connector):
     inputs = {i["id"]: i for i in form["body"] if i.get("type", "").startswith("Input.")}
     assert inputs["session"]["value"] == SESSION_ID  # the only open session is chosen already
     assert inputs["name"]["value"] == "Anna de Vries" and inputs["email"]["value"] == "Anna.deVries@utrecht.nl"
-    assert [c["title"] for c in inputs["mode"]["choices"]] == [msg("nl", "registration.modes.in_person", city="Den Haag"), msg("nl", "registration.modes.online")]
+    assert [c["title"] for c in inputs["mode"]["choices"]] == [msg("nl", "registration.modes.in_person", city="Den Haag"),
+                                                               msg("nl", "registration.modes.online")]
     assert all(i["label"] for i in inputs.values())
     assert msg_part("nl", "register.fields.mode.prompt") in text  # the first open question, for those who type
 
@@ -58,7 +59,8 @@ async def test_register_by_card_in_dutch(client, connector):
     _assert_cards_valid(replies)
     summary = card_with(replies, "register.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts[msg("nl", "register.fields.municipality.label")] == "Utrecht" and facts[msg("nl", "register.fields.mode.label")] == msg("nl", "registration.modes.in_person", city="Den Haag")
+    assert facts[msg("nl", "register.fields.municipality.label")] == "Utrecht"
+    assert facts[msg("nl", "register.fields.mode.label")] == msg("nl", "registration.modes.in_person", city="Den Haag")
     assert facts[msg("nl", "register.fields.dietary.label")] == "vegetarisch"
 
     replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
@@ -169,7 +171,8 @@ async def test_a_full_mode_offers_the_waitlist_or_the_other_mode(make_client, co
     assert msg_part("nl", "registration.waitlisted.kept") in all_text(await ben.submit(buttons[msg("nl", "registration.buttons.keep_waitlist")]))
     replies = await ben.submit(buttons[msg("nl", "registration.buttons.switch", mode=msg("nl", "registration.modes.online"))])
     _assert_cards_valid(replies)
-    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies) and msg("nl", "registration.confirmed.title") in all_text(replies)
+    assert msg("nl", "my_registration.switched", mode=msg("nl", "registration.modes.online")) in all_text(replies)
+    assert msg("nl", "registration.confirmed.title") in all_text(replies)
     statuses = [(r.mode, r.status) for r in await _registrations(client)]
     assert statuses == [("in_person", "confirmed"), ("online", "confirmed")]
 

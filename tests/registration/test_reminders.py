@@ -52,7 +52,7 @@ def test_parse_offsets():
     assert parse_offsets(" 1h , 2d,30m,1h") == (timedelta(days=2), timedelta(hours=1), timedelta(minutes=30))
     assert parse_offsets("") == ()
     for bad in ("24", "0h", "1w", "h", "-1h"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="reminder offset"):
             parse_offsets(bad)
     assert reminder_kind(timedelta(hours=24)) == "reminder:24h" and reminder_kind(timedelta(minutes=90)) == "reminder:90m"
 

@@ -63,7 +63,7 @@ async def test_another_instance_sees_changes_after_its_tick_and_after_a_restart(
     assert await desk(second).book.refresh() is False  # nothing new: one cheap query, no rebuild
     await desk(second).tick()
     # One owner: registration and question answering ask the same book.
-    assert second.app[REGISTRATION].book is book and second.app[QUESTIONS].qa._book is book
+    assert second.app[REGISTRATION].book is book and second.app[QUESTIONS].qa._book is book  # noqa: SLF001 - one book, shared
     assert [s.id for s in book.sessions] == [SESSION_ID, "info-2022-11-15"] and book.sessions[0].join_url == NEW_JOIN
     assert NEW_JOIN in all_text(await anna_on_second.say("hoe kan ik online meedoen"))
     assert msg_part("nl", "register.fields.session.prompt") in all_text(await anna_on_second.say("aanmelden"))  # two open sessions now
