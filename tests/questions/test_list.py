@@ -53,7 +53,7 @@ async def test_the_overview_button_and_english(desk_client, connector):
     olga = person(desk_client, connector, OLGA, lang="en")
     replies = await olga.submit({"action": "questions.list"})  # the button on the organizers' overview card
     text = all_text(replies)
-    assert msg("en", "question_desk.list.count", count=1, page=1, pages=1) in text 
+    assert msg("en", "question_desk.list.count", count=1, page=1, pages=1) in text
     assert msg("en", "question_desk.list.meta", language=msg("en", "question_desk.language.en"), date="20 Sep 2022, 10:15") in text
     assert [b["question"] for b in buttons(replies, "questions.answer")] == await open_question_ids(desk_client)
     assert msg("en", "question_desk.list.answer") in text
