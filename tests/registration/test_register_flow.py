@@ -64,7 +64,7 @@ async def test_register_by_card_in_dutch(client, connector):
     replies = await anna.submit({"action": "register.confirm", "token": confirm_token(replies)})
     _assert_cards_valid(replies)
     text = all_text(replies)
-    assert msg("nl", "registration.confirmed.title") in text and "dinsdag 4 oktober 2022" in text 
+    assert msg("nl", "registration.confirmed.title") in text and "dinsdag 4 oktober 2022" in text
     assert msg("nl", "registration.time_range", start="14:00", end="16:00") in text
     assert msg("nl", "registration.venue_unknown", city="Den Haag") in text  # no venue configured: never invented
     links = open_urls(card_with(replies, msg("nl", "registration.confirmed.title")))
