@@ -1,10 +1,13 @@
 """A copy of `content/` with every catalog text and knowledge answer reworded, to prove that the tests
 survive an organizer's edit: words are written backwards, placeholders and command words (keys under `words` or `*_words`) stay.
 
-    python -m tests.edited_content /tmp/edited-content
-    CONTENT_DIR=/tmp/edited-content make test
+    .venv/bin/python -m tests.edited_content /tmp/edited-content
+    CONTENT_DIR=/tmp/edited-content .venv/bin/python -m pytest -q -p no:cacheprovider -m "not wording"   # must pass
+    CONTENT_DIR=/tmp/edited-content .venv/bin/python -m pytest -q -p no:cacheprovider -m wording         # may fail
 
-Only `tests/core/test_key_wording.py` (wording on purpose) may fail.
+Only tests marked `wording` (registered in pyproject.toml) may fail against the copy: `tests/core/test_key_wording.py`
+(key wording on purpose), the fact checks inside knowledge answers in `tests/core/test_faq_examples.py`, and the few
+other tests marked so with a comment saying why. Every other test looks texts up with `tests/wording.py`.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import re
 
+import pytest
+
 from tests.conftest import new_conversation
 from tests.support import all_text, cards, fixture, submit_actions
 from tests.wording import msg, msg_part
@@ -20,7 +22,7 @@ async def test_hallo_gets_a_dutch_welcome_with_the_menu(nl):
     card = cards(replies)[0]
     assert card["version"] == "1.5"
     text = all_text(replies)
-    assert msg_part("nl", "welcome.intro") in text and "medewerker" in text
+    assert msg_part("nl", "welcome.intro") in text and msg_part("nl", "welcome.person") in text
     assert _jobs(card) == ["ask_question", "register", "offer_expertise", "contribute", "my_data", "help"]
     assert replies[0]["replyToId"]
 
@@ -44,7 +46,7 @@ async def test_language_switch_is_remembered(nl):
     replies = await nl.say("menu")
     assert msg("en", "menu.title") in all_text(replies)
     replies = await nl.say("Nederlands")
-    assert "Nederlands" in all_text(replies)
+    assert msg("nl", "language.switched") in all_text(replies)
     assert msg("nl", "menu.title") in all_text(await nl.say("menu"))
 
 
@@ -107,6 +109,7 @@ async def test_channel_mention_is_stripped_before_reading(client, connector):
     assert "4 oktober" in all_text(replies)
 
 
+@pytest.mark.wording  # recognizing the date question leans on the answer's words, and "4 oktober" is a fact
 async def test_guided_conversation_in_a_group_belongs_to_one_person(client, connector):
     chat = new_conversation(client, connector, "groupchat_message_mention.json")
     mention = "<at>VNG Oekraine-assistent</at> "

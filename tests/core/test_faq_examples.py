@@ -24,6 +24,7 @@ KNOWN_MISSES_AT_THE_EDGE = {
 }
 
 
+@pytest.mark.wording  # facts inside the answers, and recognition that leans on the answers' words
 @pytest.mark.parametrize("question", typed_questions(KNOWN_MISSES_AT_THE_EDGE), ids=lambda q: f"{q.lang}:{q.text}")
 async def test_typed_question(question: EvalQuestion, client, connector, shared_content):
     catalog = shared_content["catalog"]

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.support import all_text
 from tests.wording import answers, catalog, msg
+
+pytestmark = pytest.mark.wording  # wording checked on purpose: these may fail against an edited content copy
 
 _INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
 

@@ -72,7 +72,7 @@ async def test_change_an_offer_by_typing_in_english(make_client, connector):
     assert msg("en", "offer.form.summary_title") in all_text(await anna.say("change 1"))
     assert msg_part("en", "form.change_which") in all_text(await anna.say("change"))
     assert msg_part("en", "offer.fields.work_mode.prompt") in all_text(await anna.say("10"))
-    assert msg("en", "offer.form.summary_title") in all_text(await anna.say("also on site"))
+    assert msg("en", "offer.form.summary_title") in all_text(await anna.say(msg("en", "offers.work_modes.on_site")))
     assert msg_part("en", "offer.updated") in all_text(await anna.say("yes"))
     [offer] = await offers_of(client)
     assert offer.work_mode == "on_site"

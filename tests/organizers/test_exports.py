@@ -28,6 +28,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AT = datetime(2022, 9, 20, 10, 15)  # noqa: DTZ001 - the test clock in Europe/Amsterdam, as naive spreadsheet cells hold it
 
 
+def columns(dataset: str, *names: str, lang: str = "nl") -> list[str]:
+    """Export headers as the catalog words them (`export.columns.<dataset>.<name>`)."""
+    return [msg(lang, f"export.columns.{dataset}.{name}") for name in names]
+
+
+def column(dataset: str, name: str, lang: str = "nl") -> str:
+    return msg(lang, f"export.columns.{dataset}.{name}")
+
+
+def value(kind: str, name: str, lang: str = "nl") -> str:
+    """A translated cell value (`export.values.<kind>.<name>`), such as a status."""
+    return msg(lang, f"export.values.{kind}.{name}")
+
+
 async def _download(client, path: str):
     response = await client.get(path)
     assert response.status == 200, await response.text()
@@ -39,31 +53,30 @@ async def test_registrations_as_csv_for_dutch_excel(org_client, connector):
     await seed(org_client)
     replies = await olga(org_client, connector).say("export aanmeldingen csv")
     text = all_text(replies)
-    assert msg("nl", "export.link.title") in text and "tot 10:25 uur, dus 10 minuten" in text and "persoonsgegevens" in text
+    assert msg("nl", "export.link.title") in text and "10:25" in text and msg_part("nl", "export.link.careful") in text
     response, body = await _download(org_client, link_of(replies))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{msg("nl", "export.datasets.registrations.file")}-2022-09-20.csv"')
     assert body.startswith(BOM) and b";" in body.splitlines()[0] and body.count(b"\r\n") >= 5
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Bijeenkomst", msg("nl", "export.columns.registrations.session_start"), "Deelname", "Status",
-                      msg("nl", "export.columns.registrations.waitlist_position"), "Naam",
-                      "E-mailadres", "Gemeente", msg("nl", "export.columns.registrations.role"),
-                      msg("nl", "export.columns.registrations.accessibility"), "Dieetwensen", "Taal",
-                      msg("nl", "export.columns.registrations.created_at"), msg("nl", "export.columns.intentions.updated_at"), "Afgemeld op"]
+    assert header == columns("registrations", "id", "session", "session_start", "mode", "status", "waitlist_position", "name", "email",
+                             "municipality", "role", "accessibility", "dietary", "language", "created_at", "updated_at", "cancelled_at")
+    col = {name: column("registrations", name) for name in ("session", "session_start", "mode", "status", "waitlist_position", "email",
+                                                            "municipality", "accessibility", "dietary", "language", "created_at", "cancelled_at")}
     by_name = {row[6]: dict(zip(header, row, strict=True)) for row in rows}
     assert len(rows) == 4
     first = by_name["Deelnemer 1"]
-    assert first["Gemeente"] == "Súdwest-Fryslân" and first["Status"] == "Aangemeld" and first["Deelname"] == "Op locatie"
-    assert first["Bijeenkomst"] == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
-    assert first[msg("nl", "export.columns.registrations.session_start")] == "2022-10-04 14:00"
-    assert first[msg("nl", "export.columns.registrations.created_at")] == "2022-09-20 10:15"
-    assert (first[msg("nl", "export.columns.registrations.accessibility")], first["Dieetwensen"], first["E-mailadres"]) == (
-        "Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
+    assert first[col["municipality"]] == "Súdwest-Fryslân" and first[col["status"]] == value("registration_status", "confirmed")
+    assert first[col["mode"]] == value("modes", "in_person")
+    assert first[col["session"]] == "Informatiebijeenkomst lokale herstelplannen Oekraïne"
+    assert first[col["session_start"]] == "2022-10-04 14:00" and first[col["created_at"]] == "2022-09-20 10:15"
+    assert (first[col["accessibility"]], first[col["dietary"]], first[col["email"]]) == ("Ringleiding", "Vegetarisch", "deelnemer1@example.nl")
     second = by_name["Deelnemer 2"]
-    assert (second["Gemeente"], second["Status"], second[msg("nl", "export.columns.registrations.waitlist_position")]) == (
-        "'s-Hertogenbosch", "Wachtlijst", "1")
-    assert by_name["Deelnemer 4"]["Status"] == "Afgemeld" and by_name["Deelnemer 4"]["Afgemeld op"] == "2022-09-20 10:15"
-    assert first["Taal"] == "Nederlands" and first[msg("nl", "export.columns.registrations.waitlist_position")] == ""
+    assert (second[col["municipality"]], second[col["status"]], second[col["waitlist_position"]]) == (
+        "'s-Hertogenbosch", value("registration_status", "waitlisted"), "1")
+    fourth = by_name["Deelnemer 4"]
+    assert fourth[col["status"]] == value("registration_status", "cancelled") and fourth[col["cancelled_at"]] == "2022-09-20 10:15"
+    assert first[col["language"]] == value("languages", "nl") and first[col["waitlist_position"]] == ""
 
     link = [e for e in await audit_rows(org_client) if e.action == "export.link"]
     download = await audit_rows(org_client, "export.download")
@@ -83,22 +96,23 @@ async def test_offers_as_xlsx_from_the_card(org_client, connector):
     sheet = load_xlsx(body)
     assert sheet.title == msg("nl", "export.datasets.offers.sheet") and sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header[:8] == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", "Telefoonnummer", "Vakgebieden",
-                          msg("nl", "export.columns.offers.other_area")]
+    assert header[:8] == columns("offers", "id", "status", "municipality", "contact_name", "contact_email", "contact_phone", "areas", "other_area")
+    col = {name: column("offers", name) for name in ("status", "municipality", "contact_name", "contact_phone", "areas", "description",
+                                                     "working_languages", "expert_count", "work_mode", "withdrawn_at", "created_at")}
     assert all(c.font.bold for c in sheet[1])
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 4
     first, _, third, gone = rows
-    assert first["Gemeente"] == "Súdwest-Fryslân" and first["Vakgebieden"] == "Water en riolering, Energie en warmte"
-    assert first["Omschrijving"] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
-    assert first["Werktalen"] == "Oekraïens, Engels" and first[msg("nl", "export.columns.offers.expert_count")] == 2
-    assert first["Telefoonnummer"] == "+31 6 12345678"
-    assert third["Omschrijving"] == '=HYPERLINK("x")'  # stored as text, never as a formula
-    description = header.index("Omschrijving") + 1
+    assert first[col["municipality"]] == "Súdwest-Fryslân" and first[col["areas"]] == "Water en riolering, Energie en warmte"
+    assert first[col["description"]] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
+    assert first[col["working_languages"]] == ", ".join(msg("nl", f"offers.languages.{code}") for code in ("uk", "en"))
+    assert first[col["expert_count"]] == 2 and first[col["contact_phone"]] == "+31 6 12345678"
+    assert third[col["description"]] == '=HYPERLINK("x")'  # stored as text, never as a formula
+    description = header.index(col["description"]) + 1
     assert all(sheet.cell(row=r, column=description).data_type == "s" for r in range(2, 6))
-    assert rows[1]["Gemeente"] == "'s-Hertogenbosch" and rows[1][msg("nl", "export.columns.offers.work_mode")] == msg("nl", "offers.work_modes.on_site")
-    assert gone["Status"] == "Ingetrokken" and gone["Contactpersoon"] is None and gone[msg("nl", "export.columns.intentions.withdrawn_at")] == AT
-    created = sheet.cell(row=2, column=header.index(msg("nl", "export.columns.offers.created_at")) + 1)
+    assert rows[1][col["municipality"]] == "'s-Hertogenbosch" and rows[1][col["work_mode"]] == msg("nl", "offers.work_modes.on_site")
+    assert gone[col["status"]] == value("record_status", "withdrawn") and gone[col["contact_name"]] is None and gone[col["withdrawn_at"]] == AT
+    created = sheet.cell(row=2, column=header.index(col["created_at"]) + 1)
     assert created.is_date and created.value == AT  # a real date cell, Amsterdam time
     widths = {sheet.cell(row=1, column=i + 1).column_letter: sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width
               for i in range(len(header))}
@@ -113,10 +127,10 @@ async def test_offers_as_csv_quote_and_defuse(org_client, connector):
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export aanbod csv")))
     assert ';"Gemalen; ""drukriolering""\nen =SOM(A1) in Oekraïne.";'.encode() in body  # quoted, quotes doubled
     header, *rows = parse_csv(body)
-    described = [row[header.index("Omschrijving")] for row in rows]
+    described = [row[header.index(column("offers", "description"))] for row in rows]
     assert described[0] == 'Gemalen; "drukriolering"\nen =SOM(A1) in Oekraïne.'
     assert described[2] == "'=HYPERLINK(\"x\")"  # Excel shows it as text instead of running it
-    assert rows[0][header.index("Telefoonnummer")] == "'+31 6 12345678"
+    assert rows[0][header.index(column("offers", "contact_phone"))] == "'+31 6 12345678"
 
 
 async def test_intentions_as_xlsx_with_amounts(org_client, connector):
@@ -124,14 +138,13 @@ async def test_intentions_as_xlsx_with_amounts(org_client, connector):
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export intenties excel")))
     sheet = load_xlsx(body)
     header = [c.value for c in sheet[1]]
-    assert header == ["Nummer", "Status", "Gemeente", "Contactpersoon", "E-mailadres", msg("nl", "export.columns.intentions.amount"), "Opmerkingen",
-                      "Taal", msg("nl", "export.columns.intentions.consented_at"), msg("nl", "export.columns.intentions.created_at"),
-                      msg("nl", "export.columns.intentions.updated_at"), msg("nl", "export.columns.intentions.withdrawn_at")]
+    assert header == columns("intentions", "id", "status", "municipality", "contact_name", "contact_email", "amount", "remarks",
+                             "language", "consented_at", "created_at", "updated_at", "withdrawn_at")
     amounts = [sheet.cell(row=r, column=6) for r in range(2, 6)]
     assert [a.value for a in amounts] == [5000, 12345.67, None, 999]
     assert all(a.data_type == "n" for a in amounts if a.value is not None)
     assert "€" in amounts[0].number_format
-    assert [sheet.cell(row=r, column=2).value for r in range(2, 6)] == ["Actief", "Actief", "Actief", "Ingetrokken"]
+    assert [sheet.cell(row=r, column=2).value for r in range(2, 6)] == [value("record_status", "active")] * 3 + [value("record_status", "withdrawn")]
     assert sheet.cell(row=5, column=4).value is None  # a withdrawn intention keeps no contact details
 
 
@@ -140,19 +153,18 @@ async def test_intentions_as_csv_with_a_decimal_comma(org_client, connector):
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export bijdragen csv")))
     header, *rows = parse_csv(body)
     assert [row[header.index(msg("nl", "export.columns.intentions.amount"))] for row in rows] == ["5000,00", "12345,67", "", "999,00"]
-    assert rows[1][header.index("Gemeente")] == "'s-Hertogenbosch"
+    assert rows[1][header.index(column("intentions", "municipality"))] == "'s-Hertogenbosch"
 
 
 async def test_forwarded_questions_and_feedback(org_client, connector):
     seeded = await seed(org_client)
     _, body = await _download(org_client, link_of(await olga(org_client, connector).say("export vragen csv")))
     header, *rows = parse_csv(body)
-    assert header == ["Nummer", "Status", "Vraag", msg("nl", "export.columns.questions.asker_name"), "Taal", "Gesteld op",
-                      msg("nl", "export.columns.questions.answered_at"), "Antwoord"]
+    assert header == columns("questions", "id", "status", "question", "asker_name", "language", "created_at", "answered_at", "answer")
     assert [(r[1], r[2], r[3]) for r in rows] == [
-        ("Open", "Kunnen wij experts naar Oekraïne sturen?", "Fenna Fryslân"),
-        ("Open", "Wie betaalt de reiskosten?", "Fenna Fryslân"),
-        ("Beantwoord", "Is er een verslag?", "Fenna Fryslân"),
+        (value("question_status", "open"), "Kunnen wij experts naar Oekraïne sturen?", "Fenna Fryslân"),
+        (value("question_status", "open"), "Wie betaalt de reiskosten?", "Fenna Fryslân"),
+        (value("question_status", "answered"), "Is er een verslag?", "Fenna Fryslân"),
     ]
     assert rows[2][6:] == ["2022-09-20 11:15", "Ja, na afloop."]
 
@@ -160,8 +172,7 @@ async def test_forwarded_questions_and_feedback(org_client, connector):
     sheet = load_xlsx(body)
     recognizer = org_client.app[SERVICES].recognizer
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0] == [msg("nl", "export.columns.feedback.entry_id"), "Vraag", "Nuttig", "Niet nuttig", "Totaal",
-                         msg("nl", "export.columns.feedback.first_at"), msg("nl", "export.columns.feedback.last_at")]
+    assert values[0] == columns("feedback", "entry_id", "question", "helpful", "not_helpful", "total", "first_at", "last_at")
     first, second = seeded["entries"]
     assert values[1] == [first, recognizer.entry(first).question["nl"], 1, 2, 3, AT, AT]
     assert values[2][:5] == [second, recognizer.entry(second).question["nl"], 1, 0, 1]
@@ -175,10 +186,10 @@ async def test_english_headers_for_an_english_organizer(org_client, connector):
     response, body = await _download(org_client, link_of(replies))
     assert f'filename="{msg("en", "export.datasets.registrations.file")}-2022-09-20.xlsx"' in response.headers["Content-Disposition"]
     sheet = load_xlsx(body)
-    assert sheet.title == "Registrations"
-    assert [c.value for c in sheet[1]][:5] == ["Number", "Session", msg("en", "export.columns.registrations.session_start"), "Attendance", "Status"]
+    assert sheet.title == msg("en", "export.datasets.registrations.sheet")
+    assert [c.value for c in sheet[1]][:5] == columns("registrations", "id", "session", "session_start", "mode", "status", lang="en")
     assert sheet.cell(row=2, column=2).value == "Information session on local recovery plans in Ukraine"
-    assert sheet.cell(row=2, column=9).value == "Súdwest-Fryslân" and sheet.cell(row=2, column=13).value == "Dutch"
+    assert sheet.cell(row=2, column=9).value == "Súdwest-Fryslân" and sheet.cell(row=2, column=13).value == value("languages", "nl", lang="en")
 
     _, body = await _download(org_client, link_of(await organizer.submit({"action": "organizer_desk.export", "dataset": "intentions", "format": "csv"})))
     header, *rows = parse_csv(body)

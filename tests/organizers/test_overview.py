@@ -12,6 +12,10 @@ from tests.support import all_text, cards, submit_actions
 from tests.wording import msg
 
 
+def tally(lang: str, offers: int, experts: int) -> str:
+    return msg(lang, "overview.offers.tally", offers=offers, experts=experts)
+
+
 def _overview_card(replies):
     [card] = [c for c in cards(replies) if c["body"][0]["text"] in (msg("nl", "overview.title"), msg("en", "overview.title"))]
     return card
@@ -23,31 +27,33 @@ async def test_the_overview_in_dutch(org_client, connector):
     card = _overview_card(replies)
     shown = facts(card)
     text = all_text(replies)
-    assert "Stand op dinsdag 20 september 2022 om 10:15 uur." in text
+    assert msg("nl", "overview.as_of", date="dinsdag 20 september 2022", time="10:15") in text
     # Registrations per session and mode: one seat on location (taken, one on the waitlist), online without limit.
     assert "Informatiebijeenkomst lokale herstelplannen Oekraïne (dinsdag 4 oktober 2022)" in text
-    assert shown["Op locatie"] == "1 van 1 plaatsen bezet, 1 op de wachtlijst, 0 afgemeld"
-    assert shown["Online"] == "1 aangemeld, 0 op de wachtlijst, 1 afgemeld"
+    assert shown[msg("nl", "export.values.modes.in_person")] == msg("nl", "overview.registrations.capacity", confirmed=1, capacity=1,
+                                                                    waitlisted=1, cancelled=0)
+    assert shown[msg("nl", "export.values.modes.online")] == msg("nl", "overview.registrations.counts", confirmed=1, waitlisted=0, cancelled=1)
     # Active offers only; spellings of one municipality counted together.
-    assert "Actief aanbod: 3. Experts: 6 in totaal." in text
-    assert shown["Water en riolering"] == "Aanbod: 2. Experts: 5."
-    assert shown["Energie en warmte"] == "Aanbod: 1. Experts: 2."
-    assert shown["Wonen en huisvesting"] == "Aanbod: 1. Experts: 1."
-    assert shown["Súdwest-Fryslân"] == "Aanbod: 2. Experts: 3."
-    assert shown["'s-Hertogenbosch"] == "Aanbod: 1. Experts: 3."
+    assert msg("nl", "overview.offers.total", offers=3, experts=6) in text
+    assert shown["Water en riolering"] == tally("nl", 2, 5)
+    assert shown["Energie en warmte"] == tally("nl", 1, 2)
+    assert shown["Wonen en huisvesting"] == tally("nl", 1, 1)
+    assert shown["Súdwest-Fryslân"] == tally("nl", 2, 3)
+    assert shown["'s-Hertogenbosch"] == tally("nl", 1, 3)
     assert "Leeuwarden" not in shown  # withdrawn
     # Intentions: active ones, their indicative total in euros (Dutch format).
     assert msg("nl", "overview.contributions.total", count=3, total="€\u00a017.345,67") in text
-    assert "Zonder bedrag: 1." in text
+    assert msg("nl", "overview.contributions.without_amount", count=1) in text
     # Forwarded questions: the open ones, and the way to answer them (another feature's action).
-    assert "Open vragen: 2." in text
+    assert msg("nl", "overview.questions.open", count=2) in text
     actions = {a["data"]["action"]: a for a in submit_actions(card)}
-    assert actions["questions.list"]["title"] == "Vragen beantwoorden"
+    assert actions["questions.list"]["title"] == msg("nl", "overview.questions.button")
     assert {"organizer_desk.export", "organizer_desk.overview"} <= set(actions)
     # Feedback per knowledge entry, with the entry's question; the most 'not helpful' first.
     recognizer = org_client.app[SERVICES].recognizer
     first, second = (recognizer.entry(e).question["nl"] for e in seeded["entries"])
-    assert shown[first] == "1 nuttig, 2 niet nuttig" and shown[second] == "1 nuttig, 0 niet nuttig"
+    assert shown[first] == msg("nl", "overview.feedback.counts", helpful=1, not_helpful=2)
+    assert shown[second] == msg("nl", "overview.feedback.counts", helpful=1, not_helpful=0)
     for private in ("Deelnemer", "deelnemer1@example.nl", "Hoekstra", "Fenna", "Kunnen wij experts"):
         assert private not in text  # counts, not people
     [entry] = await audit_rows(org_client)
@@ -62,7 +68,9 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
     assert "Information session on local recovery plans in Ukraine" in text
     assert msg("en", "overview.contributions.total", count=3, total="€17,345.67") in text
     shown = facts(_overview_card(organizer.replies))
-    assert shown["Water and sewerage"] == "Offers: 2. Experts: 5." and shown["In person"].startswith("1 of 1 seats taken")
+    assert shown["Water and sewerage"] == tally("en", 2, 5)
+    assert shown[msg("en", "export.values.modes.in_person")] == msg("en", "overview.registrations.capacity", confirmed=1, capacity=1,
+                                                                    waitlisted=1, cancelled=0)
     replies = await organizer.submit({"action": "organizer_desk.overview"})
     assert facts(_overview_card(replies)) == shown
     assert [e.action for e in await audit_rows(org_client)] == ["overview.show", "overview.show"]
@@ -71,7 +79,7 @@ async def test_the_overview_in_english_and_the_refresh_button(org_client, connec
 async def test_an_empty_overview(org_client, connector):
     text = all_text(await olga(org_client, connector).say("organisator"))
     for expected in (msg("nl", "overview.registrations.none"), msg("nl", "overview.offers.none"), msg("nl", "overview.contributions.none"),
-                     "Open vragen: 0.", msg("nl", "overview.feedback.none")):
+                     msg("nl", "overview.questions.open", count=0), msg("nl", "overview.feedback.none")):
         assert expected in text
 
 
@@ -83,10 +91,10 @@ async def test_numbers_from_the_real_flows(org_client, connector):
     await offer_by_card(anna)
     replies = await olga(org_client, connector).say("overzicht")
     shown = facts(_overview_card(replies))
-    assert "Actief aanbod: 1. Experts: 3 in totaal." in all_text(replies)
-    assert shown["Online"] == "1 aangemeld, 0 op de wachtlijst, 0 afgemeld"
-    assert shown["Utrecht"] == "Aanbod: 1. Experts: 3."
-    assert shown["Water en riolering"] == "Aanbod: 1. Experts: 3."
+    assert msg("nl", "overview.offers.total", offers=1, experts=3) in all_text(replies)
+    assert shown[msg("nl", "export.values.modes.online")] == msg("nl", "overview.registrations.counts", confirmed=1, waitlisted=0, cancelled=0)
+    assert shown["Utrecht"] == tally("nl", 1, 3)
+    assert shown["Water en riolering"] == tally("nl", 1, 3)
 
 
 async def test_long_lists_are_cut_and_the_card_stays_small(org_client, connector):
@@ -101,5 +109,5 @@ async def test_long_lists_are_cut_and_the_card_stays_small(org_client, connector
     replies = await olga(org_client, connector).say("overzicht")
     text = all_text(replies)
     assert msg("nl", "overview.more", count=22) in text  # 30 municipalities, 8 shown
-    assert "En nog 2 andere." in text  # 10 areas, 8 shown
+    assert msg("nl", "overview.more", count=2) in text  # 10 areas, 8 shown
     # The connector checks every card against the Adaptive Card rules, including the 20 KB limit.

@@ -115,14 +115,14 @@ async def test_delete_by_card_erases_everything_and_moves_the_waitlist_up(make_c
     new_posts = [p for cid, items in connector.by_conversation.items() for p in items[posts_before.get(cid, 0):]
                  if cid not in (anna.conversation_id, bob.conversation_id, group.conversation_id)]
     posted = visible(new_posts)
-    assert msg("nl", "offers.post.offer_withdrawn") in posted and "ingetrokken" in posted.lower()
+    assert msg("nl", "offers.post.offer_withdrawn") in posted and msg("nl", "offers.post.withdrawn_at") in posted
     assert len(new_posts) == 2
     for personal in ("Anna", "anna.devries", "06 12345678", "drinkwaterleidingen", "Na besluit van de raad"):
         assert personal not in json.dumps(new_posts, ensure_ascii=False), personal
 
     # 'My data' now shows nothing (only that the bot can reach Anna: this very message stored that again).
     text = visible(await anna.say("mijn gegevens"))
-    assert msg("nl", "my_data.registrations.title", count=0) in text and "Doorgestuurde vragen (0)" in text
+    assert msg("nl", "my_data.registrations.title", count=0) in text and msg("nl", "my_data.questions.title", count=0) in text
     assert "anna.devries" not in text
 
     # A second erasure is harmless: nothing else changes, nobody is told twice.

@@ -54,23 +54,23 @@ async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(clie
     dump = json.dumps(payload, ensure_ascii=False)
     # Anna's own records, each kind
     for expected in (
-        "Uw gegevens",
+        msg("nl", "my_data.title"),
         msg("nl", "my_data.registrations.title", count=1),
         "Informatiebijeenkomst lokale herstelplannen Oekraïne, dinsdag 4 oktober 2022",
         msg("nl", "my_data.modes.in_person"),
         "anna.devries@utrecht.nl",
         "Beleidsadviseur",
-        "Aanbod van expertise (1)",
+        msg("nl", "my_data.offers.title", count=1),
         "anna.devries@utrecht.example.nl",
         "06 12345678",
         "Wij herstellen drinkwaterleidingen en gemalen.",
         msg("nl", "my_data.contributions.title", count=1),
         "€\u00a05.000,00",
-        "Doorgestuurde vragen (1)",
+        msg("nl", "my_data.questions.title", count=1),
         ANNA_QUESTION,
         msg("nl", "my_data.questions.open"),
         msg("nl", "my_data.feedback.title", count=2),
-        "Nuttig: 1. Niet nuttig: 1.",
+        msg("nl", "my_data.feedback.summary", helpful=1, unhelpful=1),
         "Wat gebeurt er met mijn gegevens?",
         msg("nl", "my_data.technical.language_auto"),
         msg_part("nl", "my_data.technical.reference_yes"),
@@ -79,8 +79,8 @@ async def test_my_data_shows_all_of_the_users_records_and_nothing_of_others(clie
     # ... and nothing of Bob's
     for foreign in ("Bob", "bob.bakker", "Zwolle", "038 1234567", "parkeerplaats"):
         assert foreign not in dump, foreign
-    assert "Aanmeldingen: 1. Aanbod van expertise: 1." in payload["fallbackText"]
-    assert set(buttons(replies)) == {msg("nl", "jobs.delete_my_data"), "Privacyverklaring"}
+    assert payload["fallbackText"] == msg("nl", "my_data.fallback", registrations=1, offers=1, contributions=1, questions=1, feedback=2)
+    assert set(buttons(replies)) == {msg("nl", "jobs.delete_my_data"), msg("nl", "privacy.page.privacy_link")}
 
     # Bob sees his own, not Anna's.
     bob_text = visible(await bob.submit({"action": "job.start", "job": "my_data"}))
@@ -105,7 +105,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
     await offer_by_card(anna)
     (offer,) = await rows(client, ExpertiseOffer)
     replies = await anna.say("mijn aanbod")
-    await anna.submit(buttons(replies)["Intrekken"])
+    await anna.submit(buttons(replies)[msg("nl", "my_offers.withdraw")])
     await anna.say("ja")
     await forward_question(anna)
     (stored,) = await rows(client, ForwardedQuestion)
@@ -114,7 +114,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
         question.status, question.answer = "answered", "Ja, dat mag. Meld het even vooraf."
     text = visible(await anna.say("mijn gegevens"))
     assert msg("nl", "my_data.item_statuses.withdrawn") in text and "06 12345678" not in text and offer.municipality in text
-    assert "Beantwoord" in text and "Ja, dat mag. Meld het even vooraf." in text
+    assert msg("nl", "my_data.questions.answered") in text and "Ja, dat mag. Meld het even vooraf." in text
 
 
 async def test_long_lists_stay_under_the_card_limit_newest_first(client, connector):
@@ -129,7 +129,7 @@ async def test_long_lists_stay_under_the_card_limit_newest_first(client, connect
     assert msg("nl", "my_data.questions.title", count=12) in text
     assert msg_part("nl", "my_data.newest") in text
     assert "Vraag nummer 11" in text and "Vraag nummer 00" not in text
-    assert "(ingekort)" in text
+    assert msg_part("nl", "my_data.shortened") in text
 
 
 async def test_in_a_channel_the_data_goes_to_the_personal_chat_only(client, connector):

@@ -61,8 +61,8 @@ async def test_a_dutch_asker_gets_the_answer_in_their_chat(desk_client, connecto
 
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_NL, "add_to_kb": "no"})
     facts = {f["title"]: f["value"] for c in cards(summary) for b in c["body"] if b.get("type") == "FactSet" for f in b["facts"]}
-    assert facts == {"Vraag": QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL,
-                     msg("nl", "answer_question.fields.add_to_kb.label"): "Nee"}
+    assert facts == {msg("nl", "answer_question.question_label"): QUESTION_NL, msg("nl", "answer_question.fields.answer.label"): ANSWER_NL,
+                     msg("nl", "answer_question.fields.add_to_kb.label"): msg("nl", "answer_question.kb_options.no")}
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
     assert msg("nl", "question_desk.answer.sent", asker="Anna de Vries") in all_text(done)
 
@@ -96,7 +96,7 @@ async def test_an_english_asker_gets_the_answer_in_english(desk_client, connecto
     assert msg_part("nl", "question_desk.question.meta") in all_text(opened)
     summary = await olga.submit({"action": "answer_question.submit", "answer": ANSWER_EN, "add_to_kb": "no"})
     done = await olga.submit({"action": "answer_question.confirm", "token": token_of(summary, "answer_question")})
-    assert "Verstuurd. Bob Baker ziet uw antwoord" in all_text(done)  # the organizer reads Dutch
+    assert msg("nl", "question_desk.answer.sent", asker="Bob Baker") in all_text(done)  # the organizer reads Dutch
     [answer] = answers_in(connector, bob)
     assert answer["body"][0]["text"] == msg("en", "question_desk.to_asker.title") and answer["body"][1]["text"] == ANSWER_EN
     assert msg_part("en", "question_desk.to_asker.from") in all_text([{"attachments": [{"content": answer}]}])

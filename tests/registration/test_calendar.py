@@ -122,14 +122,14 @@ def test_build_ics_marks_a_waitlisted_place_tentative():
 async def test_the_route_serves_the_file_and_404s_for_unknown_and_cancelled(client, connector):
     anna = person(client, connector, 60)
     replies = await register(anna, mode="online")
-    url = open_urls(card_with(replies, "U bent aangemeld"))[msg("nl", "registration.buttons.calendar")]
+    url = open_urls(card_with(replies, msg("nl", "registration.confirmed.title")))[msg("nl", "registration.buttons.calendar")]
     path = url.removeprefix("http://127.0.0.1:3978")
     response = await client.get(path)
     assert response.status == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "no-store" in response.headers["Cache-Control"]
     body = await response.text()
-    assert "BEGIN:VEVENT" in body and "LOCATION:Microsoft Teams" in body
+    assert "BEGIN:VEVENT" in body and f"LOCATION:{msg('nl', 'calendar.location_online')}" in body
     assert (await client.get("/calendar/" + "A" * 43 + ".ics")).status == 404
     assert (await client.get("/calendar/not.a.token.ics")).status == 404
     missing = await client.get("/calendar/" + "B" * 43 + ".ics", headers={"Accept-Language": "en-GB,en;q=0.9"})

@@ -44,9 +44,9 @@ async def test_add_by_card_then_people_choose_between_two_sessions(org_client, c
     replies = await olga.submit({**NEW_SESSION_CARD, "capacity_in_person": "25"})
     summary = card_with(replies, "session_add.confirm")
     facts = {f["title"]: f["value"] for f in summary["body"][1]["facts"]}
-    assert facts["Datum"] == "dinsdag 15 november 2022" and facts["Begintijd"] == "10:00"
+    assert facts[msg("nl", "session_add.fields.date.label")] == "dinsdag 15 november 2022" and facts[msg("nl", "session_add.fields.start.label")] == "10:00"
     assert facts[msg("nl", "session_add.fields.capacity_in_person.label")] == "25"
-    assert facts[msg("nl", "session_add.fields.capacity_online.label")] == "geen limiet"
+    assert facts[msg("nl", "session_add.fields.capacity_online.label")] == msg("nl", "session_desk.no_limit")
     assert facts[msg("nl", "session_add.fields.join_url.label")] == msg("nl", "facts.no_session")
     assert facts[msg("nl", "session_add.fields.deadline.label")] == msg("nl", "session_desk.deadline_empty")
 
@@ -100,7 +100,7 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
     olga = organizer(org_client, connector, lang="en")
     replies = await olga.say("add session")
     assert msg("en", "session_add.fields.title_nl.prompt") in all_text(replies)
-    assert "in English" in all_text(await olga.say("Online informatiesessie"))
+    assert msg("en", "session_add.fields.title_en.prompt") in all_text(await olga.say("Online informatiesessie"))
     assert msg_part("en", "session_add.fields.date.prompt") in all_text(await olga.say("Online information session"))
     assert msg_part("en", "session_desk.invalid.date") in all_text(await olga.say("31-02-2022"))
     assert msg_part("en", "session_add.fields.start.prompt") in all_text(await olga.say("Tuesday 15 November 2022"))
@@ -116,14 +116,14 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
     replies = await olga.say("14 November 2022 at 17:00")
     facts = {f["title"]: f["value"] for f in card_with(replies, "session_add.confirm")["body"][1]["facts"]}
     assert facts[msg("en", "session_add.fields.deadline.label")] == "Monday 14 November 2022, 17:00"
-    assert facts[msg("en", "session_add.fields.capacity_online.label")] == "no limit"
-    assert "City" not in facts  # online only: no city, no venue, no seats at a venue
+    assert facts[msg("en", "session_add.fields.capacity_online.label")] == msg("en", "session_desk.no_limit")
+    assert msg("en", "session_add.fields.city.label") not in facts  # online only: no city, no venue, no seats at a venue
 
     replies = await olga.say("yes")
     assert msg_part("en", "session_desk.problems.end_before_start") in all_text(replies)
     assert "session_add.confirm" in str(replies)  # still at the summary, nothing lost
     assert msg_part("en", "form.change_which") in all_text(await olga.say("change"))
-    replies = await olga.say("End time")
+    replies = await olga.say(msg("en", "session_add.fields.end.label"))  # the part, as the bot names it
     assert msg_part("en", "session_add.fields.end.prompt") in all_text(replies)
     replies = await olga.say("12.00")
     replies = await olga.say("yes")

@@ -4,6 +4,7 @@ below the confirmed seats is refused."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app import SERVICES
@@ -59,11 +60,11 @@ async def test_a_new_join_link_reaches_online_registrants_in_their_language(org_
     replies = await olga.say("sessie wijzigen")
     assert msg_part("nl", "session_edit.form.summary_title") in all_text(replies) and "Informatiebijeenkomst lokale herstelplannen" in all_text(replies)
     assert msg_part("nl", "form.change_which") in all_text(await olga.say("wijzigen"))
-    assert msg("nl", "session_edit.fields.join_url.prompt") in all_text(await olga.say("Teams-link"))
+    assert msg("nl", "session_edit.fields.join_url.prompt") in all_text(await olga.say(msg("nl", "session_edit.fields.join_url.label")))
     assert msg_part("nl", "session_desk.invalid.url") in all_text(await olga.say("teams link volgt"))
     replies = await olga.say(f"<a href=\"{NEW_JOIN}\">{NEW_JOIN.replace('&', '&amp;')}</a>")
     facts = {f["title"]: f["value"] for f in card_with(replies, "session_edit.confirm")["body"][1]["facts"]}
-    assert facts["Teams-link"] == NEW_JOIN
+    assert facts[msg("nl", "session_edit.fields.join_url.label")] == NEW_JOIN
     replies = await olga.say("ja")
     text = all_text(replies)
     assert msg("nl", "session_desk.saved.changed_title") in text
@@ -72,7 +73,7 @@ async def test_a_new_join_link_reaches_online_registrants_in_their_language(org_
 
     nl_msg, en_msg = _new(connector, online_nl, before[online_nl.conversation_id]), _new(connector, online_en, before[online_en.conversation_id])
     assert len(nl_msg) == len(en_msg) == 1
-    assert "Wijziging: Informatiebijeenkomst lokale herstelplannen Oekraïne" in all_text(nl_msg)
+    assert msg("nl", "session_desk.notice.title", title="Informatiebijeenkomst lokale herstelplannen Oekraïne") in all_text(nl_msg)
     assert msg_part("nl", "session_desk.notice.join") in all_text(nl_msg)
     assert open_urls(cards(nl_msg)[0])[msg("nl", "registration.buttons.join")] == NEW_JOIN
     assert msg_part("en", "session_desk.notice.join") in all_text(en_msg) and open_urls(cards(en_msg)[0])[msg("en", "registration.buttons.join")] == NEW_JOIN
@@ -91,6 +92,7 @@ async def test_a_new_join_link_reaches_online_registrants_in_their_language(org_
     assert details(entry) == {"change": change.id, "fields": ["join_url"], "notices": 2} and entry.target == SESSION_ID
 
 
+@pytest.mark.wording  # the session facts are checked inside the knowledge answers
 async def test_answers_follow_the_changes(org_client, connector):
     anna = person(org_client, connector, 45)
     assert NEW_JOIN not in all_text(await anna.say("hoe kan ik online meedoen"))
@@ -127,7 +129,9 @@ async def test_a_new_venue_goes_to_people_at_the_venue_and_a_new_deadline_to_eve
     assert _new(connector, online, before_online) == []
 
     replies = await confirm(olga, await change_fields(olga, deadline="3 oktober 2022 om 12:00"), "session_edit")
-    assert "Aanmelden: tot maandag 3 oktober 2022, 12:00 uur" in all_text(replies) and msg_part("nl", "session_desk.saved.notices") in all_text(replies)
+    until = msg("nl", "session_desk.deadline_until", moment="maandag 3 oktober 2022, 12:00")
+    assert msg_part("nl", "session_desk.changed.registration_deadline") in all_text(replies) and until in all_text(replies)
+    assert msg_part("nl", "session_desk.saved.notices") in all_text(replies)
     await desk(org_client).idle()
     (to_venue,) = _new(connector, at_venue, before_venue + 1)
     (to_online,) = _new(connector, online, before_online)
@@ -148,14 +152,15 @@ async def test_raised_capacity_moves_the_waitlist_up(make_client, org_settings, 
     olga = organizer(client, connector)
     replies = await confirm(olga, await change_fields(olga, capacity_in_person="2"), "session_edit")
     text = all_text(replies)
-    assert "Plaatsen fysiek: 2" in text and msg_part("nl", "session_desk.saved.promoted") in text
+    mode = msg("nl", "session_desk.mode_names.in_person")
+    assert msg("nl", "session_desk.changed.capacity", mode=mode, value="2") in text and msg_part("nl", "session_desk.saved.promoted") in text
     await client.app[REGISTRATION].idle()
     assert [r.status for r in await registrations(client)] == ["confirmed", "confirmed", "waitlisted"]
     assert msg("nl", "registration.promoted.title") in all_text(_new(connector, second, before))
     assert client.app[REGISTRATION].session(SESSION_ID).capacity_for("in_person") == 2
 
     replies = await confirm(olga, await change_fields(olga, capacity_in_person=""), "session_edit")  # no limit
-    assert "Plaatsen fysiek: geen limiet" in all_text(replies)
+    assert msg("nl", "session_desk.changed.capacity", mode=mode, value=msg("nl", "session_desk.no_limit")) in all_text(replies)
     await client.app[REGISTRATION].idle()
     assert [r.status for r in await registrations(client)] == ["confirmed"] * 3
 
