@@ -69,6 +69,7 @@ def page_handler(catalog: Catalog, chats: LocalChats, organizer_ids: list[str]):
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{t('title', app_name=app_name)}</title>
 <style>
   html, body {{ height: 100%; margin: 0; font-family: "Segoe UI", system-ui, sans-serif; }}
