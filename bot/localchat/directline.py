@@ -72,10 +72,17 @@ class LocalChats:
     def __init__(self, tenant: str = LOCAL_TENANT) -> None:
         self._by_id: dict[str, LocalConversation] = {}
         self._by_token: dict[str, LocalConversation] = {}
+        self._latest: dict[tuple[str, str, bool], LocalConversation] = {}
         self._numbers = itertools.count(1)
         self._tenant = tenant
 
-    def open(self, person: Person, *, locale: str, channel: bool, bot_name: str) -> LocalConversation:
+    def open(self, person: Person, *, locale: str, channel: bool, bot_name: str, new: bool = False) -> LocalConversation:
+        """The latest conversation for these choices (a reloaded page shows it again, with the proactive
+        messages that came meanwhile), or a new one."""
+        key = (person.user_id, locale, channel)
+        latest = self._latest.get(key)
+        if latest is not None and not new:
+            return latest
         number = f"{next(self._numbers)}-{secrets.token_hex(4)}"
         conversation_id = f"19:localchat-{number}@thread.tacv2" if channel else f"a:localchat-{number}"
         conversation = LocalConversation(
@@ -89,6 +96,7 @@ class LocalChats:
         )
         self._by_id[conversation.id] = conversation
         self._by_token[conversation.token] = conversation
+        self._latest[key] = conversation
         return conversation
 
     def get(self, conversation_id: str) -> LocalConversation | None:

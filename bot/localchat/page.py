@@ -50,7 +50,9 @@ def page_handler(catalog: Catalog, chats: LocalChats, organizer_ids: list[str]):
         who = who if who in identities else "user"
         chat = "channel" if request.query.get("chat") == "channel" else "personal"
         app_name = catalog.text(lang, "app.name")
-        conversation = chats.open(identities[who][1], locale=locale, channel=chat == "channel", bot_name=app_name)
+        conversation = chats.open(
+            identities[who][1], locale=locale, channel=chat == "channel", bot_name=app_name, new="new" in request.query
+        )
 
         def t(key: str, **params: object) -> str:
             return html.escape(catalog.text(lang, f"localchat.{key}", **params))
@@ -60,6 +62,7 @@ def page_handler(catalog: Catalog, chats: LocalChats, organizer_ids: list[str]):
             "userId": conversation.person.user_id,
             "userName": conversation.person.name,
             "locale": locale,
+            "conversationId": conversation.id if conversation.started else None,  # resumed: Web Chat fetches it all
         }
         script = json.dumps(config).replace("<", "\\u003c")
         note = "" if organizer_ids else f"<p class=note>{t('no_organizers')}</p>"
@@ -96,7 +99,7 @@ def page_handler(catalog: Catalog, chats: LocalChats, organizer_ids: list[str]):
     <label>{t('chat')}
       <select name="chat" onchange="this.form.submit()">{_options([("personal", catalog.text(lang, "localchat.personal")),
                                                                ("channel", catalog.text(lang, "localchat.channel"))], chat)}</select></label>
-    <button type="submit">{t('restart')}</button>
+    <button type="submit" name="new" value="1">{t('restart')}</button>
   </form>
 </header>
 <main id="webchat" role="main"></main>
@@ -104,7 +107,8 @@ def page_handler(catalog: Catalog, chats: LocalChats, organizer_ids: list[str]):
 <script>
   const config = {script};
   const directLine = window.WebChat.createDirectLine({{
-    domain: window.location.origin + "/directline", token: config.token, webSocket: false, pollingInterval: 250
+    domain: window.location.origin + "/directline", token: config.token, webSocket: false, pollingInterval: 250,
+    ...(config.conversationId ? {{ conversationId: config.conversationId }} : {{}})
   }});
   window.WebChat.renderWebChat({{
     directLine, userID: config.userId, username: config.userName, locale: config.locale,

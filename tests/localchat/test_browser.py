@@ -100,7 +100,7 @@ def open_page(browser, server):
         page = browser.new_page(viewport={"width": 1000, "height": 1300})
         page.set_default_timeout(WAIT_MS)
         pages.append(page)
-        page.goto(server + "/" + query)
+        page.goto(server + "/?new=1" + query.replace("?", "&"))
         expect(page.locator(".ac-adaptiveCard").first).to_be_visible(timeout=WAIT_MS)  # the welcome card
         return page
 
@@ -183,6 +183,17 @@ def test_english_in_a_channel_with_a_mention(open_page):
     say(page, "when is the session?")
     expect(last_card(page)).to_contain_text(msg("en", "qa.feedback_question"), timeout=WAIT_MS)
     shot(page, "channel-english")
+
+
+def test_a_reloaded_page_shows_the_conversation_again(open_page):
+    from playwright.sync_api import expect
+
+    page = open_page("?locale=en-US")
+    say(page, "where is the session?")
+    expect(last_card(page)).to_contain_text(msg("en", "qa.feedback_question"), timeout=WAIT_MS)
+    page.goto(page.url.replace("new=1&", ""))
+    expect(page.get_by_text("where is the session?").first).to_be_visible(timeout=WAIT_MS)
+    expect(last_card(page)).to_contain_text(msg("en", "qa.feedback_question"), timeout=WAIT_MS)
 
 
 def test_artifacts_folder_is_gitignored():

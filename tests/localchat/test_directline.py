@@ -16,7 +16,7 @@ ORGANIZER = "6f1c2d3e-0000-4000-8000-0000000000aa"
 
 
 async def start(client: TestClient, query: str = "") -> tuple[str, dict[str, str]]:
-    page = await client.get("/" + query)
+    page = await client.get("/?new=1" + query.replace("?", "&"))
     assert page.status == 200
     text = await page.text()
     config = json.loads(re.search(r"const config = (\{.*?\});", text).group(1))
@@ -77,6 +77,14 @@ async def test_a_question_is_answered_through_the_pipeline(client):
     replies = new[1:]
     assert replies and any(a.get("attachments") for a in replies)
     assert [int(a["id"].rsplit("|", 1)[1]) for a in welcome + new] == list(range(len(welcome) + len(new)))
+
+
+async def test_the_page_resumes_the_latest_conversation_for_the_same_choices(client):
+    conversation_id, _ = await start(client, "?locale=en-US")
+    text = await (await client.get("/?locale=en-US")).text()
+    assert json.loads(re.search(r"const config = (\{.*?\});", text).group(1))["conversationId"] == conversation_id
+    other = await (await client.get("/?locale=nl-NL")).text()
+    assert conversation_id not in other
 
 
 async def test_someone_elses_token_is_refused(client):
