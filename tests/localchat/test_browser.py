@@ -198,3 +198,32 @@ def test_a_reloaded_page_shows_the_conversation_again(open_page):
 
 def test_artifacts_folder_is_gitignored():
     assert shutil.which("git") is None or "/test-artifacts/" in (ROOT / ".gitignore").read_text()
+
+
+def test_an_organizers_answer_to_a_forwarded_question_arrives_on_the_askers_page(open_page):
+    """A proactive message: the answer reaches the asker's open page while the organizer works in another."""
+    import re
+
+    from playwright.sync_api import expect
+
+    asker = open_page()
+    say(asker, "mag mijn partner mee op reis naar Oekraïne?")
+    forward = re.compile("|".join(re.escape(msg("nl", key)) for key in ("qa.forward_yes", "qa.none_of_these")))
+    asker.get_by_role("button", name=forward).last.click()
+    expect(asker.locator("p").filter(has_text=msg("nl", "qa.forward_done")).last).to_be_visible(timeout=WAIT_MS)
+
+    organizer = open_page("?who=organizer-1")
+    say(organizer, "open vragen")
+    listed = organizer.locator(".ac-adaptiveCard").filter(has_text=msg("nl", "question_desk.list.title")).last
+    listed.get_by_role("button", name=msg("nl", "question_desk.list.answer")).first.click()
+    form = organizer.locator(".ac-adaptiveCard").filter(has_text=msg("nl", "answer_question.form.title")).last
+    form.get_by_label(msg("nl", "answer_question.fields.answer.label")).fill("Nee, de experts werken meestal op afstand.")
+    form.get_by_label(msg("nl", "answer_question.kb_options.no")).check()
+    form.get_by_role("button", name=msg("nl", "form.next")).click()
+    summary = organizer.locator(".ac-adaptiveCard").filter(has_text=msg("nl", "answer_question.form.summary_title")).last
+    summary.get_by_role("button", name=msg("nl", "form.confirm")).click()
+
+    answer = asker.locator(".ac-adaptiveCard").filter(has_text=msg("nl", "question_desk.to_asker.title")).last
+    expect(answer).to_contain_text("Nee, de experts werken meestal op afstand.", timeout=WAIT_MS)
+    answer.scroll_into_view_if_needed()
+    shot(asker, "forwarded-question-answered")
