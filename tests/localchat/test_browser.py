@@ -4,7 +4,6 @@ against `python app.py` in local mode. Screenshots go to test-artifacts/localcha
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -196,8 +195,8 @@ def test_a_reloaded_page_shows_the_conversation_again(open_page):
     expect(last_card(page)).to_contain_text(msg("en", "qa.feedback_question"), timeout=WAIT_MS)
 
 
-def test_artifacts_folder_is_gitignored():
-    assert shutil.which("git") is None or "/test-artifacts/" in (ROOT / ".gitignore").read_text()
+def test_the_screenshots_folder_is_not_committed():
+    assert "/test-artifacts/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_an_organizers_answer_to_a_forwarded_question_arrives_on_the_askers_page(open_page):
