@@ -9,6 +9,7 @@ import logging
 
 from aiohttp import web
 
+import bot.localchat
 import bot.offers
 import bot.organizers
 import bot.privacy
@@ -27,8 +28,9 @@ from bot.nlu import KnowledgeDataError, Recognizer
 SERVICES = CORE  # the core, as tests and tools reach it
 
 # In this order: a feature may use the public services of the features installed before it (the session
-# book first); events need no order.
-FEATURES = (bot.sessions, bot.registration, bot.questions, bot.offers, bot.organizers, bot.privacy)
+# book first); events need no order. The local chat page comes last and installs nothing in production (it
+# needs local mode: no MicrosoftAppId).
+FEATURES = (bot.sessions, bot.registration, bot.questions, bot.offers, bot.organizers, bot.privacy, bot.localchat)
 
 
 def create_app(

@@ -428,7 +428,7 @@ class _FormEngine(Dialog):
             fallback=self.form.t(lang, "form.card_fallback"),
             actions=[
                 submit(self.form.t(lang, "form.next"), f"{self.spec.id}.submit"),
-                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel"),
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
             ],
         )
 
@@ -489,7 +489,7 @@ class _FormEngine(Dialog):
             actions=[
                 submit(self.form.t(lang, "form.confirm"), f"{self.spec.id}.confirm", token=token),
                 submit(self.form.t(lang, "form.change"), f"{self.spec.id}.change"),
-                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel"),
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
             ],
         )
 

@@ -43,9 +43,13 @@ def paragraph(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
-def submit(title: str, action: str, **data: Any) -> dict[str, Any]:
-    """An Action.Submit whose data names the action; Teams merges input values into this data."""
-    return {"type": "Action.Submit", "title": title, "data": {"action": action, **data}}
+def submit(title: str, action: str, *, validate: bool = True, **data: Any) -> dict[str, Any]:
+    """An Action.Submit whose data names the action; Teams merges input values into this data.
+    `validate=False` (e.g. Cancel) sends without the inputs, so required inputs left empty do not block it."""
+    action_json: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": {"action": action, **data}}
+    if not validate:
+        action_json["associatedInputs"] = "none"
+    return action_json
 
 
 def open_url(title: str, url: str) -> dict[str, Any]:
