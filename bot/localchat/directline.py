@@ -157,6 +157,17 @@ def service_url_of(request: web.Request) -> str:
     return str(request.url.origin()) + CONNECTOR_PATH
 
 
+async def _activity_body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object (an activity); 400 for anything else."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="body is not JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be an activity")
+    return body
+
+
 def directline_routes(app: web.Application, chats: LocalChats, process: ProcessActivity) -> None:
     """Direct Line 3.0, as far as Web Chat uses it with polling: start or resume, post, get, refresh."""
 
@@ -180,17 +191,9 @@ def directline_routes(app: web.Application, chats: LocalChats, process: ProcessA
     async def resume(request: web.Request) -> web.Response:
         return web.json_response(_conversation_json(_authorized(request)))
 
-    async def refresh(request: web.Request) -> web.Response:
-        return web.json_response(_conversation_json(_authorized(request)))
-
     async def post_activity(request: web.Request) -> web.Response:
         conversation = _authorized(request)
-        try:
-            client = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest(text="body is not JSON") from None
-        if not isinstance(client, dict):
-            raise web.HTTPBadRequest(text="body must be an activity")
+        client = await _activity_body(request)
         person = conversation.person
         echo = {**client, "from": {"id": person.user_id, "name": person.name, "role": "user"}}
         activity_id = conversation.append(echo)
@@ -207,7 +210,7 @@ def directline_routes(app: web.Application, chats: LocalChats, process: ProcessA
     app.router.add_get("/directline/conversations/{cid}", resume)
     app.router.add_post("/directline/conversations/{cid}/activities", post_activity)
     app.router.add_get("/directline/conversations/{cid}/activities", get_activities)
-    app.router.add_post("/directline/tokens/refresh", refresh)
+    app.router.add_post("/directline/tokens/refresh", resume)  # a refresh answers the same token and conversation
 
 
 def connector_routes(app: web.Application, chats: LocalChats) -> None:
@@ -221,10 +224,7 @@ def connector_routes(app: web.Application, chats: LocalChats) -> None:
 
     async def send(request: web.Request) -> web.Response:
         conversation = _conversation(request)
-        activity = await request.json()
-        if not isinstance(activity, dict):
-            raise web.HTTPBadRequest(text="body must be an activity")
-        return web.json_response({"id": conversation.append(activity)})
+        return web.json_response({"id": conversation.append(await _activity_body(request))})
 
     async def member(request: web.Request) -> web.Response:
         person = _conversation(request).person

@@ -135,3 +135,14 @@ async def test_proactive_messages_arrive_on_the_page(client):
 
 async def _hello() -> str:
     return "a reminder"
+
+
+async def test_bodies_that_are_not_an_activity_get_400(client):
+    conversation_id, headers = await start(client)
+    for path, extra in (
+        (f"/directline/conversations/{conversation_id}/activities", headers),
+        (f"/localchat/connector/v3/conversations/{conversation_id}/activities", {}),
+    ):
+        for body in (b"{not json", b"[1, 2]"):
+            response = await client.post(path, data=body, headers={**extra, "Content-Type": "application/json"})
+            assert response.status == 400, (path, body)
