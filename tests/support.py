@@ -27,7 +27,8 @@ class FakeConnector:
     """An aiohttp server on loopback that records what the bot posts back to `serviceUrl`."""
 
     def __init__(self) -> None:
-        self.posted: list[dict[str, Any]] = []
+        self.posted: list[dict[str, Any]] = []  # new messages and updates (these carry `_updated`: the id they replace)
+        self.updated: list[dict[str, Any]] = []  # updates only (update_activity)
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
         self.fail_next: list[int] = []  # statuses to answer the next posts with (e.g. 403, 429)
@@ -62,6 +63,12 @@ class FakeConnector:
         body = await request.json()
         self._check_cards(body)
         body["_conversation_id"] = request.match_info["cid"]
+        if request.method == "PUT":  # update_activity: this replaces the message with that id
+            body["_updated"] = request.match_info["aid"]
+            self.updated.append(body)
+            self.by_conversation[request.match_info["cid"]].append(body)
+            self.posted.append(body)
+            return web.json_response({"id": request.match_info["aid"]})
         self.posted.append(body)
         self.by_conversation[request.match_info["cid"]].append(body)
         return web.json_response({"id": f"reply-{next(_ids)}"})

@@ -161,7 +161,8 @@
     const actions = card.getAllActions().filter((action) => action.getJsonTypeName() === "Action.Submit");
     const cancels = actions.filter(isCancel);
     const submits = actions.filter((action) => sendsInputs(action) && !isCancel(action));
-    if (cancels.length === 0) problems.push("a form without a cancel button");
+    const required = card.getAllInputs().some((input) => input.isRequired && !input.isSet());
+    if (required && cancels.length === 0) problems.push("a form without a cancel button");
     if (submits.length === 0) problems.push("a form without a button that sends it");
     for (const index of cancels.map((action) => actions.indexOf(action))) {
       const fresh = render(payload);

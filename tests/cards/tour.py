@@ -22,7 +22,7 @@ from tests.support import Conversation, FakeConnector, cards, submit_actions
 MENTION = "<at>VNG Oekraine-assistent</at> "
 WORDS = {
     "nl": {
-        "menu": "menu", "help": "help", "my_registration": "mijn aanmelding", "offer": "expertise aanbieden",
+        "menu": "menu", "help": "help", "my_registration": "mijn aanmelding",
         "contribute": "bijdragen", "my_offers": "mijn aanbod", "my_data": "mijn gegevens", "privacy": "privacy",
         "delete": "verwijder mijn gegevens", "question": "Wanneer is de informatiebijeenkomst?",
         "vague": "Hoe zit het met de bijdrage?", "unknown": "Mag ik mijn hond meenemen naar de reis?",
@@ -30,7 +30,7 @@ WORDS = {
         "register": "aanmelden",
     },
     "en": {
-        "menu": "menu", "help": "help", "my_registration": "my registration", "offer": "offer expertise",
+        "menu": "menu", "help": "help", "my_registration": "my registration",
         "contribute": "contribute", "my_offers": "my offers", "my_data": "my data", "privacy": "privacy",
         "delete": "delete my data", "question": "When is the information session?",
         "vague": "What about the contribution?", "unknown": "May I bring my dog on the trip?",
@@ -106,7 +106,7 @@ async def user_tour(tour: Tour, client: Any, lang: str) -> None:
     del mine
 
     # expertise: the form, the summary, the confirmation; then the list and a change
-    await _step(tour, me, f"{lang} offer form", say=words["offer"])
+    await _step(tour, me, f"{lang} offer form", value={"action": "job.start", "job": "offer_expertise"})
     summary = await _step(tour, me, f"{lang} offer summary", value=OFFER_CARD)
     await _step(tour, me, f"{lang} offer change choice", value={"action": "offer.change"})
     await _step(tour, me, f"{lang} offer change field", value={"action": "offer.field", "field": "experts"})

@@ -105,7 +105,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
     await offer_by_card(anna)
     (offer,) = await rows(client, ExpertiseOffer)
     replies = await anna.say("mijn aanbod")
-    await anna.submit(buttons(replies)[msg("nl", "my_offers.withdraw")])
+    await anna.submit(buttons(replies)[msg("nl", "my_offers.withdraw_item", number=1)])
     await anna.say("ja")
     await forward_question(anna)
     (stored,) = await rows(client, ForwardedQuestion)

@@ -10,7 +10,7 @@ from bot.core.i18n import Catalog
 from bot.privacy.desk import render_page
 from tests.conftest import new_conversation
 from tests.privacy.conftest import MENTION, buttons
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 
@@ -33,7 +33,7 @@ async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_c
         assert part in text, part
     assert "@" not in text  # no address is made up when none is configured
     assert set(buttons(replies)) == {msg("nl", "privacy.statement.buttons.my_data"), msg("nl", "jobs.delete_my_data")}
-    assert payload["actions"][-1] == {
+    assert elements(payload, "Action.OpenUrl")[-1] == {
         "type": "Action.OpenUrl", "title": msg("nl", "privacy.statement.buttons.online"), "url": "http://127.0.0.1:3978/privacy"
     }
     text = all_text(await en.say("Privacy statement!"))
@@ -52,7 +52,7 @@ async def test_a_configured_contact_and_retention_and_the_buttons(make_client, c
     assert msg("nl", "privacy.statement.who.contact_email", email="privacy@vng-international.example.nl") in text
     assert msg_part("nl", "privacy.statement.who.contact_bot") not in text
     assert msg("nl", "privacy.statement.retention.registration", days=30) in text
-    assert cards(replies)[0]["actions"][-1]["url"] == "https://www.vng-international.example.nl/privacy"
+    assert elements(cards(replies)[0], "Action.OpenUrl")[-1]["url"] == "https://www.vng-international.example.nl/privacy"
     assert msg("nl", "my_data.title") in all_text(await conversation.submit(buttons(replies)[msg("nl", "privacy.statement.buttons.my_data")]))
     assert msg("nl", "delete_my_data.question.title") in all_text(await conversation.submit(buttons(replies)[msg("nl", "jobs.delete_my_data")]))
 

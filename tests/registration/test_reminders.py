@@ -17,7 +17,7 @@ from storage.registration.models import RegistrationNotice
 from tests.card_rules import card_problems
 from tests.conftest import new_conversation
 from tests.registration.conftest import JOIN_URL, confirm_token, form_values, person, register, session_yaml
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 DAY_BEFORE = datetime.fromisoformat("2022-10-03T14:00:00+02:00")
@@ -79,7 +79,7 @@ async def test_reminders_are_sent_once_even_after_a_restart_and_by_two_instances
     assert msg_part("nl", "registration.venue_unknown") in all_text(anna_msg) and JOIN_URL not in str(anna_msg)
     title = "Information session on local recovery plans in Ukraine"
     assert msg("en", "registration.reminder.title", title=title) in all_text(sam_msg)  # in the person's language
-    join = [a for a in cards(sam_msg)[0]["actions"] if a["type"] == "Action.OpenUrl" and a["title"] == msg("en", "registration.buttons.join")]
+    join = [a for a in elements(cards(sam_msg)[0], "Action.OpenUrl") if a["type"] == "Action.OpenUrl" and a["title"] == msg("en", "registration.buttons.join")]
     assert join and join[0]["url"] == JOIN_URL
 
     assert (await _scheduler(first).tick()).sent == 0  # the next tick: nothing again
@@ -164,7 +164,7 @@ async def test_people_who_asked_hear_about_a_new_session(make_client, connector,
     old = await make_client(content_dir=content(session_yaml(), name="old"), clock=closed_clock)
     anna = person(old, connector, 78)
     replies = await anna.say("aanmelden")
-    notify = next(a["data"] for a in cards(replies)[0]["actions"] if a["data"]["action"] == "registration.notify")
+    notify = next(a["data"] for a in elements(cards(replies)[0], "Action.Submit") if a["data"]["action"] == "registration.notify")
     await anna.submit(notify)
     assert (await _scheduler(old).tick()).sent == 0  # nothing open yet
     # An organizer adds a session and restarts the bot.
