@@ -9,7 +9,9 @@ from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import ConnectorFactory
+from msrest.exceptions import HttpOperationError
 
+from bot.core import metrics
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
@@ -104,6 +106,8 @@ def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_cle
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         activity = context.activity
         lang = context.turn_state.get(LANG_KEY) or language_for_locale(activity.locale)
+        if isinstance(error, HttpOperationError):
+            metrics.connector_error(error.response.status_code if error.response is not None else None)
         if isinstance(error, StateConflictError):
             log.warning("bot state conflict in a %s turn; asked the user to resend", activity.type)
             await _safe_send(context, catalog.text(lang, "error.conflict"))

@@ -19,6 +19,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.i18n import DEFAULT_LANGUAGE, normalize_language
 from bot.core.turn import lang_of
@@ -78,6 +79,7 @@ class Messenger:
                 retry_after = _retry_after(error)
             else:  # the connector could not be reached at all (refused, name lookup, time-out)
                 status, retry_after = 503, None
+            metrics.connector_error(None if not isinstance(error, HttpOperationError) else status)
             if status in GONE_STATUSES:
                 log.info("proactive message not delivered: the conversation is gone (%s)", status)
                 async with self._db.transaction() as session:
@@ -86,6 +88,7 @@ class Messenger:
             if status not in RETRY_STATUSES or attempt == self._attempts:
                 log.warning("proactive message failed with status %s after %d attempt(s)", status, attempt)
                 return Delivery.FAILED
+            metrics.connector_retry()
             await self._sleep(retry_after if retry_after is not None else self._base_delay * 2 ** (attempt - 1))
         return Delivery.FAILED
 
