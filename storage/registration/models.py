@@ -61,6 +61,7 @@ class Registration(Base):
             postgresql_where=text(_ACTIVE_SQL),
         ),
         Index("ix_registration_queue", "session_id", "mode", "status", "id"),
+        Index("ix_registration_session_order", "session_id", "id"),  # exports read pages in this order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
