@@ -8,7 +8,8 @@ What is counted, and who calls it:
 - turns by kind and their latency: the `TurnMetrics` middleware (bot/core/wiring.py adds it first), with the
   kind the router sets (`set_turn_kind`);
 - connector errors and retries: `connector_error(status)` and `connector_retry()`, called by the code that sends
-  to the Bot Connector (bot/core/proactive.py now; any connector client may call them);
+  to the Bot Connector (bot/core/connector.py counts every failed attempt and every retry, bot/core/proactive.py
+  its own retries of a proactive message);
 - database errors: `database_error(error)`, called by `storage.db.Database` through its error hook;
 - background jobs: `job_started(job, lag)` and `job_finished(job, outcome, seconds)` from `TicksPeriodically`;
 - NLU outcomes: `nlu_outcome("answered" | "did_you_mean" | "fallback")` from the answerer.
