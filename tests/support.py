@@ -29,6 +29,7 @@ class FakeConnector:
     def __init__(self) -> None:
         self.posted: list[dict[str, Any]] = []  # new messages and updates (these carry `_updated`: the id they replace)
         self.updated: list[dict[str, Any]] = []  # updates only (update_activity)
+        self.created: list[dict[str, Any]] = []  # conversations the bot opened (create_conversation)
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
         # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value)
@@ -95,7 +96,13 @@ class FakeConnector:
         return web.json_response(member)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
-        return web.json_response({"id": f"a:created-{next(_ids)}"})
+        """Teams opens a one-to-one chat (ConversationParameters); recorded in `created` with the new id."""
+        if self.fail_next:
+            return web.json_response({"error": {"code": "Forbidden"}}, status=self.fail_next.pop(0))
+        body = await request.json()
+        body["_id"] = f"a:created-{next(_ids)}"
+        self.created.append(body)
+        return web.json_response({"id": body["_id"]})
 
 
 @dataclass

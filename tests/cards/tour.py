@@ -140,6 +140,8 @@ async def user_tour(tour: Tour, client: Any, lang: str) -> None:
     # the same person in a channel: nothing personal may be posted there
     team = new_conversation(client, tour.connector, "channel_message_mention.json")
     await _step(tour, team, f"{lang} channel register", say=MENTION + words["register"])
+    for created in tour.connector.created:  # the personal chat the bot opened for it
+        tour.keep(f"{lang} personal chat opened from a channel", tour.connector.by_conversation[created["_id"]])
 
 
 async def organizer_tour(tour: Tour, client: Any, lang: str) -> None:
