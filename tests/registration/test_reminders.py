@@ -7,16 +7,17 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import SERVICES
 from bot.core.clock import FixedClock
 from bot.registration import REGISTRATION
 from bot.registration.reminders import ReminderScheduler, parse_offsets, reminder_kind
+from storage.models import ConversationReferenceRecord
 from storage.registration.models import RegistrationNotice
 from tests.card_rules import card_problems
 from tests.conftest import new_conversation
-from tests.registration.conftest import JOIN_URL, confirm_token, form_values, person, register, session_yaml
+from tests.registration.conftest import JOIN_URL, person, register, session_yaml
 from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
@@ -149,11 +150,14 @@ async def test_a_failed_send_is_retried_by_a_later_tick(client, connector, clock
 
 
 async def test_no_personal_chat_means_no_reminder_and_no_retry(client, connector, clock):
-    chat = new_conversation(client, connector, "groupchat_message_mention.json")
-    mention = "<at>VNG Oekraine-assistent</at> "
-    await chat.say(mention + "aanmelden")
-    replies = await chat.submit(form_values())
-    await chat.submit({"action": "register.confirm", "token": confirm_token(replies)})
+    anna = person(client, connector, 79)
+    await register(anna)
+    chat = new_conversation(client, connector, "groupchat_message_mention.json", **{"from": anna.base["from"]})
+    await chat.say("<at>VNG Oekraine-assistent</at> wanneer is de bijeenkomst?")  # the bot knows her group chat too
+    async with client.app[SERVICES].db.transaction() as session:  # she removed the app from her personal chat
+        await session.execute(
+            update(ConversationReferenceRecord).where(ConversationReferenceRecord.conversation_id == anna.conversation_id).values(removed=True)
+        )
     clock.set(DAY_BEFORE)
     report = await _scheduler(client).tick()
     assert (report.sent, report.gone) == (0, 1)
