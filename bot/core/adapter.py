@@ -8,8 +8,9 @@ from types import SimpleNamespace
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import ConnectorFactory
+from botframework.connector.auth import AuthenticateRequestResult, ConnectorFactory
 
+from bot.core.auth import SigningKeys, TokenValidator
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
@@ -45,10 +46,21 @@ class _ReusedConnectors(ConnectorFactory):
 class _Authentication(ConfigurationBotFrameworkAuthentication):
     """The configured authentication, with connector clients reused across turns."""
 
-    def __init__(self, configuration):
+    def __init__(self, configuration, validator: TokenValidator | None = None):
         super().__init__(configuration)
         self.connectors: dict[tuple, ConnectorClient] = {}
         self._token_clients: dict[tuple, object] = {}
+        self.validator = validator
+
+    async def _authenticate(self, activity, auth_header) -> AuthenticateRequestResult:
+        """botbuilder's check fetches keys synchronously on the event loop: bot/core/auth.py checks instead."""
+        assert self.validator is not None
+        result = AuthenticateRequestResult()
+        result.claims_identity = await self.validator.identity(auth_header, activity.channel_id, activity.service_url)
+        result.audience = self.get_originating_audience()
+        result.caller_id = getattr(self._inner, "_caller_id", None)
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
+        return result
 
     async def create_user_token_client(self, claims_identity):
         # Built for every turn by CloudAdapter (its msrest configuration costs milliseconds of CPU);
@@ -62,6 +74,8 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         return client
 
     async def authenticate_request(self, activity, auth_header):
+        if self.validator is not None:
+            return await self._authenticate(activity, auth_header)  # connectors are reused already
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _ReusedConnectors(result.connector_factory, self.connectors)
@@ -71,6 +85,8 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         return _ReusedConnectors(super().create_connector_factory(claims_identity), self.connectors)
 
     async def close(self) -> None:
+        if self.validator is not None:
+            await self.validator.close()
         clients, self.connectors = list(self.connectors.values()), {}
         for client in clients:
             try:
@@ -88,7 +104,15 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.microsoft_app_type if not settings.local_mode else "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
-    return CloudAdapter(_Authentication(configuration))
+    validator = None
+    if not settings.local_mode:
+        keys = SigningKeys(
+            settings.openid_metadata_url,
+            timeout=settings.auth_http_timeout_seconds,
+            ttl=settings.keys_cache_hours * 3600,
+        )
+        validator = TokenValidator(settings.microsoft_app_id, keys)
+    return CloudAdapter(_Authentication(configuration, validator))
 
 
 async def close_adapter(adapter: CloudAdapter) -> None:

@@ -76,6 +76,7 @@ def build_core(
 ) -> Core:
     """The catalog and recognizer are read from `settings.content_dir` unless given (tests share one
     across many instances; loading and indexing takes a fifth of a second)."""
+    settings.check_safe()
     clock = clock or build_clock(settings)
     db = Database(settings.effective_database_url, schema=settings.database_schema)
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
@@ -101,7 +102,9 @@ def build_core(
         clock=clock,
     )
     adapter = build_adapter(settings)
-    adapter.use(TenantGuard(settings.allowed_tenants, catalog))
+    adapter.use(
+        TenantGuard(settings.allowed_tenants, catalog, production=not settings.local_mode, channels=settings.allowed_channels)
+    )
     adapter.use(MentionRule())
     adapter.use(DropRedelivered(db, clock))
     adapter.use(ChooseLanguage(profile))
