@@ -15,6 +15,7 @@ from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
 from bot.core.turn import LANG_KEY
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,11 @@ def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_cle
         if isinstance(error, StateConflictError):
             log.warning("bot state conflict in a %s turn; asked the user to resend", activity.type)
             await _safe_send(context, catalog.text(lang, "error.conflict"))
+            return
+        if is_unavailable(error):
+            # The database is slow or away: the state saved before this turn is still there; keep it.
+            log.warning("the database did not answer in time in a %s turn (%s)", activity.type, type(error).__name__)
+            await _safe_send(context, catalog.text(lang, "error.busy"))
             return
         log.error(
             "unhandled %s in a %s turn (channel %s)",

@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     database_schema: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_SCHEMA", "database_schema")
     )
+    # Seconds to get a database connection, and that one statement may run or wait for a lock; beyond that the
+    # user gets a polite "try again" and the conversation stays where it was (storage/db.py).
+    database_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=120,
+        validation_alias=AliasChoices("DATABASE_CONNECT_TIMEOUT_SECONDS", "database_connect_timeout_seconds"),
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=600,
+        validation_alias=AliasChoices("DATABASE_STATEMENT_TIMEOUT_SECONDS", "database_statement_timeout_seconds"),
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("DATA_DIR", "data_dir")
     )

@@ -78,7 +78,12 @@ def build_core(
     across many instances; loading and indexing takes a fifth of a second)."""
     settings.check_safe()
     clock = clock or build_clock(settings)
-    db = Database(settings.effective_database_url, schema=settings.database_schema)
+    db = Database(
+        settings.effective_database_url,
+        schema=settings.database_schema,
+        connect_timeout=settings.database_connect_timeout_seconds,
+        statement_timeout=settings.database_statement_timeout_seconds,
+    )
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
 
