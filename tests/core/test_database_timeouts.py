@@ -53,11 +53,11 @@ def _has_confirm(replies) -> bool:
 async def test_a_locked_database_gets_a_polite_retry_and_keeps_the_form(make_client, connector, db_target):
     client = await make_client(database_statement_timeout_seconds=TIMEOUT, database_connect_timeout_seconds=TIMEOUT)
     anna = new_conversation(client, connector)
-    bob = new_conversation(client, connector, "personal_message_en.json", **{"from": {"id": "29:bob", "name": "Bob", "aadObjectId": "1a2b3c4d-0000-4000-8000-0000000000b0"}})
+    bob_ids = {"id": "29:bob", "name": "Bob", "aadObjectId": "1a2b3c4d-0000-4000-8000-0000000000b0"}
+    bob = new_conversation(client, connector, "personal_message_en.json", **{"from": bob_ids})
     await anna.say("expertise aanbieden")
     async with database_locked(db_target):
-        started = time.monotonic()
-        health_started = time.monotonic()
+        started = health_started = time.monotonic()
         health, replies, other = await asyncio.gather(
             client.get("/healthz"), anna.submit(OFFER_CARD), bob.say("hello"),
         )
