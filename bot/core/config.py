@@ -156,6 +156,9 @@ class Settings(BaseSettings):
 
     # Privacy (bot/privacy/desk.py): personal data of a registration is anonymized RETENTION_DAYS_AFTER_SESSION days
     # after its session ended; the retention task looks every RETENTION_INTERVAL_SECONDS (0: no background loop).
+    # 'Delete my data' replaces the person's Entra id in the audit trail by a keyed hash with this secret (empty: a
+    # random key is made once and kept in the database, like the export signing key).
+    pseudonym_key: str = Field(default="", validation_alias=AliasChoices("PSEUDONYM_KEY", "pseudonym_key"))
     retention_days_after_session: int = Field(
         default=90, ge=0, validation_alias=AliasChoices("RETENTION_DAYS_AFTER_SESSION", "retention_days_after_session")
     )
