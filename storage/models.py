@@ -82,12 +82,15 @@ class BotStateRecord(Base):
 
 
 class ProcessedActivity(Base):
-    """An inbound activity already handled; a re-delivery with the same id is dropped."""
+    """An inbound activity claimed by a turn: a re-delivery with the same id is dropped once the turn finished
+    (`finished_at`), and may take the claim over when the turn did not finish within its lease (`seen_at`:
+    when it was claimed)."""
 
     __tablename__ = "processed_activity"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ConversationReferenceRecord(Base):

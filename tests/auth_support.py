@@ -100,3 +100,14 @@ def production_settings(server: KeyServer, **changes: Any) -> dict[str, Any]:
     }
     values.update(changes)
     return values
+
+
+def stub_outbound_token(monkeypatch) -> None:
+    """The bot's own token for posting replies would come from Entra ID (not what these tests are about, and
+    not reachable offline): a fixed one stands in."""
+    from bot.core.connector import AppTokens
+
+    async def token(self, scope: str) -> str:
+        return "outbound-token"
+
+    monkeypatch.setattr(AppTokens, "token", token)

@@ -7,6 +7,7 @@ import binascii
 import ipaddress
 import json
 import logging
+import math
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.core.auth import AuthUnavailable
+from bot.core.connector import ConnectorError
+from bot.core.turn import TurnNotCompleted
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -30,8 +33,9 @@ MAX_JSON_DEPTH = 32
 _JWT = re.compile(r"^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$")
 
 
-def _problem(status: int, detail: str) -> web.Response:
-    return web.json_response({"error": detail}, status=status)
+def _problem(status: int, detail: str, *, retry_after: float | None = None) -> web.Response:
+    headers = {"Retry-After": str(max(1, math.ceil(retry_after)))} if retry_after is not None else None
+    return web.json_response({"error": detail}, status=status, headers=headers)
 
 
 def _looks_like_jwt(header: str) -> bool:
@@ -167,6 +171,13 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
             return _problem(401, "not authorized")
         except AuthUnavailable:
             return _problem(503, "cannot check the token now")
+        except ConnectorError as error:
+            # The replies could not be delivered (throttled, connector down): Teams re-sends on a 5xx, and the
+            # re-sent activity is processed again (its claim was released, the state not saved).
+            log.warning("the turn did not complete: the connector answered %s", error.status)
+            return _problem(503, "could not deliver the reply now", retry_after=error.retry_after)
+        except TurnNotCompleted:
+            return _problem(503, "the activity is being processed")
         except Exception:
             log.exception("could not authenticate or process an activity")
             return _problem(503, "could not process the activity now")

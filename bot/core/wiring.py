@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
-from botbuilder.core import BotState, ConversationState, PrivateConversationState, StatePropertyAccessor, UserState
+from botbuilder.core import BotState, StatePropertyAccessor
 from botbuilder.dialogs import DialogSet
 from botbuilder.integration.aiohttp import CloudAdapter
 
@@ -22,11 +22,12 @@ from bot.core.events import EventBus
 from bot.core.handler import VngBot
 from bot.core.http import healthz_handler, messages_handler
 from bot.core.i18n import Catalog
-from bot.core.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
+from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
 from bot.core.proactive import Messenger
 from bot.core.router import Router
-from bot.core.state_storage import SqlStorage
+from bot.core.state_storage import JsonConversationState, JsonPrivateConversationState, JsonUserState, SqlStorage
+from bot.core.turn_store import TurnStore
 from bot.nlu import Recognizer
 from dialogs.services import DialogServices
 from storage.db import Database
@@ -52,6 +53,7 @@ class Core:
     private_state: BotState
     adapter: CloudAdapter
     bot: VngBot
+    turn_store: TurnStore
     messenger: Messenger
     organizers: Organizers
     events: EventBus
@@ -88,9 +90,10 @@ def build_core(
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
 
     storage = SqlStorage(db, clock.now)
-    conversation_state = ConversationState(storage)
-    user_state = UserState(storage)
-    private_state = PrivateConversationState(storage)
+    conversation_state = JsonConversationState(storage)
+    user_state = JsonUserState(storage)
+    private_state = JsonPrivateConversationState(storage)
+    turn_store = TurnStore(db, clock, storage, (conversation_state, user_state, private_state))
     profile = user_state.create_property("UserProfile")
     dialogs = DialogSet(private_state.create_property("DialogState"))
 
@@ -105,13 +108,14 @@ def build_core(
         private_state=private_state,
         db=db,
         clock=clock,
+        turn_store=turn_store,
     )
     adapter = build_adapter(settings)
     adapter.use(
         TenantGuard(settings.allowed_tenants, catalog, production=not settings.local_mode, channels=settings.allowed_channels)
     )
     adapter.use(MentionRule())
-    adapter.use(DropRedelivered(db, clock))
+    adapter.use(turn_store)
     adapter.use(ChooseLanguage(profile))
     install_error_handler(adapter, catalog, [conversation_state, private_state])
 
@@ -130,6 +134,7 @@ def build_core(
         private_state=private_state,
         adapter=adapter,
         bot=bot,
+        turn_store=turn_store,
         messenger=Messenger(adapter, app_id=settings.microsoft_app_id, db=db, clock=clock),
         organizers=Organizers(settings=settings, catalog=catalog, db=db, clock=clock),
         events=EventBus(),
@@ -146,6 +151,7 @@ def install_core(app: web.Application, core: Core, *, version: str) -> None:
     async def database_lifetime(_app: web.Application) -> AsyncIterator[None]:
         await core.db.migrate()
         yield
+        await core.turn_store.flush()
         await close_adapter(core.adapter)
         await core.db.dispose()
 

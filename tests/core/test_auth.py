@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.auth_support import KeyServer, new_key, production_settings, token, unsigned_token
+from tests.auth_support import KeyServer, new_key, production_settings, stub_outbound_token, token, unsigned_token
 from tests.conftest import new_conversation
 
 
@@ -25,11 +25,7 @@ async def key_server():
 
 @pytest.fixture(autouse=True)
 def outbound_token(monkeypatch):
-    """The bot's own token for posting replies would come from Entra ID (not part of this test, and not
-    reachable offline): a fixed one stands in."""
-    from botframework.connector.auth import MicrosoftAppCredentials
-
-    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "outbound-token")
+    stub_outbound_token(monkeypatch)
 
 
 async def _post(client, activity, bearer: str | None):

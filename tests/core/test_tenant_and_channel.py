@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.auth_support import KeyServer, production_settings, token
+from tests.auth_support import KeyServer, production_settings, stub_outbound_token, token
 from tests.conftest import new_conversation
 from tests.support import all_text
 from tests.wording import msg_part
@@ -27,9 +27,7 @@ async def key_server():
 
 @pytest.fixture(autouse=True)
 def outbound_token(monkeypatch):
-    from botframework.connector.auth import MicrosoftAppCredentials
-
-    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "outbound-token")
+    stub_outbound_token(monkeypatch)
 
 
 def _with_tenant(activity: dict, tenant: str, channel: str) -> dict:
