@@ -14,6 +14,7 @@ from bot.core.cards import card, card_activity, heading, paragraph, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
+from bot.core.metrics import nlu_outcome
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from bot.nlu import Recognition, Recognizer
 from bot.questions.composer import Composer, Composition, Part
@@ -169,18 +170,23 @@ class QuestionAnswering:
         question = composition.question[:MAX_QUESTION_CHARS]
         first = parts[0]
         if len(parts) == 1 and first.label == first.topic and first.topic and self._known(first.topic):
+            nlu_outcome("answered")
             await self._send_entry(turn_context, first.topic, first.text)
         elif len(parts) == 1 and first.label == "unknown":
+            nlu_outcome("fallback")
             await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=question, intro=first.text)))
         elif any(p.answered and p.text for p in parts):
+            nlu_outcome("answered")
             shown = [p for p in parts if p.answered and p.text]
             feedback = next((p.topic for p in shown if p.topic and self._known(p.topic)), None)
             payload = self.cards.composed(lang, parts=shown, question=question, feedback_entry=feedback)
             await turn_context.send_activity(card_activity(payload))
         elif first.label == "suggest" and first.candidates:
+            nlu_outcome("did_you_mean")
             candidates = [(cid, self._recognizer.entry(cid).question[lang]) for cid in first.candidates[:3]]
             await turn_context.send_activity(card_activity(self.cards.did_you_mean(lang, candidates=candidates, question=question)))
         else:
+            nlu_outcome("fallback")
             await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=question)))
 
     async def send_answer(self, turn_context: TurnContext, entry_id: str) -> None:
