@@ -192,11 +192,11 @@ async def test_the_same_offer_sent_twice_is_stored_once_but_another_one_is_welco
 
 
 @pytest.mark.parametrize("word", ["privacy", "AVG"])
-async def test_privacy_inside_the_form_shows_the_statement_and_asks_again(nl, word):
+async def test_privacy_inside_the_form_shows_the_notice_and_asks_again(nl, word):
     await nl.say("expertise aanbieden")
     replies = await nl.say(word)
     text = all_text(replies)
-    assert msg("nl", "privacy.statement.title") in text
+    assert msg("nl", "privacy.notice.title") in text
     assert msg("nl", "offer.fields.municipality.prompt") in text
     replies = await nl.say("Utrecht")
     assert msg("nl", "offer.fields.email.prompt") in all_text(replies)  # the name came from Teams
