@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -381,11 +381,14 @@ class _NotPlain(Exception):
 _json_keys: dict[type, dict[str, tuple[str, str]]] = {}
 
 
-def from_json(cls: type[Model], data: Any) -> Model:
+_M = TypeVar("_M", bound=Model)
+
+
+def from_json(cls: type[_M], data: Any) -> _M:
     """`cls().deserialize(data)` without msrest's generic machinery for the JSON it reads plainly (every
     field of the declared JSON type); anything else goes through msrest, so what it refuses is refused."""
     try:
-        return _from_model(cls, data)
+        return cast(_M, _from_model(cls, data))
     except (_NotPlain, ValueError, TypeError, AttributeError):
         return cls().deserialize(data)
 
