@@ -33,6 +33,8 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationResourceResp
 from botframework.connector.auth import ConnectorFactory
 from msrest.serialization import Model
 
+from bot.core import metrics
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -274,6 +276,7 @@ class Connectors:
             status, retry_after, data, detail = await self._once(method, url, body, scope)
             if status is not None and 200 <= status < 300:
                 return data
+            metrics.connector_error(status)  # every failed attempt, by status (/metrics)
             if status == 401 and scope is not None and attempt == 1 and self.tokens is not None:
                 self.tokens.forget(scope)  # a token revoked early: fetch a new one once
                 continue
@@ -286,6 +289,7 @@ class Connectors:
                 raise ConnectorError(operation, status, retry_after, detail)
             log.info("connector %s answered %s; retrying in %.2f s", operation, status or "nothing", delay)
             waited += delay
+            metrics.connector_retry()
             await self.sleep(delay)
 
     async def _once(self, method: str, url: str, body: Any, scope: str | None) -> tuple[int | None, float | None, Any, str]:

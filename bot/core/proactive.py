@@ -18,6 +18,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.connector import ConnectorError, RetryPolicy, retry_policy
 from bot.core.i18n import DEFAULT_LANGUAGE, normalize_language
@@ -86,6 +87,7 @@ class Messenger:
             if status not in RETRY_STATUSES or attempt == self._attempts:
                 log.warning("proactive message failed with status %s after %d attempt(s)", status, attempt)
                 return Delivery.FAILED
+            metrics.connector_retry()  # the failed attempt itself was counted by the connector client
             await self._sleep(retry_after if retry_after is not None else self._base_delay * 2 ** (attempt - 1))
         return Delivery.FAILED
 

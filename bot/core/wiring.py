@@ -1,6 +1,6 @@
 """The Teams core every feature builds on, made once per app instance: database, catalog, recognizer,
 bot state, dialog set, router, adapter with its middleware, proactive messenger, organizer list and the
-event bus. `install_core` adds the HTTP edge (`/api/messages`, `/healthz`) and the database's lifetime;
+event bus. `install_core` adds the HTTP edge (`/api/messages`, `/healthz`, `/metrics` when enabled) and the database's lifetime;
 then app.py calls each feature's `install(app, core)`."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.core.events import EventBus
 from bot.core.handler import VngBot
 from bot.core.http import healthz_handler, messages_handler
 from bot.core.i18n import Catalog
+from bot.core.metrics import TurnMetrics, database_error, metrics_handler
 from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
 from bot.core.proactive import Messenger
@@ -78,8 +79,15 @@ def build_core(
 ) -> Core:
     """The catalog and recognizer are read from `settings.content_dir` unless given (tests share one
     across many instances; loading and indexing takes a fifth of a second)."""
+    settings.check_safe()
     clock = clock or build_clock(settings)
-    db = Database(settings.effective_database_url, schema=settings.database_schema)
+    db = Database(
+        settings.effective_database_url,
+        schema=settings.database_schema,
+        connect_timeout=settings.database_connect_timeout_seconds,
+        statement_timeout=settings.database_statement_timeout_seconds,
+    )
+    db.on_error = database_error
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
 
@@ -105,7 +113,16 @@ def build_core(
         turn_store=turn_store,
     )
     adapter = build_adapter(settings)
-    adapter.use(TenantGuard(settings.allowed_tenants, catalog))
+    adapter.use(TurnMetrics())
+    if settings.otel_enabled:
+        from bot.core.tracing import TurnTracing, start_tracing  # noqa: PLC0415 - OpenTelemetry only when enabled
+
+        tracer = start_tracing()
+        if tracer is not None:
+            adapter.use(TurnTracing(tracer))
+    adapter.use(
+        TenantGuard(settings.allowed_tenants, catalog, production=not settings.local_mode, channels=settings.allowed_channels)
+    )
     adapter.use(MentionRule())
     adapter.use(turn_store)
     adapter.use(ChooseLanguage(profile))
@@ -139,6 +156,8 @@ def install_core(app: web.Application, core: Core, *, version: str) -> None:
     app[CORE] = core
     app.router.add_post("/api/messages", messages_handler(core.adapter, core.bot, local_mode=core.settings.local_mode))
     app.router.add_get("/healthz", healthz_handler(core.db, version))
+    if core.settings.metrics_enabled:
+        app.router.add_get("/metrics", metrics_handler(core.settings.metrics_token))
 
     async def database_lifetime(_app: web.Application) -> AsyncIterator[None]:
         await core.db.migrate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.background import JobRuns
 from bot.core.wiring import Core
 from bot.offers import OFFER_OPTIONS
 from bot.privacy.desk import ACTION_SHOW, PrivacyCards, PrivacyDesk, RetentionScheduler, page_handler
@@ -46,7 +47,7 @@ def install(app: web.Application, core: Core) -> None:
         retention_days=settings.retention_days_after_session,
         statement_url=settings.privacy_url or f"{settings.effective_public_base_url}/privacy",
     )
-    personal_data = PersonalData(core.db)
+    personal_data = PersonalData(core.db, pseudonym_key=settings.pseudonym_key)
     retention = RetentionScheduler(
         personal_data=personal_data,
         book=book,
@@ -82,7 +83,7 @@ def install(app: web.Application, core: Core) -> None:
     app[PRIVACY] = desk
 
     async def lifetime(_app: web.Application):
-        retention.start()
+        retention.start(runs=JobRuns(core.db))  # one instance anonymizes per round
         yield
         await retention.stop()
 
