@@ -40,6 +40,7 @@ Tense = Literal["past", "now", "coming"]
 FACT_LABELS = frozenset({"weekday", "duration", "tense", "premise_no", "premise_yes", "partner", "fund", "unknown"})
 LONG_MESSAGE = 240  # characters: from here on, look for the question in the message
 MAX_PARTS = 4
+MAX_CLAUSES = 6  # questions looked at in one message (each costs a recognition)
 FOLLOW_UP_TOKENS = 6
 SESSION_ENTRIES = frozenset({"session_when", "session_location", "session_online"})
 
@@ -229,7 +230,7 @@ class Composer:
         if recognition is not None:
             ctx.known[" ".join(text.split())] = recognition
         question = self.find_question(text)
-        clauses = self.clauses(question)
+        clauses = self.clauses(question)[:MAX_CLAUSES]
         ctx.several = len(clauses) > 1
         parts: list[Part] = []
         topic = last_topic
@@ -309,8 +310,10 @@ class Composer:
         recognition = ctx.known.get(clause) or self._recognizer.recognize(clause, ctx.lang)
         if recognition.kind == "answer" and recognition.entry_id and recognition.entry_id not in self._shipped:
             return [self._entry(recognition.entry_id, ctx)]
-        part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
-        part = part or self._derived_fact(norm, ctx)
+        part = None
+        if is_question(clause, norm):  # "ik wil me aanmelden voor dinsdag 4 oktober" is a wish, not a claim
+            part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+            part = part or self._derived_fact(norm, ctx)
         if part is not None:
             return [part]
         aspects = self._aspects_in(norm)
@@ -512,6 +515,15 @@ class Composer:
             else:
                 values["duration"] = self._catalog.text(ctx.lang, "composer.minutes", minutes=minutes)
         return values
+
+
+TAGS = (" toch ", " klopt ", " right ", " correct ", " isnt it ", " is it ", " niet waar ", " or not ", " of niet ")
+
+
+def is_question(clause: str, norm: str) -> bool:
+    """A question mark, a question word or verb first, or a tag ("..., klopt dat?", "..., right")."""
+    words = norm.split()
+    return clause.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS) or any(t in norm for t in TAGS)
 
 
 def _followed_by(text: str, position: int, words: set[str]) -> bool:
