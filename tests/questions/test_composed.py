@@ -185,7 +185,7 @@ async def test_a_past_session_is_spoken_of_as_past(lang, later, nl, en):
     assert msg(lang, "composer.tense.past", **facts(lang, AFTER)) in tense
 
 
-WISHES = {"nl": "Ik wil me aanmelden voor dinsdag 4 oktober", "en": "I'd like to register for the session on 4 October"}
+WISHES = {"nl": "Ik wil me aanmelden voor dinsdag 4 oktober", "en": "We want to sign up our alderman for 4 October"}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
