@@ -98,8 +98,10 @@ class FakeConnector:
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         """Teams opens a one-to-one chat (ConversationParameters); recorded in `created` with the new id."""
-        if self.fail_next:
-            return web.json_response({"error": {"code": "Forbidden"}}, status=self.fail_next.pop(0))
+        failure = self.fail_next.pop(0) if self.fail_next else None
+        if failure is not None:
+            status = failure[0] if isinstance(failure, tuple) else failure
+            return web.json_response({"error": {"code": "Forbidden"}}, status=status)
         body = await request.json()
         body["_id"] = f"a:created-{next(_ids)}"
         self.created.append(body)
