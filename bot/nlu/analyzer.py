@@ -39,15 +39,24 @@ class Analyzer:
         lang: str,
         profile: LanguageProfile,
         synonyms: Sequence[SynonymGroup],
-        texts: Iterable[str],
+        texts: Iterable[str] = (),
+        *,
+        text_words: Iterable[str] = (),
+        previous: Analyzer | None = None,
     ) -> None:
+        """`texts`: the phrasings of this language, whose words make the vocabulary; or, already split,
+        `text_words`: their words as `words()` gives them. `previous`: an analyzer of the same language and
+        word lists for another vocabulary, whose stems and typo indexes are reused (an update)."""
         self.lang = lang
         self._profile = profile
         self._stemmer = snowballstemmer.stemmer(_STEMMERS[lang])
-        self._stems: dict[str, str] = {}
+        # Stems depend on the word alone: an update shares them with the analyzer it replaces.
+        self._stems: dict[str, str] = previous._stems if previous is not None else {}  # noqa: SLF001
         self._longest_multiword = max((len(key) for key in profile.multiwords), default=1)
 
         vocabulary: set[str] = set(profile.compound_parts)
+        self.text_words = tuple(sorted(set(text_words)))
+        vocabulary.update(self.text_words)
         for text in texts:
             vocabulary.update(self.words(text))
         for group in synonyms:
@@ -67,8 +76,24 @@ class Analyzer:
         # correction only ever leads to this language's own words.
         self.known_terms = frozenset(own_terms | {term for key in self._phrases for term in key})
         self._resolved: dict[str, tuple[str, ...]] = dict(base)
-        self._word_typos = TypoCorrector(self.vocabulary)
-        self._term_typos = TypoCorrector(own_terms)
+        if previous is None:
+            self._word_typos = TypoCorrector(self.vocabulary)
+            self._term_typos = TypoCorrector(own_terms)
+        else:
+            self._word_typos = previous._word_typos.updated(self.vocabulary)  # noqa: SLF001
+            self._term_typos = previous._term_typos.updated(own_terms)  # noqa: SLF001
+
+    def same_reading(self, other: Analyzer, word: str) -> bool:
+        """Whether `word` (from `words()`) gives the same terms here as in `other` (an analyzer of the same
+        language built from another vocabulary), also where a capital makes a name of it."""
+        mine, theirs = self.resolve(word), other.resolve(word)
+        return mine == theirs and (
+            len(mine) != 1 or (mine[0] in self.known_terms) == (theirs[0] in other.known_terms)
+        )
+
+    def same_phrases(self, other: Analyzer) -> bool:
+        """Whether the synonym phrases read the same here as in `other`."""
+        return self._phrases == other._phrases
 
     # -- public -------------------------------------------------------------------------------------
 
