@@ -16,6 +16,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 
 from bot.core.cards import ACTION_JOB_START, CoreCards, card_activity
 from bot.core.i18n import Catalog
+from bot.core.metrics import set_turn_kind
 from bot.core.profile import UserProfile
 from bot.core.turn import card_value, clean_text, lang_of, set_lang
 
@@ -87,21 +88,26 @@ class Router:
         dc = await self._dialogs.create_context(turn_context)
         value = card_value(turn_context.activity)
         if value is not None:
+            set_turn_kind(turn_context, "card")
             await self._on_card(dc, value)
             return
         text = clean_text(turn_context.activity)
         for matches, handler in self._commands:
             if text and matches(turn_context, text):
+                set_turn_kind(turn_context, "command")
                 await handler(dc)
                 return
         if dc.active_dialog is not None:
+            set_turn_kind(turn_context, "dialog")
             await dc.continue_dialog()
             return
         lang = lang_of(turn_context)
         if not text:
+            set_turn_kind(turn_context, "empty")
             await turn_context.send_activity(card_activity(self._cards.menu(lang, note=self._catalog.text(lang, "dialog.text_expected"))))
             return
         recognition = self._recognizer.recognize(text, lang)
+        set_turn_kind(turn_context, "job" if recognition.kind == "intent" and recognition.intent else "question")
         if recognition.kind == "intent" and recognition.intent and self.knows_job(recognition.intent):
             await self.start_job(dc, recognition.intent)
         elif recognition.kind == "intent" and recognition.intent:

@@ -14,6 +14,7 @@ from bot.core.cards import card, card_activity, heading, paragraph, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
+from bot.core.metrics import nlu_outcome
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from bot.nlu import Recognition, Recognizer
 from bot.sessions import SessionBook, answer_facts
@@ -112,11 +113,14 @@ class QuestionAnswering:
     async def respond(self, turn_context: TurnContext, text: str, recognition: Recognition) -> None:
         lang = lang_of(turn_context)
         if recognition.kind == "answer" and recognition.entry_id:
+            nlu_outcome("answered")
             await self.send_answer(turn_context, recognition.entry_id)
         elif recognition.kind == "suggest" and recognition.candidates:
+            nlu_outcome("did_you_mean")
             candidates = [(cid, self._recognizer.entry(cid).question[lang]) for cid in recognition.candidates[:3]]
             await turn_context.send_activity(card_activity(self.cards.did_you_mean(lang, candidates=candidates, question=text)))
         else:
+            nlu_outcome("fallback")
             await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=text[:MAX_QUESTION_CHARS])))
 
     async def send_answer(self, turn_context: TurnContext, entry_id: str) -> None:
