@@ -26,12 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.synthetic_knowledge import synthetic_entries, synthetic_questions  # noqa: E402
 from bot.nlu import Recognizer  # noqa: E402
 from bot.nlu.decision import Thresholds  # noqa: E402
 from bot.nlu.evaluation import EvalQuestion, evaluate, load_eval_set, summarize  # noqa: E402
 from bot.nlu.loader import KnowledgeData, load_knowledge  # noqa: E402
-
-from benchmarks.synthetic_knowledge import synthetic_entries, synthetic_questions  # noqa: E402
 
 TARGET_ACCURACY = 0.97
 TARGET_P99_MS = 2.0

@@ -31,6 +31,33 @@ _CACHE_LIMIT = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|de|ste)$")
 
 
+class WordSplitter:
+    """`Analyzer.words` of one language's word lists: it does not depend on the vocabulary."""
+
+    def __init__(self, profile: LanguageProfile) -> None:
+        self._profile = profile
+        self._longest = max((len(key) for key in profile.multiwords), default=1)
+
+    def __call__(self, text: str) -> list[str]:
+        """Folded words of `text`, informal spellings replaced and fixed expressions joined into one word."""
+        spellings = self._profile.spellings
+        words = [part for word in map(_plain_number, tokens(text)) for part in spellings.get(word, (word,))]
+        multiwords = self._profile.multiwords
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 1, -1):
+                joined = multiwords.get(tuple(words[i : i + n]))
+                if joined is not None:
+                    out.append(joined)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
 class Analyzer:
     """Analyzer for one language, built from the vocabulary of all data texts in that language."""
 
@@ -52,7 +79,7 @@ class Analyzer:
         self._stemmer = snowballstemmer.stemmer(_STEMMERS[lang])
         # Stems depend on the word alone: an update shares them with the analyzer it replaces.
         self._stems: dict[str, str] = previous._stems if previous is not None else {}  # noqa: SLF001
-        self._longest_multiword = max((len(key) for key in profile.multiwords), default=1)
+        self._split = WordSplitter(profile)
 
         vocabulary: set[str] = set(profile.compound_parts)
         self.text_words = tuple(sorted(set(text_words)))
@@ -114,26 +141,11 @@ class Analyzer:
 
     def question_terms(self) -> frozenset[str]:
         """The terms that question words become."""
-        return frozenset(QUESTION_WORD_PREFIX + word for word in self._profile.question_words)
+        return question_terms(self._profile)
 
     def words(self, text: str) -> list[str]:
         """Folded words of `text`, informal spellings replaced and fixed expressions joined into one word."""
-        spellings = self._profile.spellings
-        words = [part for word in map(_plain_number, tokens(text)) for part in spellings.get(word, (word,))]
-        multiwords = self._profile.multiwords
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(self._longest_multiword, len(words) - i), 1, -1):
-                joined = multiwords.get(tuple(words[i : i + n]))
-                if joined is not None:
-                    out.append(joined)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+        return self._split(text)
 
     def resolve(self, word: str) -> tuple[str, ...]:
         """Terms for one folded word, with typo correction for unknown words."""
@@ -218,6 +230,11 @@ class Analyzer:
                 out.append(terms[i])
                 i += 1
         return tuple(out)
+
+
+def question_terms(profile: LanguageProfile) -> frozenset[str]:
+    """The terms that the question words of a language become."""
+    return frozenset(QUESTION_WORD_PREFIX + word for word in profile.question_words)
 
 
 def _plain_number(word: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyzer import ENTITY_PREFIX, Analyzer
+from .analyzer import ENTITY_PREFIX, Analyzer, WordSplitter, question_terms
 from .commands import CommandMatcher
 from .decision import Target, Thresholds, decide
 from .errors import KnowledgeDataError
@@ -106,6 +106,7 @@ class _Language:
         self.profile = data.languages[lang]
         self.synonyms = data.synonyms
         self.analyzer: Analyzer | None = None
+        self.split = WordSplitter(self.profile)
         self.vocabulary: Counter[str] = Counter()  # words of the phrasings -> how many phrasings use them
         self.seen: Counter[str] = Counter()  # tokens of the phrasings (for the language guess)
         self.phrasing_words: dict[int, list[list[str]]] = {}  # slot -> the words of each of its phrasings
@@ -115,16 +116,14 @@ class _Language:
         self._thresholds = thresholds
 
     def _words(self, text: str) -> list[str]:
-        assert self.analyzer is not None
-        return self.analyzer.words(text)
+        return self.split(text)
 
     def update(self, changed: Mapping[int, tuple[tuple[str, ...], str]], removed: Collection[int], n: int) -> None:
         """Give the slots of `changed` these (phrasings, answer) texts, drop the `removed` slots, and
         re-analyze every other slot whose reading changed with the vocabulary; `n`: the number of targets."""
-        if self.analyzer is None:  # words() depends on the language's word lists only, not on the vocabulary
-            self.analyzer = Analyzer(self.lang, self.profile, self.synonyms)
+        if self.index is None:
             fixed = dict.fromkeys((QUESTION, STATEMENT), self._thresholds.mood_weight)
-            fixed.update(dict.fromkeys(self.analyzer.question_terms(), self._thresholds.question_word_weight))
+            fixed.update(dict.fromkeys(question_terms(self.profile), self._thresholds.question_word_weight))
             self.index = VectorIndex(
                 profile_share=self._thresholds.profile_share,
                 unknown_df=self._thresholds.unknown_df,
@@ -132,9 +131,7 @@ class _Language:
                 entity_prefix=ENTITY_PREFIX,
                 fixed_idf=fixed,
             )
-            old = None
-        else:
-            old = self.analyzer
+        old = self.analyzer
         for slot in (*changed, *removed):
             for words in self.phrasing_words.pop(slot, []):
                 self.vocabulary.subtract(words)
@@ -168,7 +165,8 @@ class _Language:
                     if not analyzer.same_reading(old, word):
                         affected |= slots
             self.analyzer = analyzer
-        analyzer = self.analyzer
+        else:
+            analyzer = old
         assert self.index is not None
         for slot in removed:
             self.index.remove_target(slot)

@@ -10,8 +10,8 @@ size.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
+from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
@@ -29,12 +29,12 @@ def max_typos(length: int) -> int:
 
 
 def deletes(word: str, depth: int) -> set[str]:
-    """`word` and every form of it with up to `depth` letters deleted."""
+    """`word` and every form of it with up to `depth` (0, 1 or 2) letters deleted."""
     forms = {word}
-    edge = {word}
-    for _ in range(depth):
-        edge = {form[:i] + form[i + 1 :] for form in edge for i in range(len(form))}
-        forms |= edge
+    if depth >= 1:
+        forms.update([word[:i] + word[i + 1 :] for i in range(len(word))])
+    if depth >= 2:
+        forms.update([word[:i] + word[i + 1 : j] + word[j + 1 :] for i, j in combinations(range(len(word)), 2)])
     return forms
 
 
@@ -49,11 +49,19 @@ def _depth(length: int) -> int:
 class TypoCorrector:
     def __init__(self, words: Iterable[str]) -> None:
         self._words = frozenset(words)
-        index: dict[str, list[str]] = defaultdict(list)
+        index: dict[str, list[str]] = {}  # lists are never changed once built (see updated)
+        get = index.get
         for word in sorted(self._words):
-            for form in deletes(word, _depth(len(word))) if _depth(len(word)) else ():
-                index[form].append(word)
-        self._index: dict[str, tuple[str, ...]] = {form: tuple(found) for form, found in index.items()}
+            depth = _depth(len(word))
+            if not depth:
+                continue
+            for form in deletes(word, depth):
+                found = get(form)
+                if found is None:
+                    index[form] = [word]
+                else:
+                    found.append(word)
+        self._index = index
 
     def updated(self, words: Iterable[str]) -> TypoCorrector:
         """A corrector for `words`, made from this one by indexing only the words added and removed."""
@@ -62,14 +70,14 @@ class TypoCorrector:
         index = dict(self._index)
         for word in self._words - words:
             for form in deletes(word, _depth(len(word))) if _depth(len(word)) else ():
-                rest = tuple(w for w in index[form] if w != word)
+                rest = [w for w in index[form] if w != word]
                 if rest:
                     index[form] = rest
                 else:
                     del index[form]
         for word in words - self._words:
             for form in deletes(word, _depth(len(word))) if _depth(len(word)) else ():
-                index[form] = (*index.get(form, ()), word)
+                index[form] = [*index.get(form, ()), word]
         new._words = words
         new._index = index
         return new
