@@ -81,7 +81,8 @@ class _Postings:
     starts: Ints  # term id -> first position in docs/weights; term id + 1 -> end
     docs: Ints
     weights: Floats
-    targets: Ints  # document -> target slot
+    target_ids: Ints  # the target slots that have documents, ascending
+    target_starts: Ints  # the first document of each of them (a target's documents follow each other)
     document_count: int
 
     def best_per_target(self, weights: Sequence[tuple[int, float]], norm: float, slots: int) -> Floats:
@@ -92,13 +93,15 @@ class _Postings:
             begin, end = starts[term], starts[term + 1]
             if begin != end:
                 per_doc[docs[begin:end]] += weight * doc_weights[begin:end]
-        matched = np.flatnonzero(per_doc)
         best = np.zeros(slots)
-        np.maximum.at(best, self.targets[matched], per_doc[matched] / norm)
+        if self.document_count:
+            # max(dot) / norm is max(dot / norm) exactly: dividing by a positive number keeps the order.
+            best[self.target_ids] = np.maximum.reduceat(per_doc, self.target_starts) / norm
         return best
 
 
-_EMPTY = _Postings(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64), 0)
+_NONE = np.zeros(0, dtype=np.int64)
+_EMPTY = _Postings(np.zeros(1, dtype=np.int64), _NONE, np.zeros(0), _NONE, _NONE, 0)
 
 
 def _postings(blocks: Mapping[int, _Block], idf: Floats, term_count: int) -> _Postings:
@@ -110,7 +113,9 @@ def _postings(blocks: Mapping[int, _Block], idf: Floats, term_count: int) -> _Po
     sizes = np.concatenate([blocks[s].sizes for s in slots])
     if not len(sizes):
         return _EMPTY
-    doc_targets = np.repeat(np.array(slots, dtype=np.int64), [len(blocks[s].sizes) for s in slots])
+    counts = np.array([len(blocks[s].sizes) for s in slots], dtype=np.int64)
+    target_ids = np.array(slots, dtype=np.int64)[counts > 0]
+    target_starts = (np.cumsum(counts) - counts)[counts > 0]
     doc_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     weights = factors * idf[terms]
     norms = np.sqrt(np.bincount(doc_of, weights=weights * weights, minlength=len(sizes)))
@@ -118,7 +123,7 @@ def _postings(blocks: Mapping[int, _Block], idf: Floats, term_count: int) -> _Po
     order = np.argsort(terms, kind="stable")
     starts = np.zeros(term_count + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms, minlength=term_count), out=starts[1:])
-    return _Postings(starts, doc_of[order], normalized[order], doc_targets, len(sizes))
+    return _Postings(starts, doc_of[order], normalized[order], target_ids, target_starts, len(sizes))
 
 
 @dataclass(frozen=True)
