@@ -30,6 +30,10 @@ CommandMatcher = Callable[[TurnContext, str], bool]
 class Answerer(Protocol):
     async def respond(self, turn_context: TurnContext, text: str, recognition: Any) -> None: ...
 
+    async def overrides_intent(self, turn_context: TurnContext, text: str, recognition: Any) -> bool:
+        """True when a message recognized as a task asks questions instead (several, or a claim to check)."""
+        ...
+
 
 class Router:
     def __init__(
@@ -107,6 +111,14 @@ class Router:
             await turn_context.send_activity(card_activity(self._cards.menu(lang, note=self._catalog.text(lang, "dialog.text_expected"))))
             return
         recognition = self._recognizer.recognize(text, lang)
+        if (
+            recognition.kind == "intent"
+            and self._answerer is not None
+            and await self._answerer.overrides_intent(turn_context, text, recognition)
+        ):
+            set_turn_kind(turn_context, "question")
+            await self._answerer.respond(turn_context, text, recognition)
+            return
         set_turn_kind(turn_context, "job" if recognition.kind == "intent" and recognition.intent else "question")
         if recognition.kind == "intent" and recognition.intent and self.knows_job(recognition.intent):
             await self.start_job(dc, recognition.intent)

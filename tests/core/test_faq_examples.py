@@ -20,7 +20,6 @@ FLOW_FORM_ID = {"register": "register", "offer_expertise": "offer", "contribute"
 KNOWN_MISSES_AT_THE_EDGE = {
     "hoi! wanneer was die bijeenkomst ook alweer": "'hoi!' first: the welcome card instead of the date",
     "hoi, mag ik me aanmelden?": "'hoi,' first: the welcome card instead of the registration form",
-    "in welke plaats is het? moet ik ver reizen": "'plaats' is not read as the city of the session: no answer",
 }
 
 
