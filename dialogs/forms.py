@@ -74,6 +74,9 @@ class FormSpec:
     id: str
     fields: tuple[Field, ...]
     summary_extra: Callable[[dict[str, Any], str], list[tuple[str, str]]] | None = field(default=None)
+    # Where a form started with complete values (editing) opens: "summary" (confirm as they are) or "change"
+    # (choose what to change, with the current values shown; nothing to confirm before anything changed).
+    edit_opens_at: str = "summary"
 
     def get(self, name: str) -> Field:
         for item in self.fields:
@@ -98,6 +101,11 @@ class FormDialog(GuidedDialog):
         """Store the values and tell the user. Return False when nothing could be stored: the form then
         stays open at its summary, with everything the user entered."""
         raise NotImplementedError
+
+    def check_together(self, lang: str, values: dict[str, Any]) -> dict[str, str]:
+        """Problems between fields that are each valid (an end before the start): field name -> message.
+        Checked before the summary; the form keeps every value."""
+        return {}
 
     async def prefill(self, turn_context: TurnContext) -> dict[str, str]:
         """Name and e-mail from the Teams profile (TeamsInfo), else from the activity."""
@@ -157,6 +165,11 @@ class _FormEngine(Dialog):
                     state["values"].setdefault(name, value)
         lang = lang_of(dc.context)
         if state["editing"] and self._missing(state["values"]) is None:
+            if self.spec.edit_opens_at == "change":
+                state["phase"], state["current"] = "pick_change", None
+                payload = self._change_card(lang, state["values"], show_current=True)
+                await replace_or_send(dc.context, state, card_activity(payload), replace=False)
+                return Dialog.end_of_turn
             return await self._show_summary(dc)
         missing = self._missing(state["values"])
         state["phase"], state["current"] = "collect", missing.name if missing else None
@@ -240,6 +253,8 @@ class _FormEngine(Dialog):
             if not item.applies(values):
                 values.pop(item.name, None)
                 errors.pop(item.name, None)
+        if not errors and self._missing(values) is None:
+            errors = self.form.check_together(lang, values)
         return values, errors
 
     # --- typed answers ------------------------------------------------------------------------
@@ -323,6 +338,15 @@ class _FormEngine(Dialog):
     # --- flow ---------------------------------------------------------------------------------
     async def _after_answer(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
+        if self._missing(state["values"]) is None:
+            lang = lang_of(dc.context)
+            problems = self.form.check_together(lang, state["values"])
+            if problems:  # ask the first field with a problem again; everything else stays
+                name, problem = next((f.name, problems[f.name]) for f in self.spec.fields if f.name in problems)
+                state["phase"], state["current"] = "change", name
+                await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.retry", problem=problem)))
+                await dc.context.send_activity(self._question(lang, self.spec.get(name), state["values"]))
+                return Dialog.end_of_turn
         if state.get("phase") == "change" and self._missing(state["values"]) is None:
             return await self._show_summary(dc)
         return await self._ask_next(dc)
@@ -503,13 +527,17 @@ class _FormEngine(Dialog):
             base["value"] = str(current)
         return base
 
-    def _summary_card(self, lang: str, values: dict[str, Any], token: str) -> dict[str, Any]:
+    def _facts(self, lang: str, values: dict[str, Any]) -> list[dict[str, str]]:
         facts = [
             {"title": self.form.label(lang, item), "value": self._display(lang, item, values.get(item.name))}
             for item in self._visible(values)
         ]
         if self.spec.summary_extra:
             facts = [{"title": t, "value": v} for t, v in self.spec.summary_extra(values, lang)] + facts
+        return facts
+
+    def _summary_card(self, lang: str, values: dict[str, Any], token: str) -> dict[str, Any]:
+        facts = self._facts(lang, values)
         fallback = "\n".join(f"{f['title']}: {f['value']}" for f in facts)
         return card(
             [
@@ -525,7 +553,9 @@ class _FormEngine(Dialog):
             ],
         )
 
-    def _change_card(self, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+    def _change_card(self, lang: str, values: dict[str, Any], *, show_current: bool = False) -> dict[str, Any]:
+        """What to change: a numbered choice, or the whole form. `show_current`: the values as they are now
+        above it (a form that opens here, to change something that exists)."""
         visible = self._visible(values)
         listing = "\n".join(f"{i}. {self.form.label(lang, f)}" for i, f in enumerate(visible, start=1))
         text = self.form.t(lang, "form.change_which")
@@ -541,9 +571,16 @@ class _FormEngine(Dialog):
             "wrap": True,
             "choices": [{"title": f"{i}. {self.form.label(lang, f)}", "value": f.name} for i, f in enumerate(visible, start=1)],
         }
+        title = self.form.t(lang, f"{self.spec.id}.form.title" if show_current else "form.change_title")
+        body: list[dict[str, Any]] = [heading(title)]
+        fallback = f"{text}\n{listing}"
+        if show_current:
+            facts = self._facts(lang, values)
+            body.append({"type": "FactSet", "facts": facts})
+            fallback = "\n".join([*(f"{f['title']}: {f['value']}" for f in facts), fallback])
         return card(
-            [heading(self.form.t(lang, "form.change_title")), paragraph(text), choices],
-            fallback=f"{text}\n{listing}",
+            [*body, paragraph(text), choices],
+            fallback=fallback,
             actions=[
                 submit(self.form.t(lang, "form.change"), f"{self.spec.id}.field", style="positive"),
                 {"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form},

@@ -17,12 +17,13 @@ these forms; a turn from anyone else ends them. Diagram: edit_session.mmd.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 
+from bot.core.clock import DISPLAY_TZ
 from bot.core.i18n import format_clock, format_day
 from bot.core.organizers import Organizers
 from dialogs.forms import Field, FormDialog, FormSpec, _FormEngine
@@ -166,6 +167,24 @@ class AddSessionDialog(SessionForm):
         )
         super().__init__(spec, services, desk)
 
+    def check_together(self, lang: str, values: dict[str, Any]) -> dict[str, str]:
+        """A session that starts in the future (by the clock; Dutch time) and ends after it starts."""
+        try:
+            day = date.fromisoformat(str(values["date"]))
+            start = datetime.combine(day, time.fromisoformat(str(values["start"])), DISPLAY_TZ)
+            end = datetime.combine(day, time.fromisoformat(str(values["end"])), DISPLAY_TZ)
+        except (KeyError, ValueError):
+            return {}
+        problems: dict[str, str] = {}
+        now = self.services.clock.now()
+        if day < now.astimezone(DISPLAY_TZ).date():
+            problems["date"] = self.t(lang, "session_desk.invalid.date_past")
+        elif start <= now:
+            problems["start"] = self.t(lang, "session_desk.invalid.start_past")
+        if end <= start:
+            problems["end"] = self.t(lang, "session_desk.invalid.end_before_start")
+        return problems
+
     async def on_confirm(self, turn_context: TurnContext, values: dict[str, Any], token: str) -> bool | None:
         """Stores the new session through the desk (which checks the times and the organizer again)."""
         return await self.desk.save_new(turn_context, values, token)
@@ -185,6 +204,7 @@ class EditSessionDialog(SessionForm):
                 Field("deadline", required=False, max_length=40),
             ),
             summary_extra=self._which,
+            edit_opens_at="change",  # nothing to confirm before anything changed
         )
         super().__init__(spec, services, desk)
 

@@ -86,9 +86,8 @@ async def change_fields(conversation: Conversation, session_id: str = SESSION_ID
     """Open the change form for a session and submit the whole form by card with these values changed;
     returns the replies (the summary)."""
     replies = await conversation.submit({"action": "session_desk.change", "session": session_id})
-    form = next(c for c in cards(replies) for a in submit_actions(c) if a["data"]["action"] == "session_edit.change")
-    assert form  # the change form opens at its summary
-    replies = await conversation.submit({"action": "session_edit.change"})
+    form = next(c for c in cards(replies) for a in submit_actions(c) if a["data"]["action"] == "session_edit.field")
+    assert form  # the change form opens at the choice of what to change, not at a summary to confirm
     whole = elements(cards(replies), "Action.ShowCard")[0]["card"]
     current = {i["id"]: i.get("value", "") for i in whole["body"] if i.get("type", "").startswith("Input.")}
     current = {k: ("" if v is None else v) for k, v in current.items()}

@@ -21,7 +21,7 @@ from tests.sessions.conftest import (
     organizer,
     registrations,
 )
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 
@@ -105,7 +105,7 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
     assert msg_part("en", "session_desk.invalid.date") in all_text(await olga.say("31-02-2022"))
     assert msg_part("en", "session_add.fields.start.prompt") in all_text(await olga.say("Tuesday 15 November 2022"))
     assert msg_part("en", "session_add.fields.end.prompt") in all_text(await olga.say("10 am"))
-    replies = await olga.say("9:00")  # before the start: caught at the summary
+    replies = await olga.say("9:00")  # before the start: caught before the summary, once every field is in
     assert "1. " + msg("en", "session_add.modes.in_person") in all_text(replies) and "2. " + msg("en", "session_add.modes.online") in all_text(replies)
     assert msg("en", "session_add.fields.join_url.prompt") in all_text(await olga.say("2"))
     assert msg_part("en", "session_desk.invalid.url") in all_text(await olga.say("http://teams.microsoft.com/l/meetup-join/abc"))
@@ -114,18 +114,15 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
     assert msg_part("en", "session_add.fields.deadline.prompt") in all_text(await olga.say("no limit"))
     assert msg_part("en", "session_desk.invalid.moment") in all_text(await olga.say("14-11-2022"))
     replies = await olga.say("14 November 2022 at 17:00")
+    text = all_text(replies)
+    assert msg_part("en", "session_desk.invalid.end_before_start") in text and msg_part("en", "session_add.fields.end.prompt") in text
+    assert "session_add.confirm" not in str(replies)  # no summary to confirm with an end before the start
+    replies = await olga.say("12.00")
     facts = {f["title"]: f["value"] for f in card_with(replies, "session_add.confirm")["body"][1]["facts"]}
     assert facts[msg("en", "session_add.fields.deadline.label")] == "Monday 14 November 2022, 17:00"
     assert facts[msg("en", "session_add.fields.capacity_online.label")] == msg("en", "session_desk.no_limit")
+    assert facts[msg("en", "session_add.fields.title_en.label")] == "Online information session"  # nothing lost
     assert msg("en", "session_add.fields.city.label") not in facts  # online only: no city, no venue, no seats at a venue
-
-    replies = await olga.say("yes")
-    assert msg_part("en", "session_desk.problems.end_before_start") in all_text(replies)
-    assert "session_add.confirm" in str(replies)  # still at the summary, nothing lost
-    assert msg_part("en", "form.change_which") in all_text(await olga.say("change"))
-    replies = await olga.say(msg("en", "session_add.fields.end.label"))  # the part, as the bot names it
-    assert msg_part("en", "session_add.fields.end.prompt") in all_text(replies)
-    replies = await olga.say("12.00")
     replies = await olga.say("yes")
     assert msg("en", "session_desk.saved.added_title") in all_text(replies)
     session = desk(org_client).book.get("info-2022-11-15")
@@ -138,14 +135,42 @@ async def test_add_by_typing_in_english_with_mistakes_on_the_way(org_client, con
 async def test_a_session_in_the_past_or_with_a_late_deadline_is_refused(org_client, connector):
     olga = organizer(org_client, connector)
     await olga.submit({"action": "session_desk.add"})
+    # A date in the past: the form itself says so, keeps every value, and shows no summary.
     replies = await olga.submit({**NEW_SESSION_CARD, "date": "2022-09-01"})
-    replies = await confirm(olga, replies, "session_add")
-    assert msg_part("nl", "session_desk.problems.past") in all_text(replies) and "session_add.confirm" in str(replies)
+    assert msg("nl", "session_desk.invalid.date_past") in all_text(replies) and "session_add.confirm" not in str(replies)
+    [form] = cards(replies)
+    filled = {i["id"]: i.get("value") for i in elements([form], "Input.Text")}
+    assert filled["title_nl"] == NEW_SESSION_CARD["title_nl"] and filled["city"] == NEW_SESSION_CARD["city"]
+    # Earlier today (the clock: 20 September 2022, 10:15): the start has passed.
+    replies = await olga.submit({**NEW_SESSION_CARD, "date": "2022-09-20", "start": "09:00", "end": "11:00"})
+    assert msg("nl", "session_desk.invalid.start_past") in all_text(replies) and "session_add.confirm" not in str(replies)
+    # An end before the start (or at it).
+    replies = await olga.submit({**NEW_SESSION_CARD, "start": "11:00", "end": "10:00"})
+    assert msg("nl", "session_desk.invalid.end_before_start") in all_text(replies) and "session_add.confirm" not in str(replies)
+    assert msg("nl", "session_desk.invalid.date_past") not in all_text(replies)
+    replies = await olga.submit({**NEW_SESSION_CARD, "start": "11:00", "end": "11:00"})
+    assert msg("nl", "session_desk.invalid.end_before_start") in all_text(replies)
+    replies = await olga.submit({**NEW_SESSION_CARD, "date": "2022-09-01"})
+    assert msg("nl", "session_desk.invalid.date_past") in all_text(replies)
     replies = await olga.submit({**NEW_SESSION_CARD, "action": "session_add.submit", "deadline": "15-11-2022 10:30"})
     replies = await confirm(olga, replies, "session_add")
     assert msg_part("nl", "session_desk.problems.deadline_after_start") in all_text(replies)
     assert await _rows(org_client, InfoSession) == []
     assert len(cards(replies)) == 1
+
+
+async def test_the_form_refuses_a_past_date_and_an_early_end_in_english(org_client, connector):
+    olga = organizer(org_client, connector, lang="en")
+    await olga.submit({"action": "session_desk.add"})
+    replies = await olga.submit({**NEW_SESSION_CARD, "date": "2022-09-19", "start": "11:00", "end": "10:00"})
+    text = all_text(replies)
+    assert msg("en", "session_desk.invalid.date_past") in text and msg("en", "session_desk.invalid.end_before_start") in text
+    assert msg("en", "form.fix_errors") in text and "session_add.confirm" not in str(replies)
+    values = {i["id"]: i.get("value") for i in elements(cards(replies), "Input.Time")}
+    assert values == {"start": "11:00", "end": "10:00"}  # what was filled stays
+    replies = await olga.submit(NEW_SESSION_CARD)
+    assert msg_part("en", "session_add.form.summary_title") in all_text(replies) and "session_add.confirm" in str(replies)
+    assert await _rows(org_client, InfoSession) == []
 
 
 async def test_choosing_which_session_to_change(org_client, connector, clock):
@@ -156,7 +181,8 @@ async def test_choosing_which_session_to_change(org_client, connector, clock):
     assert msg_part("nl", "session_desk.pick_number") in all_text(replies) and "2. Tweede informatiebijeenkomst" in all_text(replies)
     assert msg_part("nl", "session_desk.pick_number") in all_text(await olga.say("sessie wijzigen 3"))
     replies = await olga.say("change session 2")
-    assert "Tweede informatiebijeenkomst, dinsdag 15 november 2022" in all_text(replies) and "session_edit.confirm" in str(replies)
+    assert "Tweede informatiebijeenkomst, dinsdag 15 november 2022" in all_text(replies) and "session_edit.field" in str(replies)
+    assert "session_edit.confirm" not in str(replies)  # nothing changed yet: nothing to confirm
     assert msg_part("nl", "session_desk.unknown_session") in all_text(await olga.submit({"action": "session_desk.change", "session": "nope"}))
     clock.set(datetime.fromisoformat("2022-10-04T16:00:00+02:00"))  # the first session is over
     assert msg("nl", "session_desk.ended") in all_text(await olga.submit({"action": "session_desk.change", "session": "info-2022-10-04"}))
