@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -132,17 +133,71 @@ async def replace_or_send(
         state[CARD_ID] = response.id
 
 
+@dataclass(frozen=True)
+class OrganizerCommand:
+    """A command an organizer can type, as listed on the organizers' welcome and help (a feature adds its own).
+    `words_key`: the catalog key of the command's phrasings (the first one of the user's language is shown, so
+    the list always names a command the bot understands); `text_key`: what it does; `suffix`: an example
+    argument ("1" for "sessie wijzigen 1"); `button_key` and `action`: an optional button to do it at once."""
+
+    words_key: str
+    text_key: str
+    suffix: str = ""
+    button_key: str | None = None
+    action: str | None = None
+
+
+MAX_ORGANIZER_BUTTONS = 3  # Teams guidance: at most three primary actions
+
+
 class CoreCards:
-    """Welcome, menu and help cards."""
+    """Welcome, menu and help cards (the organizers' own welcome and help list their commands)."""
 
     def __init__(self, catalog: Catalog):
         self._catalog = catalog
+        self._organizer_commands: list[OrganizerCommand] = []
+
+    def add_organizer_command(self, command: OrganizerCommand) -> None:
+        """Called by a feature's install: its command is listed on the organizers' welcome and help."""
+        self._organizer_commands.append(command)
+
+    @property
+    def organizer_commands(self) -> tuple[OrganizerCommand, ...]:
+        return tuple(self._organizer_commands)
+
+    def organizer_command_word(self, lang: str, command: OrganizerCommand) -> str:
+        """The command as the organizer types it: the first phrasing in this language, plus the example."""
+        first = self._catalog.raw(lang, command.words_key).split(",")[0].strip()
+        return f"{first} {command.suffix}".strip()
+
+    def _organizer_card(self, lang: str, prefix: str) -> dict[str, Any]:
+        t = lambda key, **params: self._catalog.text(lang, key, **params)  # noqa: E731
+        lines = [
+            t("organizer_cards.command_line", command=self.organizer_command_word(lang, c), text=t(c.text_key))
+            for c in self._organizer_commands
+        ]
+        body = [
+            heading(t(f"{prefix}.title")),
+            paragraph(t(f"{prefix}.intro")),
+            paragraph("\n".join(f"- {line}" for line in lines)),
+            paragraph(t("organizer_cards.personal"), isSubtle=True),
+            paragraph(t("organizer_cards.participants"), isSubtle=True),
+        ]
+        actions = [
+            submit(t(c.button_key), c.action)
+            for c in self._organizer_commands
+            if c.button_key and c.action
+        ][:MAX_ORGANIZER_BUTTONS]
+        fallback = "\n".join([t(f"{prefix}.title"), *lines])
+        return card(body, fallback=fallback, actions=actions or None)
 
     def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
         labels = self._catalog.lines(lang, "jobs")
         return [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS]
 
-    def welcome(self, lang: str) -> dict[str, Any]:
+    def welcome(self, lang: str, *, organizer: bool = False) -> dict[str, Any]:
+        if organizer:
+            return self._organizer_card(lang, "organizer_cards.welcome")
         t = lambda key: self._catalog.text(lang, key)  # noqa: E731
         return card(
             [
@@ -161,7 +216,9 @@ class CoreCards:
             body.insert(0, paragraph(note))
         return card(body, fallback=self._catalog.text(lang, "menu.fallback"), actions=self._menu_actions(lang))
 
-    def help(self, lang: str) -> dict[str, Any]:
+    def help(self, lang: str, *, organizer: bool = False) -> dict[str, Any]:
+        if organizer:
+            return self._organizer_card(lang, "organizer_cards.help")
         t = lambda key: self._catalog.text(lang, key)  # noqa: E731
         return card(
             [heading(t("help.title")), paragraph(t("help.body")), paragraph(t("help.commands")), paragraph(t("help.person"))],

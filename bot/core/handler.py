@@ -4,6 +4,7 @@ hands messages to the router, and saves bot state after every turn."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from botbuilder.core import ConversationState, PrivateConversationState, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
@@ -33,8 +34,10 @@ class VngBot(TeamsActivityHandler):
         db: Database,
         clock: Clock,
         turn_store: TurnStore,
+        is_organizer: Callable[[TurnContext], bool] = lambda _turn: False,
     ):
         super().__init__()
+        self._is_organizer = is_organizer
         self._router = router
         self._cards = cards
         self._states = (conversation_state, user_state, private_state)
@@ -56,13 +59,13 @@ class VngBot(TeamsActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in teams_members_added):
             await self._remember_conversation(turn_context)
-            await turn_context.send_activity(card_activity(self._cards.welcome(lang_of(turn_context))))
+            await turn_context.send_activity(card_activity(self._cards.welcome(lang_of(turn_context), organizer=self._is_organizer(turn_context))))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):
         # Non-Teams channels (Bot Framework Emulator): welcome when the bot joins the conversation.
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in members_added):
-            await turn_context.send_activity(card_activity(self._cards.welcome(lang_of(turn_context))))
+            await turn_context.send_activity(card_activity(self._cards.welcome(lang_of(turn_context), organizer=self._is_organizer(turn_context))))
 
     async def on_installation_update_remove(self, turn_context: TurnContext):
         conversation = turn_context.activity.conversation

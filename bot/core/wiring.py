@@ -101,14 +101,17 @@ def build_core(
     dialogs = DialogSet(private_state.create_property("DialogState"))
 
     cards = CoreCards(catalog)
+    organizers = Organizers(settings=settings, catalog=catalog, db=db, clock=clock)
     services = DialogServices(settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock)
     router = Router(
         catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile,
         personal_chat=PersonalChat(catalog, app_id=settings.microsoft_app_id or ""),
+        is_organizer=organizers.sender_is_organizer,
     )
     bot = VngBot(
         router=router,
         cards=cards,
+        is_organizer=organizers.sender_is_organizer,
         conversation_state=conversation_state,
         user_state=user_state,
         private_state=private_state,
@@ -149,7 +152,7 @@ def build_core(
         bot=bot,
         turn_store=turn_store,
         messenger=Messenger(adapter, app_id=settings.microsoft_app_id, db=db, clock=clock),
-        organizers=Organizers(settings=settings, catalog=catalog, db=db, clock=clock),
+        organizers=organizers,
         events=EventBus(),
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.core.cards import OrganizerCommand
 from bot.core.wiring import Core
 from bot.offers import OFFER_OPTIONS
 from bot.organizers.cards import ACTION_EXPORT, ACTION_OVERVIEW, OrganizerCards
@@ -49,6 +50,10 @@ def install(app: web.Application, core: Core) -> None:
         links=links,
     )
     core.router.add_command(desk.matches, desk.handle)
+    core.cards.add_organizer_command(OrganizerCommand(
+        "overview.words", "organizer_cards.commands.overview", button_key="organizer_cards.buttons.overview", action=ACTION_OVERVIEW
+    ))
+    core.cards.add_organizer_command(OrganizerCommand("export.words", "organizer_cards.commands.export"))
     core.router.add_action(ACTION_OVERVIEW, desk.on_overview)
     core.router.add_action(ACTION_EXPORT, desk.on_export)
     app.router.add_get(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.core.cards import OrganizerCommand
 from bot.core.wiring import Core
 from bot.questions.answering import QuestionAnswering
 from bot.questions.composer import Composer
@@ -78,6 +79,10 @@ def install(app: web.Application, core: Core) -> None:
     core.dialogs.add(AnswerQuestionDialog(services, desk))
     core.dialogs.add(KnowledgeEntryDialog(services, desk))
     router.add_command(desk.matches, desk.on_command)
+    core.cards.add_organizer_command(OrganizerCommand(
+        "question_desk.list_words", "organizer_cards.commands.open_questions",
+        button_key="organizer_cards.buttons.open_questions", action=ACTION_LIST,
+    ))
     router.add_action(ACTION_LIST, desk.on_list)
     router.add_action(ACTION_ANSWER, desk.on_answer)
     router.add_action(ACTION_RESEND, desk.on_resend)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.cards import OrganizerCommand
 from bot.core.wiring import Core
 from bot.sessions.book import SessionBook
 from bot.sessions.desk import ACTION_ADD, ACTION_CHANGE, ACTION_LIST, SessionDesk, SessionDeskCards
@@ -60,6 +61,12 @@ def install(app: web.Application, core: Core) -> None:
     core.dialogs.add(AddSessionDialog(core.services, desk))
     core.dialogs.add(EditSessionDialog(core.services, desk))
     router.add_command(desk.matches, desk.on_command)
+    for words, text, extra in (
+        ("list", "sessions", {"button_key": "organizer_cards.buttons.sessions", "action": ACTION_LIST}),
+        ("add", "add_session", {}),
+        ("change", "change_session", {"suffix": "1"}),
+    ):
+        core.cards.add_organizer_command(OrganizerCommand(f"session_desk.words.{words}", f"organizer_cards.commands.{text}", **extra))
     router.add_action(ACTION_LIST, desk.on_list)
     router.add_action(ACTION_ADD, desk.on_add)
     router.add_action(ACTION_CHANGE, desk.on_change)
