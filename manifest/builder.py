@@ -194,14 +194,14 @@ def _fill(node: Any, values: dict[str, Any]) -> Any:
 
 
 def command_lists(menu: CommandMenu, lang: str = DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
-    """One command list per scope, each with every command (title and description) in `lang`."""
+    """One command list per scope, each with the commands of that scope (title and description) in `lang`."""
     code = normalize_language(lang)
     return [
         {
             "scopes": [scope],
             "commands": [
                 {"title": command.texts[code].title, "description": command.texts[code].description}
-                for command in menu.commands
+                for command in menu.for_scope(scope)
             ],
         }
         for scope in menu.scopes
@@ -212,8 +212,8 @@ def command_localization(menu: CommandMenu, lang: str) -> dict[str, str]:
     """The localization keys for the command lists built by `command_lists`, in `lang`."""
     code = normalize_language(lang)
     keys: dict[str, str] = {}
-    for list_index, _scope in enumerate(menu.scopes):
-        for index, command in enumerate(menu.commands):
+    for list_index, scope in enumerate(menu.scopes):
+        for index, command in enumerate(menu.for_scope(scope)):
             prefix = f"bots[0].commandLists[{list_index}].commands[{index}]"
             keys[f"{prefix}.title"] = command.texts[code].title
             keys[f"{prefix}.description"] = command.texts[code].description

@@ -27,6 +27,12 @@ KNOWN_SCOPES: tuple[str, ...] = get_args(Scope)
 
 #: Teams' limit on commands in one command list.
 MAX_COMMANDS = 12
+#: Descriptions Teams shows in full in the compose box menu (the schema allows 128; longer ones are cut off).
+MAX_DESCRIPTION = 60
+
+#: What picking a command does: start the job named by `intent` ("job"), or send a strict command word that a
+#: feature handles itself ("command", e.g. "privacy"; `intent` then names that command).
+Kind = Literal["job", "command"]
 
 
 class CommandsFileError(ContentError):
@@ -45,6 +51,8 @@ class Command:
 
     intent: str
     texts: dict[str, CommandText]
+    scopes: tuple[str, ...] = ("personal",)
+    kind: str = "job"
 
     def title(self, lang: str) -> str:
         return self.texts[normalize_language(lang)].title
@@ -57,6 +65,10 @@ class Command:
 class CommandMenu:
     scopes: tuple[str, ...]
     commands: tuple[Command, ...]
+
+    def for_scope(self, scope: str) -> tuple[Command, ...]:
+        """The commands offered in one scope, in menu order."""
+        return tuple(command for command in self.commands if scope in command.scopes)
 
 
 def normalize_language(lang: str) -> str:
@@ -78,11 +90,25 @@ class _Text(ContentModel):
             raise ValueError("must be a non-empty text")
         return " ".join(value.split())
 
+    @field_validator("description")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value) > MAX_DESCRIPTION:
+            raise ValueError(f"must be at most {MAX_DESCRIPTION} characters (Teams cuts off longer ones); this one has {len(value)}")
+        return value
+
+
+def _personal_only() -> list[Scope]:
+    return ["personal"]
+
 
 class _Entry(ContentModel):
     intent: str
     nl: _Text
     en: _Text
+    # Where the command is offered; personal flows (registering, your own data) only in the personal chat.
+    scopes: list[Scope] = Field(default_factory=_personal_only, min_length=1)
+    kind: Kind = "job"
 
     @field_validator("intent")
     @classmethod
@@ -105,6 +131,13 @@ class _MenuFile(ContentModel):
 
     @model_validator(mode="after")
     def _unique(self) -> _MenuFile:
+        for entry in self.commands:
+            unknown = [scope for scope in entry.scopes if scope not in self.scopes]
+            if unknown:
+                raise ValueError(f"'{entry.intent}' names scopes the menu does not have: {unknown}")
+        for scope in self.scopes:
+            if not any(scope in entry.scopes for entry in self.commands):
+                raise ValueError(f"the scope '{scope}' has no commands")
         intents = [entry.intent for entry in self.commands]
         if repeated(intents):
             raise ValueError(f"every intent may appear only once; repeated: {repeated(intents)}")
@@ -126,6 +159,8 @@ def parse_menu(data: object, source: str = "commands.yaml") -> CommandMenu:
             Command(
                 intent=entry.intent,
                 texts={lang: CommandText(getattr(entry, lang).title, getattr(entry, lang).description) for lang in LANGUAGES},
+                scopes=tuple(scope for scope in menu.scopes if scope in entry.scopes),
+                kind=entry.kind,
             )
             for entry in menu.commands
         ),
@@ -145,7 +180,8 @@ def commands(lang: str = DEFAULT_LANGUAGE) -> list[str]:
 
 
 def command_intents(lang: str | None = None) -> dict[str, str]:
-    """Command title -> intent, for one language or (lang=None) for all languages together.
+    """Command title -> intent (of the commands that start a job), for one language or (lang=None) for all
+    languages together.
 
     Titles are given as written in `commands.yaml`; compare them case-insensitively.
     A title that is the same in two languages (e.g. "help") maps to the same intent.
@@ -154,6 +190,8 @@ def command_intents(lang: str | None = None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for code in codes:
         for command in load_menu().commands:
+            if command.kind != "job":
+                continue  # a feature's own command word, not a job to start
             title = command.texts[code].title
             known = mapping.get(title)
             if known is not None and known != command.intent:

@@ -47,7 +47,9 @@ class Router:
         profile: StatePropertyAccessor,
         answerer: Answerer | None = None,
         personal_chat: PersonalChat | None = None,
+        is_organizer: Callable[[TurnContext], bool] = lambda _turn: False,
     ):
+        self._is_organizer = is_organizer
         self._catalog = catalog
         self._cards = cards
         self._recognizer = recognizer
@@ -79,6 +81,11 @@ class Router:
         self._job_dialogs[job] = dialog_id
         if personal:
             self._personal_jobs.add(job)
+
+    @property
+    def personal_jobs(self) -> frozenset[str]:
+        """The jobs done in a personal chat only (registered with `personal=True`)."""
+        return frozenset(self._personal_jobs)
 
     def add_job(self, job: str, handler: JobHandler) -> None:
         self._jobs[job] = handler
@@ -179,13 +186,13 @@ class Router:
 
     # --- built-in jobs ------------------------------------------------------------------------
     async def _welcome(self, dc: DialogContext) -> None:
-        await dc.context.send_activity(card_activity(self._cards.welcome(lang_of(dc.context))))
+        await dc.context.send_activity(card_activity(self._cards.welcome(lang_of(dc.context), organizer=self._is_organizer(dc.context))))
 
     async def _menu(self, dc: DialogContext) -> None:
         await dc.context.send_activity(card_activity(self._cards.menu(lang_of(dc.context))))
 
     async def _help(self, dc: DialogContext) -> None:
-        await dc.context.send_activity(card_activity(self._cards.help(lang_of(dc.context))))
+        await dc.context.send_activity(card_activity(self._cards.help(lang_of(dc.context), organizer=self._is_organizer(dc.context))))
 
     async def _thanks(self, dc: DialogContext) -> None:
         await dc.context.send_activity(MessageFactory.text(self._catalog.text(lang_of(dc.context), "thanks.reply")))
