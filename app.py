@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 
 import bot.localchat
@@ -21,6 +19,7 @@ from bot.core.config import Settings
 from bot.core.content import ContentError
 from bot.core.http import RedactedAccessLogger
 from bot.core.i18n import Catalog
+from bot.core.logs import configure_logging
 from bot.core.version import package_version
 from bot.core.wiring import CORE, build_core, install_core
 from bot.nlu import KnowledgeDataError, Recognizer
@@ -52,7 +51,7 @@ def create_app(
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     try:
         app = create_app(settings)
     except (ContentError, KnowledgeDataError) as error:  # a broken content file: say which, and where

@@ -12,16 +12,25 @@ import argparse
 import dataclasses
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.core.config import Settings  # noqa: E402
+from bot.core.i18n import Catalog  # noqa: E402
 from bot.nlu import Recognizer  # noqa: E402
 from bot.nlu.decision import Thresholds  # noqa: E402
 from bot.nlu.evaluation import EvalQuestion, evaluate, load_eval_set, summarize  # noqa: E402
 from bot.nlu.loader import load_knowledge  # noqa: E402
+from bot.questions.composer import Composer  # noqa: E402
+from bot.questions.evaluation import FactCheck, evaluate_composed, load_composed_set, summarize_composed  # noqa: E402
+from bot.sessions.file import load_sessions  # noqa: E402
+
+TARGET_COMPOSED = 0.95
+TARGET_COMPOSED_P99_MS = 5.0
 
 TARGET_ACCURACY = 0.97
 TARGET_P99_MS = 2.0
@@ -73,6 +82,54 @@ def calibrate(knowledge: Path, questions: list[EvalQuestion]) -> None:
         print("   ", row)
 
 
+def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool) -> list[str]:
+    """Composed answers (several parts, facts, premises, unknowns, follow-ups) on the tuning set and,
+    separately, the held-out set; the latency of a whole message through the composer. Returns failures."""
+    content = ROOT / "content"
+    composer = Composer.from_content(
+        content, recognizer=recognizer, catalog=Catalog.load(content / "messages"), settings=Settings(_env_file=None)
+    )
+    sessions = load_sessions(content / "sessions.yaml")
+    now = datetime.fromisoformat("2026-12-03T12:00:00+01:00")
+    check = FactCheck(ROOT / "tests" / "nlu" / "facts.yaml")
+    failures = []
+    all_questions = []
+    for name, file in (("tuning", "eval_composed.yaml"), ("held-out", "eval_heldout.yaml")):
+        questions = load_composed_set(ROOT / "tests" / "nlu" / file)
+        all_questions += questions
+        outcomes = evaluate_composed(composer, questions, sessions, now, check)
+        summary = summarize_composed(outcomes)
+        print(
+            f"composed [{name}]: {summary.accuracy:.1%} ({summary.correct}/{summary.total}; target >= {TARGET_COMPOSED:.0%}), "
+            f"invented facts {summary.invented}, confident out-of-scope {summary.confident_out_of_scope}/{summary.out_of_scope}"
+        )
+        if summary.accuracy < TARGET_COMPOSED:
+            failures.append(f"composed accuracy ({name})")
+        if summary.invented or summary.confident_out_of_scope:
+            failures.append(f"invented facts or confident out-of-scope answers ({name})")
+        if show_misses:
+            for o in outcomes:
+                if not o.correct:
+                    print(f"  miss [{o.question.lang}] {o.question.text[:80]!r}: expected {o.question.expect}, got {o.got}")
+    timings: list[list[float]] = []
+    for _ in range(max(1, repeat)):
+        one_pass = []
+        for q in all_questions:
+            start = time.perf_counter_ns()
+            composer.compose(q.text, q.lang, now, sessions, "session_when" if q.after else None)
+            one_pass.append((time.perf_counter_ns() - start) / 1e6)
+        timings.append(one_pass)
+    medians = per_query_medians(timings)
+    p99 = percentile(medians, 0.99)
+    print(
+        f"composed latency per message (median of {len(timings)} passes): p50 {percentile(medians, 0.5):.3f} ms, "
+        f"p99 {p99:.3f} ms, max {medians[-1]:.3f} ms (target p99 < {TARGET_COMPOSED_P99_MS} ms)"
+    )
+    if p99 >= TARGET_COMPOSED_P99_MS:
+        failures.append("composed latency")
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=ROOT / "content" / "knowledge")
@@ -119,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.calibrate:
         calibrate(args.knowledge, questions)
 
-    failures = []
+    failures = composed_report(recognizer, args.repeat, args.misses)
     if summary.accuracy < TARGET_ACCURACY:
         failures.append("accuracy")
     if summary.confident_out_of_scope:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +28,7 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,12 @@ class Database:
         # SQLite has one writer at a time and makes a waiting writer sleep in growing steps; taking turns
         # inside this process instead keeps the waits short (other processes still meet busy_timeout).
         self._sqlite_turns = asyncio.Lock() if self.is_sqlite else None
+        # Told of every database error in a unit of work or a ping (the service counts them: /metrics).
+        self.on_error: Callable[[BaseException], None] | None = None
+
+    def _report(self, error: BaseException) -> None:
+        if self.on_error is not None:
+            self.on_error(error)
 
     def _ensure_sqlite_dir(self) -> None:
         database = self.url.database
@@ -71,12 +78,16 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: a session in one transaction, committed when the block ends, rolled back on error."""
-        if self._sqlite_turns is None:
-            async with self.sessions() as session, session.begin():
+        try:
+            if self._sqlite_turns is None:
+                async with self.sessions() as session, session.begin():
+                    yield session
+                return
+            async with self._sqlite_turns, self.sessions() as session, session.begin():
                 yield session
-            return
-        async with self._sqlite_turns, self.sessions() as session, session.begin():
-            yield session
+        except SQLAlchemyError as error:
+            self._report(error)
+            raise
 
     async def ping(self, timeout: float = 2.0) -> bool:
         try:
@@ -84,8 +95,9 @@ class Database:
                 async with self.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
             return True
-        except Exception:
+        except Exception as error:
             log.warning("database ping failed", exc_info=True)
+            self._report(error)
             return False
 
     async def migrate(self) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -82,12 +82,15 @@ class BotStateRecord(Base):
 
 
 class ProcessedActivity(Base):
-    """An inbound activity already handled; a re-delivery with the same id is dropped."""
+    """An inbound activity claimed by a turn: a re-delivery with the same id is dropped once the turn finished
+    (`finished_at`), and may take the claim over when the turn did not finish within its lease (`seen_at`:
+    when it was claimed)."""
 
     __tablename__ = "processed_activity"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ConversationReferenceRecord(Base):
@@ -144,3 +147,17 @@ class ForwardedQuestion(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """One run of a periodic job that must run once across instances (reminders, retention): the instance
+    that inserts the (job, slot) row runs it; the others skip that slot. A slot is the job's interval
+    counted from the Unix epoch, so every instance names the same slot for the same moment."""
+
+    __tablename__ = "job_run"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    holder: Mapped[str] = mapped_column(String(64))  # which instance (host and process id; no personal data)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]

@@ -38,14 +38,28 @@ class ProcessedActivities:
         raw = f"{channel_id}\x1f{conversation_id}\x1f{activity_id}".encode()
         return hashlib.sha256(raw).hexdigest()
 
-    async def claim(self, key: str, now: datetime) -> bool:
-        """True when this is the first time the key is seen (and records it); False for a re-delivery."""
+    async def claim(self, key: str, now: datetime, stale_before: datetime) -> bool:
+        """True when this turn may process the activity: the key is new, or its earlier claim did not finish
+        and was made before `stale_before` (its process died or hung: taken over). False otherwise."""
         insert = insert_for(self._session)
-        stmt = insert(ProcessedActivity).values(key=key, seen_at=now).on_conflict_do_nothing(
-            index_elements=[ProcessedActivity.key]
+        stmt = insert(ProcessedActivity).values(key=key, seen_at=now, finished_at=None)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[ProcessedActivity.key],
+            set_={"seen_at": now},
+            where=ProcessedActivity.finished_at.is_(None) & (ProcessedActivity.seen_at < stale_before),
         )
         result = await self._session.execute(stmt)
         return rowcount(result) == 1
+
+    async def is_finished(self, key: str) -> bool:
+        stmt = select(ProcessedActivity.finished_at).where(ProcessedActivity.key == key)
+        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def finish(self, keys: list[str], now: datetime) -> None:
+        """The turns of these claims completed: their re-deliveries are dropped from now on."""
+        await self._session.execute(
+            update(ProcessedActivity).where(ProcessedActivity.key.in_(keys)).values(finished_at=now)
+        )
 
     async def release(self, key: str) -> None:
         """Forget a claim (the turn failed before doing anything), so a retry is processed."""

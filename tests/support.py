@@ -30,7 +30,9 @@ class FakeConnector:
         self.posted: list[dict[str, Any]] = []
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
-        self.fail_next: list[int] = []  # statuses to answer the next posts with (e.g. 403, 429)
+        # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value)
+        self.fail_next: list[int | tuple[int, str]] = []
+        self.authorizations: list[str | None] = []  # the Authorization header of every call
         self.card_problems: list[str] = []  # every card the bot posts is checked (tests/card_rules.py)
         self.server: TestServer | None = None
 
@@ -57,8 +59,12 @@ class FakeConnector:
             await self.server.close()
 
     async def _post_activity(self, request: web.Request) -> web.Response:
+        self.authorizations.append(request.headers.get("Authorization"))
         if self.fail_next:
-            return web.json_response({"error": {"code": "Failure"}}, status=self.fail_next.pop(0))
+            failure = self.fail_next.pop(0)
+            status, retry_after = failure if isinstance(failure, tuple) else (failure, None)
+            headers = {"Retry-After": retry_after} if retry_after is not None else None
+            return web.json_response({"error": {"code": "Failure"}}, status=status, headers=headers)
         body = await request.json()
         self._check_cards(body)
         body["_conversation_id"] = request.match_info["cid"]

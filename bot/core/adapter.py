@@ -7,47 +7,24 @@ from types import SimpleNamespace
 
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import ConnectorFactory
 
 from bot.core.config import Settings
+from bot.core.connector import RETRY_STATUSES, AppTokens, AsyncConnectorFactory, ConnectorError, Connectors, HttpSession
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
-from bot.core.turn import LANG_KEY
+from bot.core.turn import LANG_KEY, TurnNotCompleted
 
 log = logging.getLogger(__name__)
 
 
-class _ReusedConnectors(ConnectorFactory):
-    """Hands out one connector client per (app id, service URL, audience) for the life of the process.
-
-    Out of the box CloudAdapter builds a new client for every turn: a new HTTP session and TCP connection
-    to the Bot Connector, and msrest rebuilds its retry policy (milliseconds of CPU) each time. Reusing the
-    client keeps connections alive; its credentials refresh their own tokens."""
-
-    def __init__(self, inner: ConnectorFactory, cache: dict[tuple, ConnectorClient]):
-        self._inner = inner
-        self._cache = cache
-
-    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        key = (getattr(self._inner, "_app_id", None), service_url, audience)
-        client = self._cache.get(key)
-        if client is None:
-            client = await self._inner.create(service_url, audience)
-            # Only quick retries of a broken connection here; waiting out throttling or an outage is the
-            # job of the caller (Messenger backs off; an inbound turn fails fast and Teams re-sends it).
-            client.config.retry_policy.retries = 2
-            client.config.retry_policy.backoff_factor = 0.1
-            self._cache[key] = client
-        return client
-
-
 class _Authentication(ConfigurationBotFrameworkAuthentication):
-    """The configured authentication, with connector clients reused across turns."""
+    """The configured authentication (botbuilder checks the inbound tokens), with our async connector
+    clients (bot/core/connector.py) for everything the bot sends."""
 
-    def __init__(self, configuration):
+    def __init__(self, configuration, connectors: Connectors):
         super().__init__(configuration)
-        self.connectors: dict[tuple, ConnectorClient] = {}
+        self.connectors = connectors
         self._token_clients: dict[tuple, object] = {}
 
     async def create_user_token_client(self, claims_identity):
@@ -64,19 +41,30 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
     async def authenticate_request(self, activity, auth_header):
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
-            result.connector_factory = _ReusedConnectors(result.connector_factory, self.connectors)
+            result.connector_factory = AsyncConnectorFactory(self.connectors, _app_id_of(result.connector_factory))
         return result
 
     def create_connector_factory(self, claims_identity):
-        return _ReusedConnectors(super().create_connector_factory(claims_identity), self.connectors)
+        return AsyncConnectorFactory(self.connectors, _app_id_of(super().create_connector_factory(claims_identity)))
 
     async def close(self) -> None:
-        clients, self.connectors = list(self.connectors.values()), {}
-        for client in clients:
-            try:
-                await client.__aexit__(None, None, None)
-            except Exception:
-                log.debug("could not close a connector client", exc_info=True)
+        await self.connectors.close()
+
+
+def _app_id_of(factory: ConnectorFactory) -> str | None:
+    """The app id botbuilder's factory would have used for its credentials (empty in local mode)."""
+    return getattr(factory, "_app_id", None) or None
+
+
+def build_connectors(settings: Settings) -> Connectors:
+    http = HttpSession()
+    tokens = None
+    if not settings.local_mode:
+        tenant = settings.microsoft_app_tenant_id if settings.microsoft_app_type.lower() == "singletenant" else None
+        tokens = AppTokens(
+            http, app_id=settings.microsoft_app_id, password=settings.microsoft_app_password, tenant=tenant or None
+        )
+    return Connectors(http, tokens)
 
 
 def build_adapter(settings: Settings) -> CloudAdapter:
@@ -88,18 +76,30 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.microsoft_app_type if not settings.local_mode else "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
-    return CloudAdapter(_Authentication(configuration))
+    return CloudAdapter(_Authentication(configuration, build_connectors(settings)))
+
+
+def connectors_of(adapter: CloudAdapter) -> Connectors:
+    """The adapter's connector clients (their retry policy and `sleep` are what tests adjust)."""
+    authentication = adapter.bot_framework_authentication
+    assert isinstance(authentication, _Authentication)
+    return authentication.connectors
 
 
 async def close_adapter(adapter: CloudAdapter) -> None:
-    """Close the connector clients kept for reuse (at shutdown)."""
+    """Close the shared HTTP session of the connector clients (at shutdown)."""
     authentication = adapter.bot_framework_authentication
     if isinstance(authentication, _Authentication):
         await authentication.close()
 
 
 def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_clear: list[BotState]) -> None:
-    """Log (no personal data), apologize in the user's language, and clear the broken conversation state."""
+    """Log (no personal data), apologize in the user's language, and clear the broken conversation state.
+
+    A reply the Bot Connector would not take is no bug in the conversation: the state stays as it was
+    before the turn (nothing of the turn is saved). When the connector was throttling or failing, the
+    error goes on to the HTTP edge, which answers 503 so that Teams re-sends the activity (its claim is
+    released); when it refused the reply itself, the user gets an apology."""
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         activity = context.activity
@@ -107,6 +107,15 @@ def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_cle
         if isinstance(error, StateConflictError):
             log.warning("bot state conflict in a %s turn; asked the user to resend", activity.type)
             await _safe_send(context, catalog.text(lang, "error.conflict"))
+            return
+        if isinstance(error, TurnNotCompleted):
+            raise error  # the HTTP edge answers 503; nothing of this turn happened
+        if isinstance(error, ConnectorError):
+            if error.status is None or error.status in RETRY_STATUSES:
+                log.warning("the connector answered %s to a reply; the turn is left for a re-delivery", error.status)
+                raise error
+            log.warning("the connector refused a reply with status %s; the conversation state is kept", error.status)
+            await _safe_send(context, catalog.text(lang, "error.generic"))
             return
         log.error(
             "unhandled %s in a %s turn (channel %s)",

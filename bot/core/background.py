@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from bot.core import metrics
+from storage.jobs import JobRuns
+
+__all__ = ["INSTANCE", "BackgroundTasks", "DeliveryReport", "JobRuns", "TicksPeriodically"]
 log = logging.getLogger(__name__)
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"[:64]  # names this process in job-run claims
 
 @dataclass
 class DeliveryReport:
@@ -71,28 +80,52 @@ class BackgroundTasks:
 
 class TicksPeriodically:
     """Mix-in for a class with `async def tick()`, an `_interval` in seconds (0: no loop; ticks only when
-    called, as in tests) and a `_task` attribute initialised to None. `TICK_NAME` names it in the log."""
+    called, as in tests) and a `_task` attribute initialised to None. `TICK_NAME` names it in the log and in
+    /metrics (runs, lag, duration, last success).
+
+    Started with `start(runs=JobRuns(db))`, a tick of the loop runs on one instance only: each interval is a
+    slot, and only the instance that claims the slot in the database ticks (the others count it as skipped).
+    Jobs whose tick also refreshes what this instance holds in memory start without it."""
 
     TICK_NAME = "periodic"
     _interval: float
     _task: asyncio.Task | None
+    _runs: JobRuns | None = None
 
     async def tick(self) -> Any:
         raise NotImplementedError
 
-    async def run(self, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    async def run(
+        self, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep, wall: Callable[[], float] = time.time
+    ) -> None:
         """Tick every interval until cancelled; a failing tick is logged (no personal data) and the loop goes on."""
         while True:
+            due = time.monotonic() + self._interval
             await sleep(self._interval)
+            metrics.job_started(self.TICK_NAME, time.monotonic() - due)
+            started = time.perf_counter()
+            slot: int | None = None
             try:
+                if self._runs is not None:
+                    slot = int(wall() // self._interval)
+                    if not await self._runs.claim(self.TICK_NAME, slot, INSTANCE, datetime.now(UTC)):
+                        metrics.job_finished(self.TICK_NAME, "skipped", 0.0)
+                        continue
                 await self.tick()
+                if self._runs is not None and slot is not None:
+                    await self._runs.finish(self.TICK_NAME, slot, datetime.now(UTC))
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - the next tick tries again
                 log.error("%s tick failed: %s", self.TICK_NAME, type(error).__name__)
+                metrics.job_finished(self.TICK_NAME, "failed", time.perf_counter() - started)
+            else:
+                metrics.job_finished(self.TICK_NAME, "ok", time.perf_counter() - started)
 
-    def start(self) -> None:
+    def start(self, runs: JobRuns | None = None) -> None:
+        """Start the loop; with `runs`, each interval's tick runs on one instance only (see the class)."""
         if self._interval > 0 and self._task is None:
+            self._runs = runs
             self._task = asyncio.create_task(self.run())
 
     @property

@@ -131,6 +131,16 @@ class Settings(BaseSettings):
         default=60.0, ge=0, validation_alias=AliasChoices("KNOWLEDGE_REFRESH_SECONDS", "knowledge_refresh_seconds")
     )
 
+    # Observability (bot/core/metrics.py, bot/core/logs.py, bot/core/tracing.py). /metrics exists only with
+    # METRICS_ENABLED; with METRICS_TOKEN it answers only `Authorization: Bearer <token>`.
+    metrics_enabled: bool = Field(default=False, validation_alias=AliasChoices("METRICS_ENABLED", "metrics_enabled"))
+    metrics_token: str = Field(default="", validation_alias=AliasChoices("METRICS_TOKEN", "metrics_token"))
+    # text (default) or json: one JSON object per line, for log collectors.
+    log_format: str = Field(default="text", validation_alias=AliasChoices("LOG_FORMAT", "log_format"))
+    # OpenTelemetry tracing: needs the optional extra (`pip install '.[otel]'`); the exporter is configured with the
+    # standard OTEL_* variables (e.g. OTEL_EXPORTER_OTLP_ENDPOINT), which the OpenTelemetry SDK reads itself.
+    otel_enabled: bool = Field(default=False, validation_alias=AliasChoices("OTEL_ENABLED", "otel_enabled"))
+
     # Teams app package (manifest/)
     privacy_url: str = Field(default="", validation_alias=AliasChoices("PRIVACY_URL", "privacy_url"))
     terms_url: str = Field(default="", validation_alias=AliasChoices("TERMS_URL", "terms_url"))
@@ -142,6 +152,14 @@ class Settings(BaseSettings):
     @classmethod
     def _split_csv(cls, value: object) -> list[str]:
         return _csv(value)
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = (value or "text").strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("LOG_FORMAT is text or json")
+        return value
 
     @field_validator("bot_fake_now")
     @classmethod

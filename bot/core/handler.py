@@ -3,7 +3,6 @@ hands messages to the router, and saves bot state after every turn."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from botbuilder.core import ConversationState, PrivateConversationState, TurnContext, UserState
@@ -14,7 +13,8 @@ from botbuilder.schema.teams import TeamInfo
 from bot.core.cards import CoreCards, card_activity
 from bot.core.clock import Clock
 from bot.core.router import Router
-from bot.core.turn import lang_of, tenant_id, user_ids
+from bot.core.turn import lang_of
+from bot.core.turn_store import TurnStore, remember_conversation
 from storage.db import Database
 from storage.repositories import ConversationReferences
 
@@ -32,6 +32,7 @@ class VngBot(TeamsActivityHandler):
         private_state: PrivateConversationState,
         db: Database,
         clock: Clock,
+        turn_store: TurnStore,
     ):
         super().__init__()
         self._router = router
@@ -39,14 +40,14 @@ class VngBot(TeamsActivityHandler):
         self._states = (conversation_state, user_state, private_state)
         self._db = db
         self._clock = clock
+        self._turn_store = turn_store
 
     async def on_turn(self, turn_context: TurnContext):
         await super().on_turn(turn_context)
-        for state in self._states:
-            await state.save_changes(turn_context)
+        await self._turn_store.save(turn_context)  # every changed state and the claim, in one transaction
 
     async def on_message_activity(self, turn_context: TurnContext):
-        await self._remember_conversation(turn_context)
+        # The conversation reference was stored with the turn's claim (bot/core/turn_store.py).
         await self._router.route(turn_context)
 
     async def on_teams_members_added(  # pylint: disable=arguments-differ
@@ -72,20 +73,5 @@ class VngBot(TeamsActivityHandler):
 
     async def _remember_conversation(self, turn_context: TurnContext) -> None:
         """Keep the conversation reference fresh, for proactive messages (reminders, answers, posts)."""
-        activity = turn_context.activity
-        if activity.conversation is None or not activity.service_url:
-            return
-        reference = TurnContext.get_conversation_reference(activity)
-        user_id, aad_object_id = user_ids(activity)
-        conversation_type = activity.conversation.conversation_type or ("group" if activity.conversation.is_group else "personal")
         async with self._db.transaction() as session:
-            await ConversationReferences(session).upsert(
-                conversation_id=activity.conversation.id,
-                conversation_type=conversation_type,
-                user_id=user_id if conversation_type == "personal" else None,
-                aad_object_id=aad_object_id if conversation_type == "personal" else None,
-                tenant_id=tenant_id(activity),
-                service_url=activity.service_url,
-                reference_json=json.dumps(reference.serialize()),
-                now=self._clock.now(),
-            )
+            await remember_conversation(session, turn_context, self._clock)

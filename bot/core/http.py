@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import logging
+import math
 import re
 from typing import Any
 
@@ -16,6 +17,8 @@ from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.core.connector import ConnectorError
+from bot.core.turn import TurnNotCompleted
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -23,8 +26,9 @@ log = logging.getLogger(__name__)
 _JWT = re.compile(r"^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$")
 
 
-def _problem(status: int, detail: str) -> web.Response:
-    return web.json_response({"error": detail}, status=status)
+def _problem(status: int, detail: str, *, retry_after: float | None = None) -> web.Response:
+    headers = {"Retry-After": str(max(1, math.ceil(retry_after)))} if retry_after is not None else None
+    return web.json_response({"error": detail}, status=status, headers=headers)
 
 
 def _looks_like_jwt(header: str) -> bool:
@@ -69,6 +73,13 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
             invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
         except PermissionError:
             return _problem(401, "not authorized")
+        except ConnectorError as error:
+            # The replies could not be delivered (throttled, connector down): Teams re-sends on a 5xx, and the
+            # re-sent activity is processed again (its claim was released, the state not saved).
+            log.warning("the turn did not complete: the connector answered %s", error.status)
+            return _problem(503, "could not deliver the reply now", retry_after=error.retry_after)
+        except TurnNotCompleted:
+            return _problem(503, "the activity is being processed")
         except Exception:
             log.exception("could not authenticate or process an activity")
             return _problem(503, "could not process the activity now")

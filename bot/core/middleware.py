@@ -1,4 +1,5 @@
-"""Turn middleware: tenant guard, re-delivery filter, language choice, group-chat mention rule."""
+"""Turn middleware: tenant guard, language choice, group-chat mention rule (the re-delivery claim and the
+turn's state rows: bot/core/turn_store.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,9 @@ from datetime import timedelta
 from botbuilder.core import Middleware, StatePropertyAccessor, TurnContext
 from botbuilder.schema import ActivityTypes
 
-from bot.core.clock import Clock
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
 from bot.core.profile import UserProfile
 from bot.core.turn import card_value, is_group, mentions_bot, set_lang, tenant_id
-from storage.db import Database
-from storage.repositories import ProcessedActivities
 
 log = logging.getLogger(__name__)
 
@@ -40,40 +38,6 @@ class TenantGuard(Middleware):
             lang = language_for_locale(context.activity.locale)
             await context.send_activity(self._catalog.text(lang, "tenant.refused"))
         return None
-
-
-class DropRedelivered(Middleware):
-    """Processes an activity id once: Teams re-sends an activity when the first answer was slow."""
-
-    def __init__(self, db: Database, clock: Clock):
-        self._db = db
-        self._clock = clock
-        self._claims = 0
-
-    async def on_turn(self, context: TurnContext, logic: NextFn):
-        activity = context.activity
-        if not activity.id or activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
-            return await logic()
-        key = ProcessedActivities.key_for(
-            activity.channel_id or "", activity.conversation.id if activity.conversation else "", activity.id
-        )
-        now = self._clock.now()
-        async with self._db.transaction() as session:
-            repo = ProcessedActivities(session)
-            first = await repo.claim(key, now)
-            self._claims += 1
-            if first and self._claims % 500 == 0:
-                await repo.prune(now - PRUNE_AFTER)
-        if not first:
-            log.info("dropped a re-delivered activity")
-            return None
-        try:
-            return await logic()
-        except Exception:
-            # The turn failed: let a re-delivery try again.
-            async with self._db.transaction() as session:
-                await ProcessedActivities(session).release(key)
-            raise
 
 
 class ChooseLanguage(Middleware):

@@ -17,9 +17,10 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
-from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.core import metrics
 from bot.core.clock import Clock
+from bot.core.connector import ConnectorError, RetryPolicy, retry_policy
 from bot.core.i18n import DEFAULT_LANGUAGE, normalize_language
 from bot.core.turn import lang_of
 from storage.db import Database
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 BuildReply = Callable[[TurnContext], Awaitable[Activity | str | list[Activity | str]]]
 GONE_STATUSES = (403, 404)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+_ONE_TRY = RetryPolicy(attempts=1)
 
 
 class Delivery(enum.Enum):
@@ -69,15 +71,14 @@ class Messenger:
         # Build once (inside a turn, for the receiver's language), then deliver with retries.
         for attempt in range(1, self._attempts + 1):
             outcome.pop("error", None)
-            await self._adapter.continue_conversation(reference, lambda tc: self._deliver(tc, logic, outcome), self._app_id)
-            error = outcome.get("error")
+            with retry_policy(_ONE_TRY):  # this loop backs off itself, for longer than a turn may wait
+                await self._adapter.continue_conversation(reference, lambda tc: self._deliver(tc, logic, outcome), self._app_id)
+            error: ConnectorError | None = outcome.get("error")
             if error is None:
                 return Delivery.SENT
-            if isinstance(error, HttpOperationError):
-                status = error.response.status_code if error.response is not None else None
-                retry_after = _retry_after(error)
-            else:  # the connector could not be reached at all (refused, name lookup, time-out)
-                status, retry_after = 503, None
+            # None: the connector could not be reached at all (refused, name lookup, time-out)
+            status = error.status if error.status is not None else 503
+            retry_after = min(error.retry_after, 60.0) if error.retry_after is not None else None
             if status in GONE_STATUSES:
                 log.info("proactive message not delivered: the conversation is gone (%s)", status)
                 async with self._db.transaction() as session:
@@ -86,6 +87,7 @@ class Messenger:
             if status not in RETRY_STATUSES or attempt == self._attempts:
                 log.warning("proactive message failed with status %s after %d attempt(s)", status, attempt)
                 return Delivery.FAILED
+            metrics.connector_retry()  # the failed attempt itself was counted by the connector client
             await self._sleep(retry_after if retry_after is not None else self._base_delay * 2 ** (attempt - 1))
         return Delivery.FAILED
 
@@ -99,17 +101,8 @@ class Messenger:
             await turn_context.send_activities(
                 [Activity(type="message", text=r) if isinstance(r, str) else r for r in outcome["replies"]]
             )
-        except (HttpOperationError, ClientRequestError) as error:
+        except ConnectorError as error:
             outcome["error"] = error
-
-
-def _retry_after(error: HttpOperationError) -> float | None:
-    headers = getattr(error.response, "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    try:
-        return min(float(value), 60.0) if value is not None else None
-    except ValueError:
-        return None
 
 
 def receiver_language(turn_context: TurnContext, remembered: str) -> str:

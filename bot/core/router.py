@@ -28,6 +28,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 
 from bot.core.cards import ACTION_JOB_START, CoreCards, card_activity
 from bot.core.i18n import LANGUAGES, Catalog
+from bot.core.metrics import set_turn_kind
 from bot.core.profile import UserProfile
 from bot.core.turn import card_value, clean_text, lang_of, set_lang
 from bot.nlu.commands import CommandWords
@@ -49,6 +50,10 @@ SMALL_JOBS = frozenset({"greeting", "thanks", "menu", "help", "cancel", "lang_en
 
 class Answerer(Protocol):
     async def respond(self, turn_context: TurnContext, text: str, recognition: Any) -> None: ...
+
+    async def overrides_intent(self, turn_context: TurnContext, text: str, recognition: Any) -> bool:
+        """True when a message recognized as a task asks questions instead (several, or a claim to check)."""
+        ...
 
 
 class Router:
@@ -154,18 +159,22 @@ class Router:
         dc = await self._dialogs.create_context(turn_context)
         value = card_value(turn_context.activity)
         if value is not None:
+            set_turn_kind(turn_context, "card")
             await self._on_card(dc, value)
             return
         text = clean_text(turn_context.activity)
         for matches, handler in self._commands:
             if text and matches(turn_context, text):
+                set_turn_kind(turn_context, "command")
                 await handler(dc)
                 return
         if dc.active_dialog is not None:
+            set_turn_kind(turn_context, "dialog")
             await dc.continue_dialog()
             return
         lang = lang_of(turn_context)
         if not text:
+            set_turn_kind(turn_context, "empty")
             await turn_context.send_activity(card_activity(self._cards.menu(lang, note=self._catalog.text(lang, "dialog.text_expected"))))
             return
         await self._understand(dc, text)
@@ -173,6 +182,7 @@ class Router:
     async def _understand(self, dc: DialogContext, text: str) -> None:
         """A new message, no conversation under way: see the module doc."""
         context = dc.context
+        set_turn_kind(context, "smalltalk")  # until it turns out to be a job or a question
         if not _HAS_WORD.search(text):  # an emoji, "!!", "..."
             await self._acknowledge(dc)
             return
@@ -202,8 +212,18 @@ class Router:
         if recognition.kind != "intent":
             task = self._task_in_plain_words(rest, lang)
             if task is not None:
+                set_turn_kind(context, "job")
                 await self.start_job(dc, task, utterance=rest)
                 return
+        if (
+            recognition.kind == "intent"
+            and self._answerer is not None
+            and await self._answerer.overrides_intent(context, rest, recognition)
+        ):
+            set_turn_kind(context, "question")
+            await self.answer_question(context, rest, recognition)
+            return
+        set_turn_kind(context, "job" if recognition.kind == "intent" and recognition.intent else "question")
         if recognition.kind == "intent" and recognition.intent and self.knows_job(recognition.intent):
             await self.start_job(dc, recognition.intent, utterance=rest)
         elif recognition.kind == "intent" and recognition.intent:

@@ -12,6 +12,12 @@ from botbuilder.schema import Activity
 from bot.core.i18n import DEFAULT_LANGUAGE
 
 LANG_KEY = "vng.lang"
+
+
+class TurnNotCompleted(Exception):
+    """The turn could not be done now (e.g. the same activity is still being processed): the HTTP edge
+    answers 503, and Teams re-sends the activity later."""
+
 _AT_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")

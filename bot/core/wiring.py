@@ -1,6 +1,6 @@
 """The Teams core every feature builds on, made once per app instance: database, catalog, recognizer,
 bot state, dialog set, router, adapter with its middleware, proactive messenger, organizer list and the
-event bus. `install_core` adds the HTTP edge (`/api/messages`, `/healthz`) and the database's lifetime;
+event bus. `install_core` adds the HTTP edge (`/api/messages`, `/healthz`, `/metrics` when enabled) and the database's lifetime;
 then app.py calls each feature's `install(app, core)`."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
-from botbuilder.core import BotState, ConversationState, PrivateConversationState, StatePropertyAccessor, UserState
+from botbuilder.core import BotState, StatePropertyAccessor
 from botbuilder.dialogs import DialogSet
 from botbuilder.integration.aiohttp import CloudAdapter
 
@@ -24,11 +24,13 @@ from bot.core.events import EventBus
 from bot.core.handler import VngBot
 from bot.core.http import healthz_handler, messages_handler
 from bot.core.i18n import Catalog
-from bot.core.middleware import ChooseLanguage, DropRedelivered, MentionRule, TenantGuard
+from bot.core.metrics import TurnMetrics, database_error, metrics_handler
+from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
 from bot.core.proactive import Messenger
 from bot.core.router import Router
-from bot.core.state_storage import SqlStorage
+from bot.core.state_storage import JsonConversationState, JsonPrivateConversationState, JsonUserState, SqlStorage
+from bot.core.turn_store import TurnStore
 from bot.nlu import Recognizer
 from bot.nlu.langguess import OtherLanguages
 from dialogs.services import DialogServices
@@ -56,6 +58,7 @@ class Core:
     private_state: BotState
     adapter: CloudAdapter
     bot: VngBot
+    turn_store: TurnStore
     messenger: Messenger
     organizers: Organizers
     events: EventBus
@@ -89,13 +92,15 @@ def build_core(
     across many instances; loading and indexing takes a fifth of a second)."""
     clock = clock or build_clock(settings)
     db = Database(settings.effective_database_url, schema=settings.database_schema)
+    db.on_error = database_error
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
 
     storage = SqlStorage(db, clock.now)
-    conversation_state = ConversationState(storage)
-    user_state = UserState(storage)
-    private_state = PrivateConversationState(storage)
+    conversation_state = JsonConversationState(storage)
+    user_state = JsonUserState(storage)
+    private_state = JsonPrivateConversationState(storage)
+    turn_store = TurnStore(db, clock, storage, (conversation_state, user_state, private_state))
     profile = user_state.create_property("UserProfile")
     dialogs = DialogSet(private_state.create_property("DialogState"))
 
@@ -116,11 +121,19 @@ def build_core(
         private_state=private_state,
         db=db,
         clock=clock,
+        turn_store=turn_store,
     )
     adapter = build_adapter(settings)
+    adapter.use(TurnMetrics())
+    if settings.otel_enabled:
+        from bot.core.tracing import TurnTracing, start_tracing  # noqa: PLC0415 - OpenTelemetry only when enabled
+
+        tracer = start_tracing()
+        if tracer is not None:
+            adapter.use(TurnTracing(tracer))
     adapter.use(TenantGuard(settings.allowed_tenants, catalog))
     adapter.use(MentionRule())
-    adapter.use(DropRedelivered(db, clock))
+    adapter.use(turn_store)
     adapter.use(ChooseLanguage(profile))
     install_error_handler(adapter, catalog, [conversation_state, private_state])
 
@@ -139,6 +152,7 @@ def build_core(
         private_state=private_state,
         adapter=adapter,
         bot=bot,
+        turn_store=turn_store,
         messenger=Messenger(adapter, app_id=settings.microsoft_app_id, db=db, clock=clock),
         organizers=Organizers(settings=settings, catalog=catalog, db=db, clock=clock),
         events=EventBus(),
@@ -151,10 +165,13 @@ def install_core(app: web.Application, core: Core, *, version: str) -> None:
     app[CORE] = core
     app.router.add_post("/api/messages", messages_handler(core.adapter, core.bot, local_mode=core.settings.local_mode))
     app.router.add_get("/healthz", healthz_handler(core.db, version))
+    if core.settings.metrics_enabled:
+        app.router.add_get("/metrics", metrics_handler(core.settings.metrics_token))
 
     async def database_lifetime(_app: web.Application) -> AsyncIterator[None]:
         await core.db.migrate()
         yield
+        await core.turn_store.flush()
         await close_adapter(core.adapter)
         await core.db.dispose()
 

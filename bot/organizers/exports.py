@@ -12,6 +12,12 @@ was removed or whose dataset is unknown gets 403; those and every download are a
 Files open in Excel as they should with Dutch characters: CSV is UTF-8 with a byte order mark, `;` between
 fields and quotes where needed; XLSX has a bold header row, column widths that fit, and real date cells in
 Europe/Amsterdam. Headers and values are in the organizer's language.
+
+Large exports do not hold up other users: rows are read in pages of `BATCH_ROWS` (keyset pagination, each page
+its own short transaction, so SQLite's write lock is free between pages), turned into cells and encoded in a
+worker thread, and CSV is streamed to the browser page by page. XLSX is built in a worker thread with
+openpyxl's write-only mode (openpyxl is imported only then, not at start-up). Pages are separate reads: a row
+changed during a long export shows as it was when its page was read.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import io
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -33,12 +39,8 @@ from typing import Any, get_args, get_type_hints
 from urllib.parse import quote
 
 from aiohttp import web
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import metrics
 from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
@@ -75,9 +77,13 @@ _CONTENT_TYPES = {
 # Text that Excel would read as a formula when it starts with one of these (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_DATETIME = "%Y-%m-%d %H:%M"
+BOM = "\ufeff".encode()
 _XLSX_DATETIME = "yyyy-mm-dd hh:mm"
 _XLSX_MONEY = '"€" #,##0.00'
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+# Characters XML 1.0 does not allow (C0 controls except tab, line feed, carriage return): dropped from XLSX text.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BATCH_ROWS = 1000  # rows per page read from the database
 
 
 # --- links ---------------------------------------------------------------------------------------------------
@@ -272,12 +278,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
     ),
 }
-_RECORDS: dict[str, Callable[[Reporting], Awaitable[Sequence[Any]]]] = {
-    "registrations": Reporting.registrations,
-    "offers": Reporting.offers,
-    "intentions": Reporting.intentions,
-    "questions": Reporting.questions,
-    "feedback": Reporting.feedback_counts,
+Page = Callable[[Reporting, Any, int, dict], Awaitable[Sequence[Any]]]  # (reporting, after, limit, state) -> rows
+
+
+async def _feedback_page(reporting: Reporting, after: Any, _limit: int, _state: dict) -> Sequence[Any]:
+    return await reporting.feedback_counts() if after is None else ()  # one row per answer: always one page
+
+
+_PAGES: dict[str, tuple[Page, Callable[[Any], Any]]] = {  # a page of rows, and the key of a row for the next page
+    "registrations": (lambda r, after, limit, state: r.registrations(after=after, limit=limit, queue=state), lambda row: (row.session_id, row.id)),
+    "offers": (lambda r, after, limit, _state: r.offers(after=after, limit=limit), lambda row: row.id),
+    "intentions": (lambda r, after, limit, _state: r.intentions(after=after, limit=limit), lambda row: row.id),
+    "questions": (lambda r, after, limit, _state: r.questions(after=after, limit=limit), lambda row: row.id),
+    "feedback": (_feedback_page, lambda row: row.entry_id),
 }
 DATASETS = tuple(COLUMNS)
 
@@ -329,70 +342,112 @@ class Exporter:
     def filename(self, dataset: str, fmt: str, lang: str, now: datetime) -> str:
         return f"{self.t(lang, f'export.datasets.{dataset}.file')}-{now.astimezone(DISPLAY_TZ):%Y-%m-%d}.{fmt}"
 
-    async def table(self, session: AsyncSession, dataset: str, lang: str) -> Table:
+    def headers(self, dataset: str, lang: str) -> tuple[str, ...]:
+        return tuple(self.t(lang, f"export.columns.{dataset}.{column.key}") for column in COLUMNS[dataset])
+
+    def cells(self, dataset: str, lang: str, records: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The cell values of reporting rows (pure; run in a worker thread for large pages)."""
+        columns = COLUMNS[dataset]
+        return [tuple(column.value(self, lang, record) for column in columns) for record in records]
+
+    async def batches(self, db: Database, dataset: str, lang: str, size: int | None = None) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """The dataset's rows as cell values, a page at a time: each page is read in its own short transaction
+        and turned into cells in a worker thread, so other users' turns run in between."""
         if dataset not in COLUMNS:
             raise ValueError(f"unknown dataset {dataset!r}")
-        columns = COLUMNS[dataset]
-        records = await _RECORDS[dataset](Reporting(session))
+        page, key = _PAGES[dataset]
+        size = size or BATCH_ROWS
+        after: Any = None
+        state: dict = {}
+        while True:
+            async with db.transaction() as session:
+                records = await page(Reporting(session), after, size, state)
+            if not records:
+                return
+            yield await asyncio.to_thread(self.cells, dataset, lang, records)
+            if len(records) < size:
+                return
+            after = key(records[-1])
+
+    async def table(self, db: Database, dataset: str, lang: str) -> Table:
+        """The whole dataset in memory (the XLSX file needs every row for its column widths)."""
+        rows: list[tuple[Any, ...]] = []
+        async for batch in self.batches(db, dataset, lang):
+            rows.extend(batch)
         return Table(
-            dataset=dataset,
-            headers=tuple(self.t(lang, f"export.columns.{dataset}.{column.key}") for column in columns),
-            kinds=tuple(column.kind for column in columns),
-            rows=tuple(tuple(column.value(self, lang, record) for column in columns) for record in records),
+            dataset=dataset, headers=self.headers(dataset, lang), kinds=tuple(c.kind for c in COLUMNS[dataset]), rows=tuple(rows)
         )
 
     # --- files --------------------------------------------------------------------------------------------
     @staticmethod
-    def csv_bytes(table: Table, lang: str) -> bytes:
-        """UTF-8 with a byte order mark, `;` between fields, CRLF line ends: what Dutch Excel opens directly."""
+    def csv_chunk(rows: Sequence[Sequence[Any]], kinds: Sequence[str] | None, lang: str) -> bytes:
+        """CSV lines (`;` between fields, CRLF line ends); `kinds` None: header cells (text)."""
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([_csv_text(h) for h in table.headers])
-        for row in table.rows:
-            writer.writerow([_csv_cell(value, kind, lang) for value, kind in zip(row, table.kinds, strict=True)])
-        return buffer.getvalue().encode("utf-8-sig")
+        for row in rows:
+            if kinds is None:
+                writer.writerow([_csv_text(h) for h in row])
+            else:
+                writer.writerow([_csv_cell(value, kind, lang) for value, kind in zip(row, kinds, strict=True)])
+        return buffer.getvalue().encode("utf-8")
+
+    @staticmethod
+    def csv_bytes(table: Table, lang: str) -> bytes:
+        """UTF-8 with a byte order mark, `;` between fields, CRLF line ends: what Dutch Excel opens directly."""
+        return BOM + Exporter.csv_chunk([table.headers], None, lang) + Exporter.csv_chunk(table.rows, table.kinds, lang)
 
     def xlsx_bytes(self, table: Table, lang: str, now: datetime) -> bytes:
-        """One sheet: a bold, frozen header row with a filter, fitted column widths, real date and number cells."""
-        workbook = Workbook()
-        sheet = workbook.worksheets[0]  # the sheet a new workbook starts with
-        sheet.title = _sheet_title(self.t(lang, f"export.datasets.{table.dataset}.sheet"))
+        """One sheet: a bold, frozen header row with a filter, fitted column widths, real date and number cells.
+        openpyxl's write-only mode (rows go straight to the file); run it in a worker thread."""
+        from openpyxl import Workbook  # noqa: PLC0415 - imported only for an XLSX export (start-up time)
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+        from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_sheet_title(self.t(lang, f"export.datasets.{table.dataset}.sheet")))
         workbook.properties.created = workbook.properties.modified = now.astimezone(UTC).replace(tzinfo=None)
         workbook.properties.creator = None
-        sheet.append([_xlsx_text(h) for h in table.headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.data_type = "s"
+        # Write-only: widths, the frozen row and the filter are set before the first row is written.
         widths = [len(h) for h in table.headers]
-        wrap = Alignment(wrap_text=True, vertical="top")
-        for r, row in enumerate(table.rows, start=2):
-            for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True), start=1):
-                cell = sheet.cell(row=r, column=c)
-                if value is None:
-                    continue
-                if kind == DATETIME:
-                    cell.value = value.astimezone(DISPLAY_TZ).replace(tzinfo=None)
-                    cell.number_format = _XLSX_DATETIME
-                    widths[c - 1] = max(widths[c - 1], 16)
-                elif kind == MONEY:
-                    cell.value = value
-                    cell.number_format = _XLSX_MONEY
-                    widths[c - 1] = max(widths[c - 1], len(f"€ {value:,.2f}"))
-                elif kind == INT:
-                    cell.value = int(value)
-                    widths[c - 1] = max(widths[c - 1], len(str(value)))
-                else:
-                    text = _xlsx_text(str(value))
-                    cell.value = text
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                    longest = max((len(line) for line in text.splitlines()), default=0)
-                    if longest > _MAX_WIDTH or "\n" in text:
-                        cell.alignment = wrap
-                    widths[c - 1] = max(widths[c - 1], longest)
+        for row in table.rows:
+            for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True)):
+                if value is not None:
+                    widths[c] = max(widths[c], _xlsx_width(value, kind))
         for c, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(c)].width = min(max(width, _MIN_WIDTH), _MAX_WIDTH) + 2
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+        bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        header = []
+        for h in table.headers:
+            cell = WriteOnlyCell(sheet, _xlsx_text(h))
+            cell.font, cell.data_type = bold, "s"
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            cells: list[Any] = []
+            for value, kind in zip(row, table.kinds, strict=True):
+                if value is None:
+                    cells.append(None)
+                elif kind == DATETIME:
+                    cell = WriteOnlyCell(sheet, value.astimezone(DISPLAY_TZ).replace(tzinfo=None))
+                    cell.number_format = _XLSX_DATETIME
+                    cells.append(cell)
+                elif kind == MONEY:
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.number_format = _XLSX_MONEY
+                    cells.append(cell)
+                elif kind == INT:
+                    cells.append(int(value))
+                else:
+                    text = _xlsx_text(str(value))
+                    cell = WriteOnlyCell(sheet, text)
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    if "\n" in text or max((len(line) for line in text.splitlines()), default=0) > _MAX_WIDTH:
+                        cell.alignment = wrap
+                    cells.append(cell)
+            sheet.append(cells)
         output = io.BytesIO()
         workbook.save(output)
         return output.getvalue()
@@ -417,7 +472,17 @@ def _csv_cell(value: Any, kind: str, lang: str) -> str:
 
 def _xlsx_text(value: str) -> str:
     """XLSX (XML) cannot hold most control characters; they are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _XML_ILLEGAL.sub("", value)
+
+
+def _xlsx_width(value: Any, kind: str) -> int:
+    if kind == DATETIME:
+        return 16
+    if kind == MONEY:
+        return len(f"€ {value:,.2f}")
+    if kind == INT:
+        return len(str(value))
+    return max((len(line) for line in _xlsx_text(str(value)).splitlines()), default=0)
 
 
 def _sheet_title(title: str) -> str:
@@ -441,7 +506,7 @@ def download_handler(
         key = "export.download.expired" if status == 410 else "export.download.refused"
         return web.Response(status=status, text=catalog.text(lang, key), headers=_PRIVATE)
 
-    async def download(request: web.Request) -> web.Response:
+    async def download(request: web.Request) -> web.StreamResponse:
         browser_lang = language_for_locale((request.headers.get("Accept-Language") or "").split(",")[0].split(";")[0])
         claim = ExportLinks.parse(request.match_info["token"])
         if claim is None:
@@ -468,22 +533,34 @@ def download_handler(
             await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "unknown"}, allowed=False)
             return refuse(403, lang)
 
-        async with db.transaction() as session:
-            table = await exporter.table(session, claim.dataset, lang)
         now = clock.now()
-        if claim.fmt == "csv":
-            body = Exporter.csv_bytes(table, lang)
-        else:
-            body = await asyncio.to_thread(exporter.xlsx_bytes, table, lang, now)
-        await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"rows": len(table.rows)}, allowed=True)
-        log.info("export %s.%s downloaded (%d rows)", claim.dataset, claim.fmt, len(table.rows))
         filename = exporter.filename(claim.dataset, claim.fmt, lang, now)
         headers = {
             **_PRIVATE,
             "Content-Type": _CONTENT_TYPES[claim.fmt],
             "Content-Disposition": f"attachment; filename=\"{_ascii(filename)}\"; filename*=UTF-8''{quote(filename)}",
         }
-        return web.Response(body=body, headers=headers)
+        if claim.fmt == "csv":
+            # Streamed page by page: the first bytes leave before the last rows are read.
+            response = web.StreamResponse(headers=headers)
+            kinds = tuple(column.kind for column in COLUMNS[claim.dataset])
+            rows = 0
+            await response.prepare(request)
+            await response.write(BOM + Exporter.csv_chunk([exporter.headers(claim.dataset, lang)], None, lang))
+            async for batch in exporter.batches(db, claim.dataset, lang):
+                await response.write(await asyncio.to_thread(Exporter.csv_chunk, batch, kinds, lang))
+                rows += len(batch)
+        else:
+            table = await exporter.table(db, claim.dataset, lang)
+            body = await asyncio.to_thread(exporter.xlsx_bytes, table, lang, now)
+            response, rows = web.Response(body=body, headers=headers), len(table.rows)
+        await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"rows": rows}, allowed=True)
+        metrics.export_rows(claim.fmt, rows)
+        log.info("export %s.%s downloaded (%d rows)", claim.dataset, claim.fmt, rows)
+        if isinstance(response, web.Response):
+            return response
+        await response.write_eof()
+        return response
 
     return download
 

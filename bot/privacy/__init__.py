@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.background import JobRuns
 from bot.core.wiring import Core
 from bot.offers import OFFER_OPTIONS
 from bot.privacy.desk import ACTION_SHOW, PrivacyCards, PrivacyDesk, RetentionScheduler, page_handler
@@ -82,7 +83,7 @@ def install(app: web.Application, core: Core) -> None:
     app[PRIVACY] = desk
 
     async def lifetime(_app: web.Application):
-        retention.start()
+        retention.start(runs=JobRuns(core.db))  # one instance anonymizes per round
         yield
         await retention.stop()
 

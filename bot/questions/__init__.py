@@ -1,4 +1,6 @@
-"""Questions: answering what people ask (FAQ from the knowledge base, with the changing facts filled in),
+"""Questions: answering what people ask (FAQ from the knowledge base, with the changing facts filled in;
+several questions in one message, claims checked against the facts, derived facts, follow-ups and honest
+unknowns composed by `composer.py` from content/facts.yaml and content/description.yaml),
 asking a question and forwarding it to the organizers, and the organizers' question desk (answer forwarded
 questions, grow the knowledge base).
 
@@ -15,6 +17,7 @@ from aiohttp import web
 
 from bot.core.wiring import Core
 from bot.questions.answering import QuestionAnswering
+from bot.questions.composer import Composer
 from bot.questions.desk import ACTION_ANSWER, ACTION_LIST, ACTION_RESEND, FORM_VERBS, QuestionDesk
 from bot.questions.knowledge import KnowledgeStore
 from bot.sessions import SESSION_BOOK
@@ -45,9 +48,12 @@ def install(app: web.Application, core: Core) -> None:
     knowledge store (stored entries loaded after the migrations, then refreshed every
     KNOWLEDGE_REFRESH_SECONDS)."""
     router, services = core.router, core.services
+    composer = Composer.from_content(
+        core.settings.content_dir, recognizer=core.recognizer, catalog=core.catalog, settings=core.settings
+    )
     qa = QuestionAnswering(
         recognizer=core.recognizer, catalog=core.catalog, settings=core.settings, book=app[SESSION_BOOK],
-        db=core.db, clock=core.clock,
+        db=core.db, clock=core.clock, composer=composer, last_topic=core.private_state.create_property("LastTopic"),
     )
     router.set_answerer(qa)
     for action, handler in qa.actions().items():

@@ -7,16 +7,18 @@ import json
 import logging
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 
 from bot.core.cards import card, card_activity, heading, paragraph, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
+from bot.core.metrics import nlu_outcome
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from bot.nlu import Recognition, Recognizer
-from bot.sessions import SessionBook, answer_facts
+from bot.questions.composer import Composer, Composition, Part
+from bot.sessions import SessionBook
 from storage.db import Database
 from storage.repositories import Feedback, ForwardedQuestions
 
@@ -28,6 +30,7 @@ ACTION_FORWARD = "question.forward"
 ACTION_FORWARD_DECLINE = "question.decline"
 MAX_FOLLOW_UPS = 3
 MAX_QUESTION_CHARS = 1000
+COMPOSITION = "questions.composition"  # turn_state key: the message composed once per turn
 
 
 class QaCards:
@@ -61,14 +64,41 @@ class QaCards:
         actions.append(submit(t("qa.none_of_these"), ACTION_FORWARD, question=question))
         return card([paragraph(t("qa.did_you_mean"), weight="Bolder")], fallback=t("qa.did_you_mean_fallback"), actions=actions)
 
-    def unknown(self, lang: str, *, question: str, intro_key: str = "qa.unknown") -> dict[str, Any]:
+    def unknown(self, lang: str, *, question: str, intro_key: str = "qa.unknown", intro: str | None = None) -> dict[str, Any]:
         t = lambda key: self._catalog.text(lang, key)  # noqa: E731
+        intro = intro or t(intro_key)
         return card(
-            [paragraph(t(intro_key)), paragraph(t("qa.offer_forward"))],
-            fallback=f"{t(intro_key)} {t('qa.offer_forward')}",
+            [paragraph(intro), paragraph(t("qa.offer_forward"))],
+            fallback=f"{intro} {t('qa.offer_forward')}",
             actions=[
                 submit(t("qa.forward_yes"), ACTION_FORWARD, question=question),
                 submit(t("qa.forward_no"), ACTION_FORWARD_DECLINE),
+            ],
+        )
+
+
+    def composed(self, lang: str, *, parts: list[Part], question: str, feedback_entry: str | None) -> dict[str, Any]:
+        """Several answered parts in one card; the offer to forward when a part is not known yet."""
+        t = lambda key: self._catalog.text(lang, key)  # noqa: E731
+        body: list[dict[str, Any]] = []
+        for part in parts:
+            if part.title:
+                body.append(paragraph(part.title, weight="Bolder", spacing="Medium"))
+            body.append(paragraph(part.text))
+        fallback = " ".join(p.text for p in parts)
+        if any(p.label == "unknown" for p in parts):
+            body.append(paragraph(t("qa.offer_forward"), spacing="Medium"))
+            actions = [submit(t("qa.forward_yes"), ACTION_FORWARD, question=question), submit(t("qa.forward_no"), ACTION_FORWARD_DECLINE)]
+            return card(body, fallback=f"{fallback} {t('qa.offer_forward')}", actions=actions)
+        if feedback_entry is None:
+            return card(body, fallback=fallback)
+        body.append(paragraph(t("qa.feedback_question"), isSubtle=True, spacing="Medium"))
+        return card(
+            body,
+            fallback=fallback,
+            actions=[
+                submit(t("qa.feedback_yes"), ACTION_FEEDBACK, entry=feedback_entry, helpful=True),
+                submit(t("qa.feedback_no"), ACTION_FEEDBACK, entry=feedback_entry, helpful=False),
             ],
         )
 
@@ -85,7 +115,11 @@ class QuestionAnswering:
         book: SessionBook,
         db: Database,
         clock: Clock,
+        composer: Composer,
+        last_topic: StatePropertyAccessor,
     ):
+        self._composer = composer
+        self._last_topic = last_topic
         self._recognizer = recognizer
         self._catalog = catalog
         self._settings = settings
@@ -109,26 +143,65 @@ class QuestionAnswering:
             ACTION_FORWARD_DECLINE: self._on_decline,
         }
 
+    async def _compose(self, turn_context: TurnContext, text: str) -> Composition:
+        """The message composed once per turn, read against the conversation's last topic."""
+        cached = turn_context.turn_state.get(COMPOSITION)
+        if isinstance(cached, Composition):
+            return cached
+        last = await self._last_topic.get(turn_context, lambda: None)
+        composition = self._composer.compose(
+            text, lang_of(turn_context), self._clock.now(), self._book.sessions, last if isinstance(last, str) else None
+        )
+        turn_context.turn_state[COMPOSITION] = composition
+        return composition
+
+    async def overrides_intent(self, turn_context: TurnContext, text: str, recognition: Recognition) -> bool:
+        """Whether a message the recognizer took for a task asks questions instead (several, a claim to check,
+        a fact): then it is answered, not started."""
+        composition = await self._compose(turn_context, text)
+        return composition.composed
+
     async def respond(self, turn_context: TurnContext, text: str, recognition: Recognition) -> None:
         lang = lang_of(turn_context)
-        if recognition.kind == "answer" and recognition.entry_id:
-            await self.send_answer(turn_context, recognition.entry_id)
-        elif recognition.kind == "suggest" and recognition.candidates:
-            candidates = [(cid, self._recognizer.entry(cid).question[lang]) for cid in recognition.candidates[:3]]
-            await turn_context.send_activity(card_activity(self.cards.did_you_mean(lang, candidates=candidates, question=text)))
+        composition = await self._compose(turn_context, text)
+        if composition.topic:
+            await self._last_topic.set(turn_context, composition.topic)
+        parts = list(composition.parts)
+        question = composition.question[:MAX_QUESTION_CHARS]
+        first = parts[0]
+        if len(parts) == 1 and first.label == first.topic and first.topic and self._known(first.topic):
+            nlu_outcome("answered")
+            await self._send_entry(turn_context, first.topic, first.text)
+        elif len(parts) == 1 and first.label == "unknown":
+            nlu_outcome("fallback")
+            await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=question, intro=first.text)))
+        elif any(p.answered and p.text for p in parts):
+            nlu_outcome("answered")
+            shown = [p for p in parts if p.answered and p.text]
+            feedback = next((p.topic for p in shown if p.topic and self._known(p.topic)), None)
+            payload = self.cards.composed(lang, parts=shown, question=question, feedback_entry=feedback)
+            await turn_context.send_activity(card_activity(payload))
+        elif first.label == "suggest" and first.candidates:
+            nlu_outcome("did_you_mean")
+            candidates = [(cid, self._recognizer.entry(cid).question[lang]) for cid in first.candidates[:3]]
+            await turn_context.send_activity(card_activity(self.cards.did_you_mean(lang, candidates=candidates, question=question)))
         else:
-            await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=text[:MAX_QUESTION_CHARS])))
+            nlu_outcome("fallback")
+            await turn_context.send_activity(card_activity(self.cards.unknown(lang, question=question)))
 
     async def send_answer(self, turn_context: TurnContext, entry_id: str) -> None:
         lang = lang_of(turn_context)
+        text = self._composer.render_entry(entry_id, lang, self._clock.now(), self._book.sessions)
+        await self._last_topic.set(turn_context, entry_id)
+        await self._send_entry(turn_context, entry_id, text)
+
+    async def _send_entry(self, turn_context: TurnContext, entry_id: str, text: str) -> None:
+        lang = lang_of(turn_context)
         entry = self._recognizer.entry(entry_id)
-        facts = answer_facts(self._catalog, self._settings, self._book.sessions, lang, self._clock.now())
         follow_ups = [
             (fid, self._recognizer.entry(fid).question[lang]) for fid in entry.follow_ups if self._known(fid)
         ]
-        payload = self.cards.answer(
-            lang, entry_id=entry.id, question=entry.question[lang], answer=entry.render(lang, facts), follow_ups=follow_ups
-        )
+        payload = self.cards.answer(lang, entry_id=entry.id, question=entry.question[lang], answer=text, follow_ups=follow_ups)
         await turn_context.send_activity(card_activity(payload))
 
     async def forward(self, turn_context: TurnContext, question: str) -> None:

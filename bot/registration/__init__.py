@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.background import JobRuns
 from bot.core.events import CapacityChanged, WaitlistMoved
 from bot.core.wiring import Core
 from bot.registration.calendar import TOKEN_PATTERN, calendar_handler
@@ -76,7 +77,7 @@ def install(app: web.Application, core: Core) -> None:
     app[REGISTRATION] = desk
 
     async def lifetime(_app: web.Application):
-        scheduler.start()
+        scheduler.start(runs=JobRuns(core.db))  # one instance sends each round (the messages are claimed too)
         yield
         await scheduler.stop()
         await desk.close()

@@ -7,6 +7,8 @@ Public interface (for app.py, other features and tests):
   sessions only through it (`sessions`, `get`, `open`, `refresh`);
 - `Session`, `Mode`, `MODES`: the frozen session value and its attendance modes;
 - `answer_facts`, `FUND_NAME`: the changing facts that answers and cards show;
+- `FactBase` (content/facts.yaml: the initiative's facts and the words of claims about them), `tense_of`,
+  `duration_parts`, `featured_session`: what composed answers derive from a session;
 - `SESSION_DESK`: the app key of the desk (tests).
 The feature publishes `CapacityChanged` when an organizer changes a capacity.
 """
@@ -18,13 +20,14 @@ from aiohttp import web
 from bot.core.wiring import Core
 from bot.sessions.book import SessionBook
 from bot.sessions.desk import ACTION_ADD, ACTION_CHANGE, ACTION_LIST, SessionDesk, SessionDeskCards
-from bot.sessions.facts import FUND_NAME, answer_facts
+from bot.sessions.facts import FUND_NAME, FactBase, answer_facts, duration_parts, tense_of
 from dialogs.sessions.edit_session import AddSessionDialog, EditSessionDialog
 from storage.sessions.repository import SessionStore
-from storage.sessions.schedule import MODES, Mode, Session
+from storage.sessions.schedule import MODES, Mode, Session, featured_session
 
 __all__ = [
-    "FUND_NAME", "MODES", "SESSION_BOOK", "SESSION_DESK", "Mode", "Session", "SessionBook", "answer_facts", "install",
+    "FUND_NAME", "MODES", "SESSION_BOOK", "SESSION_DESK", "FactBase", "Mode", "Session", "SessionBook", "answer_facts",
+    "duration_parts", "featured_session", "install", "tense_of",
 ]
 
 SESSION_BOOK = web.AppKey("session_book", SessionBook)

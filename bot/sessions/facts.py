@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Literal
 
 from bot.core.config import Settings
+from bot.core.content import ContentError, ContentModel, load
 from bot.core.i18n import Catalog, format_clock, format_day
 from storage.sessions.schedule import Session, featured_session
 
@@ -44,3 +47,84 @@ def answer_facts(catalog: Catalog, settings: Settings, sessions: Sequence[Sessio
     facts["donation_details"] = donation.strip() or catalog.text(lang, "facts.donation_unknown")
     facts["fund_name"] = FUND_NAME
     return facts
+
+
+# --- the fact base: content/facts.yaml ---------------------------------------------------------------------
+
+Words = tuple[str, ...]
+
+
+class _Initiative(ContentModel):
+    organiser: dict[str, str]
+    partner: dict[str, str]
+    funder: dict[str, str]
+    programme: dict[str, str]
+    fund: dict[str, str]
+
+
+class _Words(ContentModel):
+    weekdays: dict[str, Words]
+    months: dict[str, Words]
+    funder: Words
+    other_payers: Words
+    session_city: Words
+    not_places: Words
+    only_online: Words
+    only_in_person: Words
+    follow_openers: Words
+    refer_back: Words
+    purpose: Words
+
+
+class Unknown(ContentModel):
+    """A question the data cannot answer yet: every group of `all` must be met by one of its words."""
+
+    id: str
+    all: tuple[Words, ...]
+    about: dict[str, str]
+
+
+class FactBase(ContentModel):
+    """content/facts.yaml: the initiative's facts and the words people use to ask about them."""
+
+    initiative: _Initiative
+    words: _Words
+    derived: dict[str, tuple[Words, ...]]
+    session_words: Words
+    unknowns: tuple[Unknown, ...]
+    asked: dict[str, tuple[Words, ...]]
+    purpose_of: dict[str, str]
+    task_answers: dict[str, str]
+    aspects: dict[str, Words]
+
+    @classmethod
+    def load(cls, path: Path) -> FactBase:
+        base = load(cls, path)
+        problems = [f"initiative.{name}: needs nl and en" for name, value in base.initiative if set(value) != {"nl", "en"}]
+        problems += [f"unknowns ({u.id}).about: needs nl and en" for u in base.unknowns if set(u.about) != {"nl", "en"}]
+        if base.initiative.fund["nl"] != FUND_NAME:
+            problems.append("initiative.fund: must be the fund's name the answers use")
+        if "default" not in base.purpose_of:
+            problems.append("purpose_of: needs a default")
+        if problems:
+            raise ContentError(path, problems)
+        return base
+
+    def initiative_facts(self, lang: str) -> dict[str, str]:
+        return {name: value.get(lang) or value["nl"] for name, value in self.initiative}
+
+
+Tense = Literal["past", "now", "coming"]
+
+
+def tense_of(session: Session, now: datetime) -> Tense:
+    """Whether the session is over, going on, or still to come at `now`."""
+    if now >= session.end:
+        return "past"
+    return "now" if now >= session.start else "coming"
+
+
+def duration_parts(session: Session) -> tuple[int, int]:
+    """The session's length in whole hours and remaining minutes."""
+    minutes = int((session.end - session.start).total_seconds() // 60)
+    return minutes // 60, minutes % 60

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.models import AuditEntry
@@ -228,18 +228,26 @@ class Reporting:
         return tuple(counts)
 
     # --- export rows ----------------------------------------------------------------------------------
-    async def registrations(self) -> list[RegistrationRow]:
+    # Each reads one page when given `limit` (keyset pagination: the rows after `after`, the key of the last row
+    # of the page before), so an export reads a large table in short transactions; without it, every row.
+    async def registrations(
+        self, *, after: tuple[str, int] | None = None, limit: int | None = None, queue: dict[tuple[str, str], int] | None = None
+    ) -> list[RegistrationRow]:
         """Every registration (cancelled ones too), by session, then as registered; waitlisted ones with
-        their place on the waitlist of their session and mode."""
+        their place on the waitlist of their session and mode (`queue` carries the count from page to page).
+        Page key: (session_id, id)."""
         stmt = select(Registration).order_by(Registration.session_id, Registration.id)
+        if after is not None:
+            stmt = stmt.where(tuple_(Registration.session_id, Registration.id) > tuple_(*after))
+        if limit is not None:
+            stmt = stmt.limit(limit)
         records = list((await self._session.execute(stmt)).scalars())
-        queue: dict[tuple[str, str], int] = defaultdict(int)
+        queue = {} if queue is None else queue
         rows: list[RegistrationRow] = []
         for r in records:
             position = None
             if r.status == WAITLISTED:
-                queue[(r.session_id, r.mode)] += 1
-                position = queue[(r.session_id, r.mode)]
+                queue[(r.session_id, r.mode)] = position = queue.get((r.session_id, r.mode), 0) + 1
             rows.append(
                 RegistrationRow(
                     id=r.id, session_id=r.session_id, mode=r.mode, status=r.status, waitlist_position=position,
@@ -250,9 +258,9 @@ class Reporting:
             )
         return rows
 
-    async def offers(self) -> list[OfferRow]:
-        """Every expertise offer (withdrawn ones keep no contact details), oldest first."""
-        stmt = select(ExpertiseOffer).order_by(ExpertiseOffer.id)
+    async def offers(self, *, after: int | None = None, limit: int | None = None) -> list[OfferRow]:
+        """Every expertise offer (withdrawn ones keep no contact details), oldest first. Page key: id."""
+        stmt = _page(select(ExpertiseOffer), ExpertiseOffer.id, after, limit)
         return [
             OfferRow(
                 id=r.id, status=r.status, municipality=r.municipality, contact_name=r.contact_name,
@@ -266,9 +274,9 @@ class Reporting:
             for r in (await self._session.execute(stmt)).scalars()
         ]
 
-    async def intentions(self) -> list[IntentionRow]:
-        """Every intention to contribute (withdrawn ones keep no contact details), oldest first."""
-        stmt = select(ContributionIntention).order_by(ContributionIntention.id)
+    async def intentions(self, *, after: int | None = None, limit: int | None = None) -> list[IntentionRow]:
+        """Every intention to contribute (withdrawn ones keep no contact details), oldest first. Page key: id."""
+        stmt = _page(select(ContributionIntention), ContributionIntention.id, after, limit)
         return [
             IntentionRow(
                 id=r.id, status=r.status, municipality=r.municipality, contact_name=r.contact_name,
@@ -278,9 +286,9 @@ class Reporting:
             for r in (await self._session.execute(stmt)).scalars()
         ]
 
-    async def questions(self) -> list[QuestionRow]:
-        """Every forwarded question, open and answered, oldest first."""
-        stmt = select(ForwardedQuestion).order_by(ForwardedQuestion.id)
+    async def questions(self, *, after: int | None = None, limit: int | None = None) -> list[QuestionRow]:
+        """Every forwarded question, open and answered, oldest first. Page key: id."""
+        stmt = _page(select(ForwardedQuestion), ForwardedQuestion.id, after, limit)
         return [
             QuestionRow(
                 id=r.id, status=r.status, question=r.question, asker_name=r.asker_name, language=r.language,
@@ -299,6 +307,13 @@ class Reporting:
             .limit(1)
         )
         return (await self._session.execute(stmt)).scalars().first()
+
+
+def _page(stmt, key, after: int | None, limit: int | None):
+    stmt = stmt.order_by(key)
+    if after is not None:
+        stmt = stmt.where(key > after)
+    return stmt.limit(limit) if limit is not None else stmt
 
 
 def _merge_spellings(rows) -> tuple[Tally, ...]:

@@ -38,6 +38,13 @@ PENDING, CLAIMED, SENT, GONE, SKIPPED = NoticeStatus
 _ACTIVE_SQL = one_of("status", ACTIVE_STATUSES)
 
 
+def is_active():
+    """`status IN ('confirmed', 'waitlisted')` as literal SQL, word for word the predicate of the partial index
+    `uq_registration_active_per_user`: SQLite uses a partial index only when the query repeats its WHERE term,
+    and bound parameters (`IN (?, ?)`) never match it."""
+    return text(f"registration.{_ACTIVE_SQL}")
+
+
 class Registration(Base):
     """One person's registration for one session, in one attendance mode."""
 
@@ -54,6 +61,7 @@ class Registration(Base):
             postgresql_where=text(_ACTIVE_SQL),
         ),
         Index("ix_registration_queue", "session_id", "mode", "status", "id"),
+        Index("ix_registration_session_order", "session_id", "id"),  # exports read pages in this order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

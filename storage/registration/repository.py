@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.db import Database, insert_for, is_postgresql, rowcount
 from storage.models import NoticeStatus
 from storage.registration.models import (
-    ACTIVE_STATUSES,
     CANCELLED,
     CLAIMED,
     CONFIRMED,
@@ -36,6 +35,7 @@ from storage.registration.models import (
     RegistrationStatus,
     SessionInterest,
     SessionSeats,
+    is_active,
 )
 
 T = TypeVar("T")
@@ -80,14 +80,14 @@ class Registrations:
         stmt = select(Registration).where(
             Registration.session_id == session_id,
             Registration.user_key == user_key,
-            Registration.status.in_(ACTIVE_STATUSES),
+            is_active(),  # literal, so that SQLite uses the partial unique index (see is_active)
         )
         return (await self._session.execute(stmt)).scalars().first()
 
     async def active_for_user(self, user_key: str) -> list[Registration]:
         stmt = (
             select(Registration)
-            .where(Registration.user_key == user_key, Registration.status.in_(ACTIVE_STATUSES))
+            .where(Registration.user_key == user_key, is_active())
             .order_by(Registration.id)
         )
         return list((await self._session.execute(stmt)).scalars())

@@ -21,7 +21,6 @@ KNOWN_MISSES_AT_THE_EDGE = {
     "hoi, mag ik me aanmelden?": "the greeting is taken off, but 'mag ik me aanmelden?' reads as the question how to register",
     "good afternoon, what is VNG doing for ukraine exactly?": "the greeting is taken off; the recognizer then reads the rest as "
     "'why now' (it passed before only because the welcome card it got mentions recovery plans)",
-    "in welke plaats is het? moet ik ver reizen": "'plaats' is not read as the city of the session: no answer",
 }
 
 

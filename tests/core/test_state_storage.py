@@ -105,3 +105,59 @@ async def test_concurrent_writers_with_the_same_etag_only_one_wins(db_target, cl
     finally:
         await db_a.dispose()
         await db_b.dispose()
+
+
+async def test_state_is_plain_json_and_keeps_its_types(storage, db):
+    import json
+    from datetime import UTC, date, datetime
+
+    from botbuilder.core import MessageFactory
+    from botbuilder.dialogs.prompts import PromptOptions
+
+    from bot.core.profile import UserProfile
+    from storage.bot_state import BotStates
+
+    prompt = PromptOptions(prompt=MessageFactory.text("Welke sessie?"), validations={"max": 3})
+    state = DialogState([DialogInstance(id="form", state={"options": prompt, "values": {"areas": ("water", "energy")}})])
+    item = {
+        "DialogState": state,
+        "profile": UserProfile(language="en"),
+        "at": datetime(2022, 10, 4, 12, 0, tzinfo=UTC),
+        "day": date(2022, 10, 4),
+        "picked": {"a", "b"},
+        "$odd": 1,
+    }
+    await storage.write({"conv": item})
+    async with db.transaction() as session:
+        _etag, data = (await BotStates(session).read(["conv"]))["conv"]
+    assert "py/" not in data
+    json.loads(data)  # plain JSON
+    restored = (await storage.read(["conv"]))["conv"]
+    options = restored["DialogState"].dialog_stack[0].state["options"]
+    assert isinstance(options, PromptOptions) and options.prompt.text == "Welke sessie?" and options.validations == {"max": 3}
+    assert restored["DialogState"].dialog_stack[0].state["values"]["areas"] == ("water", "energy")
+    assert restored["profile"] == UserProfile(language="en")
+    assert restored["at"] == item["at"] and restored["day"] == item["day"] and restored["picked"] == {"a", "b"}
+    assert restored["$odd"] == 1
+
+
+async def test_state_written_by_jsonpickle_is_still_read(storage, db, clock):
+    import json
+
+    from jsonpickle import Pickler
+
+    from storage.bot_state import BotStates
+
+    legacy = Pickler().flatten({"DialogState": DialogState([DialogInstance(id="register", state={"step": 2})])})
+    async with db.transaction() as session:
+        await BotStates(session).put("old", "etag-1", json.dumps(legacy), clock.now())
+    restored = (await storage.read(["old"]))["old"]
+    assert isinstance(restored["DialogState"], DialogState) and restored["DialogState"].dialog_stack[0].state == {"step": 2}
+    assert restored["e_tag"] == "etag-1"
+
+
+def test_state_cannot_name_a_class_outside_the_bot():
+    from bot.core.state_storage import decode
+
+    with pytest.raises(ValueError, match="outside the bot"):
+        decode('{"x": {"$o": "os:system", "d": {}}}')

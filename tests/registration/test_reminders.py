@@ -197,7 +197,7 @@ async def test_the_loop_ticks_until_stopped_and_survives_a_failing_tick(client, 
 
     monkeypatch.setattr(scheduler, "tick", tick)
     with pytest.raises(asyncio.CancelledError):
-        await scheduler.run(sleep=fake_sleep)
+        await scheduler.run(sleep=fake_sleep, wall=lambda: 60.0 * len(sleeps))  # each sleep is a new slot
     assert len(ticks) == 4 and sleeps == [60.0] * 5
 
 

@@ -6,22 +6,42 @@ from datetime import timedelta
 
 from storage.repositories import ConversationReferences, Feedback, ForwardedQuestions, ProcessedActivities
 
+LEASE = timedelta(seconds=30)
+
 
 async def test_an_activity_is_claimed_once(db, clock):
     key = ProcessedActivities.key_for("msteams", "conv", "act-1")
+    now = clock.now()
     async with db.transaction() as s:
-        assert await ProcessedActivities(s).claim(key, clock.now()) is True
+        assert await ProcessedActivities(s).claim(key, now, now - LEASE) is True
     async with db.transaction() as s:
-        assert await ProcessedActivities(s).claim(key, clock.now()) is False
+        assert await ProcessedActivities(s).claim(key, now, now - LEASE) is False
+        assert await ProcessedActivities(s).is_finished(key) is False
         await ProcessedActivities(s).release(key)
     async with db.transaction() as s:
-        assert await ProcessedActivities(s).claim(key, clock.now()) is True
+        assert await ProcessedActivities(s).claim(key, now, now - LEASE) is True
+
+
+async def test_an_unfinished_claim_expires_and_a_finished_one_does_not(db, clock):
+    now = clock.now()
+    later = now + LEASE + timedelta(seconds=1)
+    async with db.transaction() as s:
+        assert await ProcessedActivities(s).claim("dead", now, now - LEASE)
+        assert await ProcessedActivities(s).claim("done", now, now - LEASE)
+        await ProcessedActivities(s).finish(["done"], now)
+    async with db.transaction() as s:
+        assert await ProcessedActivities(s).claim("dead", now + LEASE / 2, now - LEASE / 2) is False  # still leased
+        assert await ProcessedActivities(s).claim("dead", later, later - LEASE) is True  # taken over
+        assert await ProcessedActivities(s).claim("dead", later, later - LEASE) is False  # by one only
+        assert await ProcessedActivities(s).claim("done", later, later - LEASE) is False
+        assert await ProcessedActivities(s).is_finished("done") is True
 
 
 async def test_old_claims_are_pruned(db, clock):
+    now = clock.now()
     async with db.transaction() as s:
-        await ProcessedActivities(s).claim("old", clock.now() - timedelta(days=3))
-        await ProcessedActivities(s).claim("new", clock.now())
+        await ProcessedActivities(s).claim("old", now - timedelta(days=3), now - LEASE)
+        await ProcessedActivities(s).claim("new", now, now - LEASE)
         assert await ProcessedActivities(s).prune(clock.now() - timedelta(days=2)) == 1
 
 

@@ -1,0 +1,179 @@
+"""A turn's database work in as few round trips as correctness allows (middleware, and the save at the end).
+
+At the start, one transaction: the redelivery claim (an activity id is processed once; Teams re-sends
+slow turns), the conversation reference (for proactive messages; messages only), and the turn's bot state
+rows (conversation, user, private), kept for the turn so that loading the state objects costs no query.
+At the end, one transaction when the turn changed state: the state rows and the claim's "finished" mark.
+A turn that changed no state leaves its finished mark for the next transaction of this process (it rides
+along with the next turn's start, or the shutdown), so a plain turn costs one round trip.
+
+Claims:
+- the first turn for an activity id takes the claim; the claim records when;
+- a re-delivery of a finished turn is dropped (201: Teams stops re-sending);
+- a re-delivery while the claim is in progress gets `TurnNotCompleted` (the edge answers 503 and Teams
+  re-sends later), unless the claim is older than the lease: then its turn died (a process killed
+  mid-turn) or hung, and the re-delivery takes the claim over;
+- a turn that fails releases its claim, so a re-delivery is processed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from botbuilder.core import BotState, Middleware, TurnContext
+from botbuilder.schema import ActivityTypes
+
+from bot.core.clock import Clock
+from bot.core.state_storage import SqlStorage, TurnRows, end_turn_rows, pending_changes, use_turn_rows
+from bot.core.turn import TurnNotCompleted, tenant_id, user_ids
+from storage.bot_state import BotStates
+from storage.db import Database
+from storage.repositories import ConversationReferences, ProcessedActivities
+
+log = logging.getLogger(__name__)
+
+NextFn = Callable[[], Awaitable[None]]
+PRUNE_AFTER = timedelta(days=2)
+DEFAULT_LEASE = timedelta(seconds=30)  # Teams waits 15 s for a turn; a claim older than this is a dead turn's
+_CLAIM_KEY = "vng.claim"
+_FINISHED_KEY = "vng.claim_finished"
+_CLAIMED_TYPES = (ActivityTypes.message, ActivityTypes.invoke)
+
+
+class TurnStore(Middleware):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        storage: SqlStorage,
+        states: tuple[BotState, ...],
+        *,
+        lease: timedelta = DEFAULT_LEASE,
+    ):
+        self._db = db
+        self._clock = clock
+        self._storage = storage
+        self._states = states
+        self._lease = lease
+        self._unflushed: set[str] = set()  # claims whose turns finished, not yet marked in the database
+        self._claims = 0
+
+    async def on_turn(self, context: TurnContext, logic: NextFn):
+        token = use_turn_rows(None)
+        try:
+            return await self._turn(context, logic)
+        finally:
+            end_turn_rows(token)
+
+    async def _turn(self, context: TurnContext, logic: NextFn):
+        activity = context.activity
+        key = None
+        if activity.id and activity.type in _CLAIMED_TYPES:
+            conversation_id = activity.conversation.id if activity.conversation else ""
+            key = ProcessedActivities.key_for(activity.channel_id or "", conversation_id, activity.id)
+            if key in self._unflushed:
+                log.info("dropped a re-delivered activity")
+                return
+        state_keys = self._state_keys(context)
+        now = self._clock.now()
+        finishing, self._unflushed = self._unflushed, set()
+        try:
+            async with self._db.transaction() as session:
+                if finishing:
+                    await ProcessedActivities(session).finish(sorted(finishing), now)
+                taken, finished = True, False
+                if key is not None:
+                    repo = ProcessedActivities(session)
+                    taken = await repo.claim(key, now, now - self._lease)
+                    self._claims += 1
+                    if taken and self._claims % 500 == 0:
+                        await repo.prune(now - PRUNE_AFTER)
+                    if not taken:
+                        finished = await repo.is_finished(key)
+                if taken:
+                    rows = await BotStates(session).read(state_keys) if state_keys else {}
+                    if activity.type == ActivityTypes.message:
+                        await self._remember_conversation(session, context)
+        except BaseException:
+            self._unflushed |= finishing
+            raise
+        if not taken:
+            if finished:
+                log.info("dropped a re-delivered activity")
+                return
+            log.info("a re-delivered activity arrived while its turn is in progress; asked for a later re-send")
+            raise TurnNotCompleted("the turn for this activity is still in progress")
+        use_turn_rows(TurnRows({k: rows.get(k) for k in state_keys}))
+        if key is not None:
+            context.turn_state[_CLAIM_KEY] = key
+        try:
+            await logic()
+        except BaseException:
+            if key is not None and not context.turn_state.get(_FINISHED_KEY):
+                async with self._db.transaction() as session:
+                    await ProcessedActivities(session).release(key)
+            raise
+        if key is not None and not context.turn_state.get(_FINISHED_KEY):
+            self._unflushed.add(key)  # marked with the next transaction (see the module text)
+        return
+
+    async def save(self, context: TurnContext) -> None:
+        """Save the state this turn changed and mark its claim finished, in one transaction. Without
+        changes, nothing is written now (the claim is marked with the next transaction)."""
+        changes = pending_changes(context, self._states)
+        if not changes:
+            return
+        items = {storage_key: state for storage_key, state, _cache in changes}
+        key = context.turn_state.get(_CLAIM_KEY)
+        async with self._db.transaction() as session:
+            rows = await self._storage.write_in(session, items)
+            if key is not None:
+                await ProcessedActivities(session).finish([key], self._clock.now())
+        self._storage.written(items, rows)
+        for _storage_key, state, cache in changes:
+            cache.hash = cache.compute_hash(state)
+        if key is not None:
+            context.turn_state[_FINISHED_KEY] = True
+
+    async def flush(self) -> None:
+        """Mark the finished claims not yet marked (at shutdown)."""
+        finishing, self._unflushed = self._unflushed, set()
+        if finishing:
+            async with self._db.transaction() as session:
+                await ProcessedActivities(session).finish(sorted(finishing), self._clock.now())
+
+    def _state_keys(self, context: TurnContext) -> list[str]:
+        keys = []
+        for state in self._states:
+            try:
+                keys.append(state.get_storage_key(context))
+            except Exception:  # noqa: BLE001 - this activity has no user or conversation for that scope
+                continue
+        return keys
+
+    async def _remember_conversation(self, session: Any, context: TurnContext) -> None:
+        """Keep the conversation reference fresh, for proactive messages (reminders, answers, posts)."""
+        await remember_conversation(session, context, self._clock)
+
+
+async def remember_conversation(session: Any, context: TurnContext, clock: Clock) -> None:
+    activity = context.activity
+    if activity.conversation is None or not activity.service_url:
+        return
+    reference = TurnContext.get_conversation_reference(activity)
+    user_id, aad_object_id = user_ids(activity)
+    conversation_type = activity.conversation.conversation_type or ("group" if activity.conversation.is_group else "personal")
+    await ConversationReferences(session).upsert(
+        conversation_id=activity.conversation.id,
+        conversation_type=conversation_type,
+        user_id=user_id if conversation_type == "personal" else None,
+        aad_object_id=aad_object_id if conversation_type == "personal" else None,
+        tenant_id=tenant_id(activity),
+        service_url=activity.service_url,
+        reference_json=json.dumps(reference.serialize()),
+        now=clock.now(),
+    )

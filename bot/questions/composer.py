@@ -1,0 +1,529 @@
+"""Composing one reply from a message: every question in it, each answered from the FAQ, from the facts
+(content/facts.yaml and the session), from our description of the initiative (content/description.yaml),
+or honestly as "not known yet".
+
+Pure and synchronous (no Teams, no database): `Composer.compose(text, lang, now, sessions, last_topic)`
+returns the parts of the reply; `bot.questions.answering` turns them into a card and remembers the topic
+for follow-ups. The benchmark and the evaluation call it directly.
+
+Per question (a clause of the message), in this order:
+1. a follow-up ("en waar?", "wat is het doel ervan?") is read together with the last topic;
+2. a claim the question takes for granted (a date, a time, a place, a mode, who pays) is checked: yes or no,
+   with the fact;
+3. a question the data cannot answer (content/facts.yaml `unknowns`) gets "not known yet";
+4. a fact asked directly (partner, the fund's name), a derived fact (weekday, duration, past or coming);
+5. the FAQ through the recognizer; several aspects of the session named at once get each answered;
+6. when no entry fits with confidence, a passage of the description, said to be from the description.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from babel.dates import format_date
+
+from bot.core.config import Settings
+from bot.core.content import ContentModel, load
+from bot.core.i18n import Catalog
+from bot.nlu import Recognition, Recognizer
+from bot.sessions import FactBase, Session, answer_facts, duration_parts, featured_session, tense_of
+
+Words = tuple[str, ...]
+Tense = Literal["past", "now", "coming"]
+
+FACT_LABELS = frozenset({"weekday", "duration", "tense", "premise_no", "premise_yes", "partner", "fund", "unknown"})
+LONG_MESSAGE = 240  # characters: from here on, look for the question in the message
+MAX_PARTS = 4
+FOLLOW_UP_TOKENS = 6
+SESSION_ENTRIES = frozenset({"session_when", "session_location", "session_online"})
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+QUESTION_WORDS = _set(
+    "wanneer waar wie wat welke welk hoe hoeveel waarom waarvoor waarmee kan kunnen kun mag mogen moet moeten is "
+    "zijn wordt worden komt krijgen krijg heeft hebben doet gaat betaalt klopt when where who what which how why "
+    "can could is are do does will would may should was were has have whats wheres"
+)
+WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who where when how which why")
+BARE_WORDS = QUESTION_WORDS | {"laat", "lang", "time", "late", "long", "precies", "exactly"}
+PREPOSITIONS = _set("voor met van naar in op bij for with from to at on by")
+CONJUNCTION = re.compile(r"(?:\s*,\s*(?:en|and|&|plus)?|\s+(?:en|and|&|plus))\s+(?=(\w+)(?:\s+(\w+))?)", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")
+COLON_LEAD = re.compile(r"^.{0,80}?:\s+(?=\S)")
+TIME_RANGE = re.compile(
+    r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|uur|u|h)?\s*(?:-|\u2013|tot|to|till|until|t/m)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|uur|u|h)?(?![\d])",
+)
+TIME_AT = re.compile(
+    r"\b(?:om|at|vanaf|from|begint|starts?|start|begins?|around|rond)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|uur|u|h|o'clock)?(?![\d])",
+)
+TIME_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})[:.](\d{2})(?![\d])")
+YEAR = re.compile(r"\b(20\d\d)\b")
+PLACE = re.compile(r"\b(?:in|te|naar)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)?)")
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces, padded with a space on both sides."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(re.findall(r"[a-z0-9]+", plain.replace("'", ""))) + " "
+
+
+class WordSet:
+    """Phrases to look for in a normalized text; a word ending in * matches every word it starts."""
+
+    def __init__(self, phrases: Words):
+        cleaned = [normalize(p.rstrip("*")).strip() for p in phrases]
+        self._prefixes = tuple(" " + c for p, c in zip(phrases, cleaned, strict=True) if p.endswith("*") and c)
+        self._phrases = tuple(f" {c} " for p, c in zip(phrases, cleaned, strict=True) if not p.endswith("*") and c)
+
+    def find(self, norm: str) -> int:
+        """The position of the first match in `norm`, or -1."""
+        positions = [i for i in (norm.find(p) for p in self._phrases + self._prefixes) if i >= 0]
+        return min(positions) if positions else -1
+
+    def __contains__(self, norm: str) -> bool:
+        return self.find(norm) >= 0
+
+
+def all_groups(groups: Sequence[WordSet], norm: str) -> bool:
+    return bool(groups) and all(norm in group for group in groups)
+
+
+class _Passage(ContentModel):
+    id: str
+    topic: str
+    nl: str
+    en: str
+
+
+class Description(ContentModel):
+    """content/description.yaml: our own description of the initiative, in passages."""
+
+    passages: tuple[_Passage, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> Description:
+        return load(cls, path)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One answered part of a reply.
+
+    label: an entry id, an intent name, weekday / duration / tense, premise_no / premise_yes, partner / fund,
+    unknown, description, suggest or none; topic: the entry it belongs with (for follow-ups and the
+    evaluation); title: a heading (an entry's question), text: what the user reads.
+    """
+
+    label: str
+    text: str = ""
+    topic: str | None = None
+    title: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return self.label not in ("none", "suggest")
+
+    @property
+    def outcome(self) -> str:
+        """The label the evaluation compares: a description passage counts for its topic."""
+        if self.label == "description":
+            return f"description:{self.topic}"
+        if self.label == "suggest":
+            return "suggest:" + ",".join(self.candidates)
+        return self.label
+
+
+@dataclass(frozen=True)
+class Composition:
+    question: str  # the part of the message that was answered (the question found in a long message)
+    parts: tuple[Part, ...]
+    recognition: Recognition | None = None  # the recognizer's view of the whole question
+
+    @property
+    def topic(self) -> str | None:
+        topics = [p.topic for p in self.parts if p.topic]
+        return topics[-1] if topics else None
+
+    @property
+    def composed(self) -> bool:
+        """More than the recognizer alone would say: several parts, or a part from the facts."""
+        shown = [p for p in self.parts if p.answered and p.text]
+        return len(shown) > 1 or any(p.label in FACT_LABELS for p in shown)
+
+
+@dataclass
+class _Context:
+    lang: str
+    now: datetime
+    session: Session | None
+    facts: dict[str, str]
+    tense: Tense
+    several: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Composer:
+    def __init__(
+        self, *, recognizer: Recognizer, catalog: Catalog, facts: FactBase, description: Description, settings: Settings
+    ):
+        self._recognizer = recognizer
+        # Entries organizers add in Teams later answer their question even where a rule would (they know more).
+        self._shipped = frozenset(entry.id for entry in recognizer.entries())
+        self._catalog = catalog
+        self._base = facts
+        self._settings = settings
+        w = facts.words
+        self._weekdays = {normalize(d).strip(): i for days in w.weekdays.values() for i, d in enumerate(days)}
+        self._months = {normalize(m).strip(): i + 1 for months in w.months.values() for i, m in enumerate(months)}
+        month_names = "|".join(sorted(self._months, key=len, reverse=True))
+        self._day_month = re.compile(rf" (\d{{1,2}}) (?:e |ste |de |th |st |nd |rd |of )?({month_names}) | ({month_names}) (\d{{1,2}}) ")
+        self._funder = WordSet(w.funder)
+        self._other_payers = WordSet(w.other_payers)
+        self._city = WordSet(w.session_city)
+        self._not_places = WordSet(w.not_places)
+        self._only_online = WordSet(w.only_online)
+        self._only_in_person = WordSet(w.only_in_person)
+        self._openers = WordSet(w.follow_openers)
+        self._refer_back = WordSet(w.refer_back)
+        self._purpose = WordSet(w.purpose)
+        self._session_words = WordSet(facts.session_words)
+        self._derived = {name: [WordSet(g) for g in groups] for name, groups in facts.derived.items()}
+        self._unknowns = [(u, [WordSet(g) for g in u.all]) for u in facts.unknowns]
+        self._asked = {name: [WordSet(g) for g in groups] for name, groups in facts.asked.items()}
+        self._aspects = {entry: WordSet(words) for entry, words in facts.aspects.items()}
+        self._passages = description.passages
+        self._passage_terms = {
+            lang: [set(_content_words(getattr(p, lang))) for p in description.passages] for lang in ("nl", "en")
+        }
+
+    @classmethod
+    def from_content(cls, content: Path, *, recognizer: Recognizer, catalog: Catalog, settings: Settings) -> Composer:
+        """Reads content/facts.yaml and content/description.yaml."""
+        return cls(
+            recognizer=recognizer, catalog=catalog, settings=settings,
+            facts=FactBase.load(content / "facts.yaml"), description=Description.load(content / "description.yaml"),
+        )
+
+    # --- the whole message ------------------------------------------------------------------------------
+    def compose(
+        self, text: str, lang: str, now: datetime, sessions: Sequence[Session], last_topic: str | None = None
+    ) -> Composition:
+        ctx = self._context(lang, now, sessions)
+        question = self.find_question(text)
+        clauses = self.clauses(question)
+        ctx.several = len(clauses) > 1
+        parts: list[Part] = []
+        topic = last_topic
+        whole: Recognition | None = None
+        for clause in clauses:
+            for part in self._clause(clause, ctx, topic):
+                if part.answered and any(p.outcome == part.outcome for p in parts):
+                    continue
+                parts.append(part)
+                topic = part.topic or topic
+        answered = [p for p in parts if p.answered]
+        if answered:
+            parts = answered[:MAX_PARTS]
+        else:
+            whole = self._recognizer.recognize(question, lang)
+            parts = [self._unanswered(question, whole, ctx)]
+        return Composition(question=question, parts=tuple(parts), recognition=whole)
+
+    def render_entry(self, entry_id: str, lang: str, now: datetime, sessions: Sequence[Session]) -> str:
+        """An entry's answer with the facts filled in, in the past tense when the session is over."""
+        return self._entry(entry_id, self._context(lang, now, sessions)).text
+
+    def _context(self, lang: str, now: datetime, sessions: Sequence[Session]) -> _Context:
+        session = featured_session(sessions, now)
+        facts = answer_facts(self._catalog, self._settings, sessions, lang, now) | self._base.initiative_facts(lang)
+        return _Context(lang, now, session, facts, tense_of(session, now) if session else "coming")
+
+    @staticmethod
+    def find_question(text: str) -> str:
+        """In a long message, the sentence that asks (the last one with a question mark)."""
+        text = " ".join(text.split())
+        if len(text) <= LONG_MESSAGE:
+            return text
+        sentences = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+        asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+        found = asking[-1] if asking else text
+        return COLON_LEAD.sub("", found) if len(found.split(":", 1)[-1].split()) >= 3 else found
+
+    @staticmethod
+    def clauses(text: str) -> list[str]:
+        """The separate questions in a message: sentences, and parts joined by "en"/"and" or a comma
+        when the next part opens as a question ("... en hoe kunnen wij ...", "..., and is there ...")."""
+        result: list[str] = []
+        for sentence in (s.strip(" ?!.;,") for s in SENTENCE_END.split(text)):
+            if not sentence:
+                continue
+            pieces, start = [], 0
+            for match in CONJUNCTION.finditer(sentence):
+                first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
+                if first in QUESTION_WORDS or (first in PREPOSITIONS and second in QUESTION_WORDS):
+                    pieces.append(sentence[start : match.start()])
+                    start = match.end()
+            pieces.append(sentence[start:])
+            pieces = [p.strip(" ,") for p in pieces if p.strip(" ,")]
+            merged: list[str] = []
+            for i, piece in enumerate(pieces):
+                words = piece.lower().split()
+                if len(words) <= 2 and all(w in BARE_WORDS for w in words) and i + 1 < len(pieces):
+                    rest = pieces[i + 1].split()
+                    while rest and rest[0].lower() in QUESTION_WORDS:
+                        rest = rest[1:]
+                    merged.append(" ".join([piece, *rest]))  # "wanneer" + "(waar) is de bijeenkomst"
+                else:
+                    merged.append(piece)
+            result.extend(merged)
+        return result or [text]
+
+    # --- one question --------------------------------------------------------------------------------------
+    def _clause(self, clause: str, ctx: _Context, last_topic: str | None) -> list[Part]:
+        norm = normalize(clause)
+        if last_topic and self._is_follow_up(norm):
+            part = self._follow_up(clause, norm, ctx, last_topic)
+            if part is not None:
+                return [part]
+        recognition = self._recognizer.recognize(clause, ctx.lang)
+        if recognition.kind == "answer" and recognition.entry_id and recognition.entry_id not in self._shipped:
+            return [self._entry(recognition.entry_id, ctx)]
+        part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+        part = part or self._derived_fact(norm, ctx)
+        if part is not None:
+            return [part]
+        aspects = self._aspects_in(norm)
+        if len(aspects) >= 2 and (recognition.kind != "answer" or recognition.entry_id in aspects):
+            return [self._entry(entry_id, ctx) for entry_id in aspects]
+        if recognition.kind == "answer" and recognition.entry_id:
+            return [self._entry(recognition.entry_id, ctx)]
+        if recognition.kind == "intent" and recognition.intent:
+            entry_id = self._base.task_answers.get(recognition.intent)
+            if ctx.several and entry_id and self._known(entry_id):
+                return [self._entry(entry_id, ctx)]
+            return [Part(label=recognition.intent)]
+        if len(aspects) == 1 and len(norm.split()) <= 5:
+            return [self._entry(aspects[0], ctx)]
+        passage = self._passage(norm, ctx)
+        if passage is not None:
+            return [passage]
+        return [self._unanswered(clause, recognition, ctx)]
+
+    def _unanswered(self, clause: str, recognition: Recognition, ctx: _Context) -> Part:
+        if recognition.kind == "answer" and recognition.entry_id:
+            return self._entry(recognition.entry_id, ctx)
+        if recognition.kind == "intent" and recognition.intent:
+            return Part(label=recognition.intent)
+        passage = self._passage(normalize(clause), ctx)
+        if passage is not None:
+            return passage
+        if recognition.kind == "suggest" and recognition.candidates:
+            return Part(label="suggest", candidates=recognition.candidates)
+        return Part(label="none")
+
+    # --- follow-ups ----------------------------------------------------------------------------------------
+    def _is_follow_up(self, norm: str) -> bool:
+        words = norm.split()
+        if not words or len(words) > FOLLOW_UP_TOKENS:
+            return norm in self._refer_back and len(words) <= FOLLOW_UP_TOKENS + 2
+        return self._openers.find(norm) == 0 or norm in self._refer_back or (len(words) <= 3 and words[0] in QUESTION_WORDS)
+
+    def _follow_up(self, clause: str, norm: str, ctx: _Context, last_topic: str) -> Part | None:
+        short = len(norm.split()) <= 4 or norm in self._refer_back or self._openers.find(norm) == 0
+        if norm in self._purpose and short:
+            target = self._base.purpose_of.get(last_topic) or self._base.purpose_of["default"]
+            return self._entry(target, ctx) if self._known(target) else None
+        own = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+        own = own or self._derived_fact(norm, ctx, session_implied=last_topic.startswith("session_"))
+        if own is not None:
+            return own
+        aspects = self._aspects_in(norm)
+        if aspects and last_topic.startswith("session_"):
+            return self._entry(aspects[0], ctx)
+        if not self._known(last_topic):
+            return None
+        subject = [w for w in self._recognizer.entry(last_topic).question[ctx.lang].split() if w.lower() not in QUESTION_WORDS]
+        words = clause.split()
+        if words and self._openers.find(normalize(words[0])) == 0:
+            words = words[1:]
+        recognition = self._recognizer.recognize(" ".join(words + subject), ctx.lang)
+        if recognition.kind == "answer" and recognition.entry_id:
+            return self._entry(recognition.entry_id, ctx)
+        return None
+
+    # --- claims --------------------------------------------------------------------------------------------
+    def _premise(self, clause: str, norm: str, ctx: _Context) -> Part | None:
+        if self._funder.find(norm) >= 0 or self._other_payers.find(norm) >= 0:
+            right = self._funder.find(norm) >= 0 and self._other_payers.find(norm) < 0
+            key = "composer.premise.funder_yes" if right else "composer.premise.funder_no"
+            return self._part("premise_yes" if right else "premise_no", key, ctx, topic="funding")
+        session = ctx.session
+        if session is None:
+            return None
+        tense = "past" if ctx.tense == "past" else "coming"
+        when = self._when_claim(clause, norm, session)
+        if when is not None:
+            label = "premise_yes" if when else "premise_no"
+            key = f"composer.premise.when_{'yes' if when else 'no'}.{tense}"
+            return self._part(label, key, ctx, topic="session_when")
+        hybrid = set(session.modes) == {"in_person", "online"}
+        if hybrid and (norm in self._only_online or norm in self._only_in_person):
+            return self._part("premise_no", f"composer.premise.mode_no.{tense}", ctx, topic="session_location")
+        place = self._place_claim(clause) if norm.split(maxsplit=1)[0] not in WH_WORDS else None
+        if place is not None:
+            label = "premise_yes" if place else "premise_no"
+            key = f"composer.premise.place_{'yes' if place else 'no'}.{tense}"
+            return self._part(label, key, ctx, topic="session_location")
+        return None
+
+    def _when_claim(self, clause: str, norm: str, session: Session) -> bool | None:
+        """True/False when the clause claims a date or time that is right/wrong; None when it claims none."""
+        start, end = session.local_start, session.local_end
+        verdicts: list[bool] = []
+        days = [self._weekdays[w] for w in norm.split() if w in self._weekdays]
+        verdicts += [d == start.weekday() for d in days]
+        for match in self._day_month.finditer(norm.replace(" ", "  ")):
+            day = match.group(1) or match.group(4)
+            month = self._months[match.group(2) or match.group(3)]
+            verdicts.append((int(day), month) == (start.day, start.month))
+        verdicts += [int(y) == start.year for y in YEAR.findall(clause)]
+        lowered = clause.lower()
+        month_words = set(self._months)
+        times: list[tuple[int, int, str | None]] = []
+        span = TIME_RANGE.search(lowered)
+        if span and not _followed_by(lowered, span.end(), month_words):
+            suffix = span.group(6) or span.group(3)
+            times = [(int(span.group(1)), int(span.group(2) or 0), span.group(3) or suffix),
+                     (int(span.group(4)), int(span.group(5) or 0), suffix)]
+        else:
+            at = TIME_AT.search(lowered) or TIME_CLOCK.search(lowered)
+            if at and not _followed_by(lowered, at.end(), month_words):
+                times = [(int(at.group(1)), int(at.group(2) or 0), at.group(3) if at.lastindex and at.lastindex >= 3 else None)]
+        wanted = [(start.hour, start.minute), (end.hour, end.minute)]
+        for (hour, minute, suffix), (want_h, want_m) in zip(times, wanted, strict=False):
+            verdicts.append((_hour24(hour, suffix), minute) == (want_h, want_m))
+        return all(verdicts) if verdicts else None
+
+    def _place_claim(self, clause: str) -> bool | None:
+        for match in PLACE.finditer(clause):
+            place = normalize(match.group(1))
+            if place in self._city:
+                return True
+            if place in self._not_places or normalize(match.group(1).split()[0]) in self._not_places:
+                continue
+            return False
+        return None
+
+    # --- facts the data holds or lacks ---------------------------------------------------------------------
+    def _unknown(self, norm: str, ctx: _Context) -> Part | None:
+        for unknown, groups in self._unknowns:
+            if all_groups(groups, norm):
+                about = unknown.about.get(ctx.lang) or unknown.about["nl"]
+                return Part(label="unknown", text=self._catalog.text(ctx.lang, "composer.not_known", about=about))
+        return None
+
+    def _asked_fact(self, norm: str, ctx: _Context) -> Part | None:
+        for name, groups in self._asked.items():
+            if all_groups(groups, norm):
+                topic = {"partner": "ukrainian_ownership", "fund": "donate"}.get(name)
+                return self._part(name, f"composer.{name}", ctx, topic=topic)
+        return None
+
+    def _derived_fact(self, norm: str, ctx: _Context, *, session_implied: bool = False) -> Part | None:
+        if ctx.session is None or not (session_implied or norm in self._session_words):
+            return None
+        tense = "past" if ctx.tense == "past" else "coming"
+        for name, groups in self._derived.items():
+            if all_groups(groups, norm):
+                key = f"composer.{name}.{ctx.tense}" if name == "tense" else f"composer.{name}.{tense}"
+                return self._part(name, key, ctx, topic="session_when")
+        return None
+
+    def _aspects_in(self, norm: str) -> list[str]:
+        found = sorted((ws.find(norm), entry) for entry, ws in self._aspects.items() if ws.find(norm) >= 0)
+        return [entry for _, entry in found if self._known(entry)]
+
+    def _passage(self, norm: str, ctx: _Context) -> Part | None:
+        """The description's passage that shares the most content words with the question, when it shares at
+        least two (and more than any other passage)."""
+        words = set(_content_words(norm))
+        if len(words) < 2:
+            return None
+        scored = sorted(((len(words & terms), i) for i, terms in enumerate(self._passage_terms[ctx.lang])), reverse=True)
+        best, index = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0
+        if best < 2 or best == runner_up or best < len(words) / 2:
+            return None
+        passage = self._passages[index]
+        heading = self._catalog.text(ctx.lang, "composer.from_description")
+        return Part(label="description", text=getattr(passage, ctx.lang), topic=passage.topic, title=heading)
+
+    # --- rendering -----------------------------------------------------------------------------------------
+    def _known(self, entry_id: str) -> bool:
+        try:
+            self._recognizer.entry(entry_id)
+        except KeyError:
+            return False
+        return True
+
+    def _entry(self, entry_id: str, ctx: _Context) -> Part:
+        entry = self._recognizer.entry(entry_id)
+        past_key = f"composer.past.{entry_id}"
+        if ctx.tense == "past" and self._catalog.has(past_key, ctx.lang):
+            text = self._catalog.text(ctx.lang, past_key, **ctx.facts)
+        else:
+            text = entry.render(ctx.lang, ctx.facts)
+        return Part(label=entry_id, text=text, topic=entry_id, title=entry.question[ctx.lang])
+
+    def _part(self, label: str, key: str, ctx: _Context, *, topic: str | None) -> Part:
+        return Part(label=label, text=self._catalog.text(ctx.lang, key, **self._values(ctx)), topic=topic)
+
+    def _values(self, ctx: _Context) -> Mapping[str, str]:
+        values = dict(ctx.facts)
+        if ctx.session is not None:
+            start = ctx.session.local_start
+            values["weekday"] = format_date(start, "EEEE", locale="en_GB" if ctx.lang == "en" else "nl_NL")
+            hours, minutes = duration_parts(ctx.session)
+            if hours and minutes:
+                values["duration"] = self._catalog.text(ctx.lang, "composer.hours_minutes", hours=hours, minutes=minutes)
+            elif hours:
+                values["duration"] = self._catalog.text(ctx.lang, "composer.hours", hours=hours)
+            else:
+                values["duration"] = self._catalog.text(ctx.lang, "composer.minutes", minutes=minutes)
+        return values
+
+
+def _followed_by(text: str, position: int, words: set[str]) -> bool:
+    following = normalize(text[position : position + 20]).split()
+    return bool(following) and following[0] in words
+
+
+def _hour24(hour: int, suffix: str | None) -> int:
+    if suffix == "pm" and hour < 12:
+        return hour + 12
+    if suffix == "am":
+        return hour % 12
+    return hour + 12 if 1 <= hour <= 7 else hour  # "om 2 uur" is two in the afternoon
+
+
+STOP = _set(
+    "de het een en of van in op te voor met aan bij naar om uit tot als dan dat die er is zijn wordt worden "
+    "ook nog wel maar zo toch wij we ik u jullie je hun ze zij dit deze wat wie waar hoe welke waarom wanneer "
+    "the a an and or of in on to for with at by from as than that this these those is are be been was were "
+    "it its we i you they our your their what who where how which why when do does did can could will would "
+    "vng international"
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w[:6] for w in normalize(text).split() if w not in STOP and len(w) > 2]
