@@ -15,7 +15,7 @@ import bot.questions
 import bot.registration
 import bot.sessions
 from bot.core.clock import Clock
-from bot.core.config import Settings
+from bot.core.config import Settings, UnsafeSettings
 from bot.core.content import ContentError
 from bot.core.http import RedactedAccessLogger
 from bot.core.i18n import Catalog
@@ -56,6 +56,8 @@ def main() -> None:
         app = create_app(settings)
     except (ContentError, KnowledgeDataError) as error:  # a broken content file: say which, and where
         raise SystemExit(f"The bot cannot start: fix the content file named below.\n{error}") from None
+    except UnsafeSettings as error:
+        raise SystemExit(f"The bot refuses to start: {error}") from None
     web.run_app(app, host=settings.host, port=settings.port, access_log_class=RedactedAccessLogger)
 
 

@@ -27,6 +27,7 @@ Card actions are named `<form id>.<verb>`, so the router hands them to the activ
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import unicodedata
 import uuid
@@ -318,7 +319,7 @@ class _FormEngine(Dialog):
                 values[item.name] = self._clean(lang, item, str(raw))
                 values.pop(item.name + "__raw", None)
             except Invalid as problem:  # a Suggest too: "Did you mean ...?" next to the field
-                values[item.name + "__raw"] = str(raw)
+                values[item.name + "__raw"] = validators.echo(raw, max(validators.ECHO_CHARS, min(item.max_length, 2000)))
                 errors[item.name] = self.form.t(lang, problem.key, **problem.params)
         for item in self.spec.fields:
             if item.name not in values and item.name not in errors and item.required and item.applies(values):
@@ -718,15 +719,21 @@ class _FormEngine(Dialog):
 
 
 def _as_number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
+    """A number to prefill Input.Number with (the user's own, even when out of range, so the card shows what
+    to fix): finite and at most twelve digits, else None (left empty)."""
+    if isinstance(value, bool) or value is None:
         return None
+    number: int | float
     if isinstance(value, (int, float)):
-        return value
-    try:
+        number = value
+    else:
         text = str(value).strip().replace(",", ".")
-        return int(text) if text.lstrip("-").isdigit() else float(text)
-    except (TypeError, ValueError):
+        if not re.fullmatch(r"-?[0-9]{1,12}(?:\.[0-9]{1,6})?", text):
+            return None  # "nan", "Infinity", "1e400", words
+        number = int(text) if "." not in text else float(text)
+    if not math.isfinite(number) or abs(number) >= 10**12:
         return None
+    return number
 
 
 def _euro(value: str, lang: str) -> str:

@@ -175,6 +175,27 @@ def municipality(value: str, known: Municipalities | None = None) -> str:
     return cleaned
 
 
+# Invalid input shown back to its author (in a card field, in a message) is cut to this length: a Teams message
+# has room for about 28 KB, and nobody needs a long invalid text echoed in full.
+ECHO_CHARS = 300
+MAX_DATABASE_ID = 2**31 - 1  # ids are INTEGER columns
+
+
+def echo(value: object, limit: int = ECHO_CHARS) -> str:
+    """`value` as text, cut to `limit` characters, to show back to the user."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def database_id(value: object) -> int | None:
+    """A record id from a card's data: digits only, within the range of an id column; else None."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not re.fullmatch(r"[0-9]{1,10}", text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_DATABASE_ID else None
+
+
 def whole_number(value: str, *, minimum: int = 1, maximum: int = 1000) -> int:
     cleaned = value.strip()
     if not cleaned:
@@ -240,7 +261,7 @@ def choices(value: str | list[str], options: list[tuple[str, str]]) -> list[str]
             continue
         found = _pick(part, options)
         if found is None:
-            raise Invalid("form.invalid.choice_item", item=part)
+            raise Invalid("form.invalid.choice_item", item=echo(part, 80))
         if found not in picked:
             picked.append(found)
     if not picked:

@@ -28,37 +28,87 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_STATEMENT_TIMEOUT = 10.0
 # Any constant works: it only has to be the same for every instance of this service.
 _MIGRATION_LOCK_ID = 7_202_210_04
+
+
+class DatabaseBusy(TimeoutError):
+    """The database did not answer in time."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) means the database is slow, locked or unreachable right now: worth
+    a polite "try again", not a broken conversation."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (TimeoutError, ConnectionError, OperationalError, InterfaceError, SATimeoutError)):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if type(current).__name__ in _UNAVAILABLE_DRIVER_ERRORS:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# asyncpg's names for "cancelled by statement_timeout / lock_timeout" and lost connections.
+_UNAVAILABLE_DRIVER_ERRORS = frozenset(
+    {"QueryCanceledError", "LockNotAvailableError", "ConnectionDoesNotExistError", "CannotConnectNowError",
+     "TooManyConnectionsError", "InterfaceError"}
+)
 
 
 class Database:
     """Owns the engine; opens units of work (`transaction()`) for their owners (see the module text)."""
 
-    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False):
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        echo: bool = False,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    ):
+        """`connect_timeout`: seconds to get a connection (new, or from the pool); `statement_timeout`: seconds
+        one statement may run or wait for a lock (PostgreSQL `statement_timeout` and the driver's
+        `command_timeout`; SQLite's busy timeout and the wait for this process's writer turn). A statement
+        that takes longer fails with an error `is_unavailable` recognizes: the turn apologizes, nothing is lost."""
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.statement_timeout = statement_timeout
         args: dict[str, Any] = {}
-        if schema and not self.is_sqlite:
-            # All tables of this instance live in one PostgreSQL schema (tests use one per test).
-            args["server_settings"] = {"search_path": schema}
         # hide_parameters: errors and logs never carry the values of a statement (names, e-mail addresses).
         engine_kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             _quiet_driver_logs()
             self._ensure_sqlite_dir()
-            args.setdefault("timeout", 30)
+            args["timeout"] = statement_timeout
         else:
-            engine_kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            server_settings = {
+                "statement_timeout": str(int(statement_timeout * 1000)),
+                "lock_timeout": str(int(statement_timeout * 1000)),
+            }
+            if schema:
+                # All tables of this instance live in one PostgreSQL schema (tests use one per test).
+                server_settings["search_path"] = schema
+            args.update(server_settings=server_settings, timeout=connect_timeout, command_timeout=statement_timeout + 1)
+            engine_kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=connect_timeout)
         self.engine: AsyncEngine = create_async_engine(self.url, connect_args=args, **engine_kwargs)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            busy_ms = int(statement_timeout * 1000)
+            event.listen(self.engine.sync_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_ms))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes a waiting writer sleep in growing steps; taking turns
         # inside this process instead keeps the waits short (other processes still meet busy_timeout).
@@ -83,8 +133,16 @@ class Database:
                 async with self.sessions() as session, session.begin():
                     yield session
                 return
-            async with self._sqlite_turns, self.sessions() as session, session.begin():
-                yield session
+            try:
+                async with asyncio.timeout(self.statement_timeout):
+                    await self._sqlite_turns.acquire()
+            except TimeoutError:
+                raise DatabaseBusy("waited too long for this process's turn to write") from None
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._sqlite_turns.release()
         except SQLAlchemyError as error:
             self._report(error)
             raise
@@ -179,10 +237,10 @@ def _quiet_driver_logs() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 30000) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode except for the last commits on power loss
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from types import SimpleNamespace
 
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import ConnectorFactory
+from botbuilder.schema import Activity, ActivityTypes, DeliveryModes, ResourceResponse
+from botframework.connector.auth import AuthenticateRequestResult, ConnectorFactory
 
+from bot.core.auth import SigningKeys, TokenValidator
 from bot.core.config import Settings
 from bot.core.connector import RETRY_STATUSES, AppTokens, AsyncConnectorFactory, ConnectorError, Connectors, HttpSession
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
 from bot.core.turn import LANG_KEY, TurnNotCompleted
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +26,21 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
     """The configured authentication (botbuilder checks the inbound tokens), with our async connector
     clients (bot/core/connector.py) for everything the bot sends."""
 
-    def __init__(self, configuration, connectors: Connectors):
+    def __init__(self, configuration, connectors: Connectors, validator: TokenValidator | None = None):
         super().__init__(configuration)
         self.connectors = connectors
         self._token_clients: dict[tuple, object] = {}
+        self.validator = validator
+
+    async def _authenticate(self, activity, auth_header) -> AuthenticateRequestResult:
+        """botbuilder's check fetches keys synchronously on the event loop: bot/core/auth.py checks instead."""
+        assert self.validator is not None
+        result = AuthenticateRequestResult()
+        result.claims_identity = await self.validator.identity(auth_header, activity.channel_id, activity.service_url)
+        result.audience = self.get_originating_audience()
+        result.caller_id = getattr(self._inner, "_caller_id", None)
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
+        return result
 
     async def create_user_token_client(self, claims_identity):
         # Built for every turn by CloudAdapter (its msrest configuration costs milliseconds of CPU);
@@ -39,6 +54,8 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         return client
 
     async def authenticate_request(self, activity, auth_header):
+        if self.validator is not None:
+            return await self._authenticate(activity, auth_header)  # connectors are reused already
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = AsyncConnectorFactory(self.connectors, _app_id_of(result.connector_factory))
@@ -48,7 +65,65 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         return AsyncConnectorFactory(self.connectors, _app_id_of(super().create_connector_factory(claims_identity)))
 
     async def close(self) -> None:
+        if self.validator is not None:
+            await self.validator.close()
         await self.connectors.close()
+
+
+class BatchingTurnContext(TurnContext):
+    """A turn context that can hold a turn's replies and send them together at the end of the step
+    (`start_batch`, `flush_batch`): the turn's work is done before the first reply goes out, and when the
+    replies cannot be delivered nothing of the turn is saved (the handler flushes before it saves).
+
+    Replies are copied shallowly (botbuilder deep-copies every reply, card and all, only to set the
+    addressing fields on the copy)."""
+
+    _batch: list[Activity] | None = None
+
+    def start_batch(self) -> None:
+        self._batch = []
+
+    def discard_batch(self) -> None:
+        self._batch = None
+
+    async def flush_batch(self) -> None:
+        batch = self._batch
+        if batch:
+            self._batch = []
+            await self.adapter.send_activities(self, batch)
+
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        if self.activity.delivery_mode == DeliveryModes.expect_replies or self._on_send_activities:
+            return await super().send_activities(activities)  # botbuilder's own path for these
+        reference = TurnContext.get_conversation_reference(self.activity)
+        output = []
+        for activity in activities:
+            reply = TurnContext.apply_conversation_reference(copy.copy(activity), reference)
+            reply.type = reply.type or ActivityTypes.message
+            reply.input_hint = reply.input_hint or "acceptingInput"
+            reply.id = None
+            output.append(reply)
+        if any(reply.type != ActivityTypes.trace for reply in output):
+            self.responded = True
+        if self._batch is not None and all(reply.type == ActivityTypes.message for reply in output):
+            self._batch.extend(output)
+            return [ResourceResponse(id="") for _ in output]
+        await self.flush_batch()  # keep the order
+        return await self.adapter.send_activities(self, output)
+
+
+class _Adapter(CloudAdapter):
+    def _create_turn_context(
+        self, activity, claims_identity, oauth_scope, connector_client, user_token_client, logic, connector_factory
+    ) -> TurnContext:
+        context = BatchingTurnContext(self, activity)
+        context.turn_state[self.BOT_IDENTITY_KEY] = claims_identity
+        context.turn_state[self.BOT_CONNECTOR_CLIENT_KEY] = connector_client
+        context.turn_state[self.USER_TOKEN_CLIENT_KEY] = user_token_client
+        context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic
+        context.turn_state[self.CONNECTOR_FACTORY_KEY] = connector_factory
+        context.turn_state[self.BOT_OAUTH_SCOPE_KEY] = oauth_scope
+        return context
 
 
 def _app_id_of(factory: ConnectorFactory) -> str | None:
@@ -76,7 +151,15 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.microsoft_app_type if not settings.local_mode else "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
-    return CloudAdapter(_Authentication(configuration, build_connectors(settings)))
+    validator = None
+    if not settings.local_mode:
+        keys = SigningKeys(
+            settings.openid_metadata_url,
+            timeout=settings.auth_http_timeout_seconds,
+            ttl=settings.keys_cache_hours * 3600,
+        )
+        validator = TokenValidator(settings.microsoft_app_id, keys)
+    return _Adapter(_Authentication(configuration, build_connectors(settings), validator))
 
 
 def connectors_of(adapter: CloudAdapter) -> Connectors:
@@ -116,6 +199,11 @@ def install_error_handler(adapter: CloudAdapter, catalog: Catalog, states_to_cle
                 raise error
             log.warning("the connector refused a reply with status %s; the conversation state is kept", error.status)
             await _safe_send(context, catalog.text(lang, "error.generic"))
+            return
+        if is_unavailable(error):
+            # The database is slow or away: the state saved before this turn is still there; keep it.
+            log.warning("the database did not answer in time in a %s turn (%s)", activity.type, type(error).__name__)
+            await _safe_send(context, catalog.text(lang, "error.busy"))
             return
         log.error(
             "unhandled %s in a %s turn (channel %s)",

@@ -6,6 +6,7 @@ Bot Framework settings keep their conventional names (`MicrosoftAppId`, ...).
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +24,10 @@ def _csv(value: object) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+class UnsafeSettings(ValueError):
+    """Settings the bot refuses to start with."""
 
 
 class Settings(BaseSettings):
@@ -47,6 +52,16 @@ class Settings(BaseSettings):
     database_schema: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_SCHEMA", "database_schema")
     )
+    # Seconds to get a database connection, and that one statement may run or wait for a lock; beyond that the
+    # user gets a polite "try again" and the conversation stays where it was (storage/db.py).
+    database_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=120,
+        validation_alias=AliasChoices("DATABASE_CONNECT_TIMEOUT_SECONDS", "database_connect_timeout_seconds"),
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=600,
+        validation_alias=AliasChoices("DATABASE_STATEMENT_TIMEOUT_SECONDS", "database_statement_timeout_seconds"),
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("DATA_DIR", "data_dir")
     )
@@ -68,8 +83,31 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id")
     )
 
+    # Token checks (bot/core/auth.py): where the Bot Connector publishes its signing keys, how long one fetch may
+    # take, and how long fetched keys are kept.
+    openid_metadata_url: str = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=AliasChoices("OPENID_METADATA_URL", "openid_metadata_url"),
+    )
+    auth_http_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, validation_alias=AliasChoices("AUTH_HTTP_TIMEOUT_SECONDS", "auth_http_timeout_seconds")
+    )
+    keys_cache_hours: float = Field(
+        default=24.0, gt=0, le=24 * 7, validation_alias=AliasChoices("KEYS_CACHE_HOURS", "keys_cache_hours")
+    )
+
+    # Local mode (no MicrosoftAppId) checks no tokens: it serves loopback HOSTs only, unless this says otherwise.
+    allow_local_mode_on_public_host: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("ALLOW_LOCAL_MODE_ON_PUBLIC_HOST", "allow_local_mode_on_public_host"),
+    )
+
     allowed_tenants: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=AliasChoices("ALLOWED_TENANTS", "allowed_tenants")
+    )
+    # In production (with an app id) only `msteams` is served, plus the channels named here (e.g. "webchat").
+    allowed_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=AliasChoices("ALLOWED_CHANNELS", "allowed_channels")
     )
     organizer_aad_ids: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -118,6 +156,9 @@ class Settings(BaseSettings):
 
     # Privacy (bot/privacy/desk.py): personal data of a registration is anonymized RETENTION_DAYS_AFTER_SESSION days
     # after its session ended; the retention task looks every RETENTION_INTERVAL_SECONDS (0: no background loop).
+    # 'Delete my data' replaces the person's Entra id in the audit trail by a keyed hash with this secret (empty: a
+    # random key is made once and kept in the database, like the export signing key).
+    pseudonym_key: str = Field(default="", validation_alias=AliasChoices("PSEUDONYM_KEY", "pseudonym_key"))
     retention_days_after_session: int = Field(
         default=90, ge=0, validation_alias=AliasChoices("RETENTION_DAYS_AFTER_SESSION", "retention_days_after_session")
     )
@@ -148,7 +189,7 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("DEVELOPER_WEBSITE_URL", "developer_website_url")
     )
 
-    @field_validator("allowed_tenants", "organizer_aad_ids", mode="before")
+    @field_validator("allowed_tenants", "allowed_channels", "organizer_aad_ids", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> list[str]:
         return _csv(value)
@@ -172,6 +213,25 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No app id: no token checks, as with the Bot Framework Emulator."""
         return not self.microsoft_app_id
+
+    @property
+    def serves_loopback_only(self) -> bool:
+        host = self.host.strip().strip("[]").lower()
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def check_safe(self) -> None:
+        """Refuse a configuration that would open the bot to the world: local mode on a public address."""
+        if self.local_mode and not self.serves_loopback_only and not self.allow_local_mode_on_public_host:
+            raise UnsafeSettings(
+                f"MicrosoftAppId is not set (local mode, no token checks) and HOST={self.host} is not a loopback "
+                "address. Set MicrosoftAppId (and MicrosoftAppPassword), or HOST=127.0.0.1, or, only for a closed "
+                "test network, ALLOW_LOCAL_MODE_ON_PUBLIC_HOST=true."
+            )
 
     @property
     def effective_database_url(self) -> str:

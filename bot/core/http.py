@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 import math
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -17,12 +19,17 @@ from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
-from bot.core.connector import ConnectorError
+from bot.core.auth import AuthUnavailable
+from bot.core.connector import ConnectorError, from_json
 from bot.core.turn import TurnNotCompleted
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+# Teams posts activities of a few kilobytes (a card submit with long texts stays far below); the Bot Framework
+# limits an activity to about 256 KB.
+MAX_BODY_BYTES = 256 * 1024
+MAX_JSON_DEPTH = 32
 _JWT = re.compile(r"^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$")
 
 
@@ -43,27 +50,116 @@ def _looks_like_jwt(header: str) -> bool:
     return isinstance(decoded, dict) and "alg" in decoded
 
 
+class _NotFinite(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotFinite(name)  # NaN, Infinity, -Infinity: not JSON, though Python's json module accepts them
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotFinite(text)  # 1e400
+    return value
+
+
+def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (checked on the bytes, before parsing recursively)."""
+    depth = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def strip_nul(value: Any) -> Any:
+    """The parsed body without NUL characters in any string (PostgreSQL cannot store them in text)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_nul(v) for v in value]
+    return value
+
+
+def parse_body(raw: bytes) -> tuple[Any, str | None]:
+    """The request body as JSON, or a reason why it is not acceptable."""
+    if not raw.strip():
+        return None, "empty body"
+    if json_depth_exceeds(raw):
+        return None, "body nests too deep"
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+    except _NotFinite:
+        return None, "body holds a number that is not finite"
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, "body is not valid JSON"
+    return strip_nul(body), None
+
+
+def is_loopback_url(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_channel(channel_id: str | None) -> str:
+    return (channel_id or "").strip().lower()
+
+
 def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_type != "application/json":
             return _problem(415, "Content-Type must be application/json")
-        raw = await request.read()
-        if not raw.strip():
-            return _problem(400, "empty body")
-        try:
-            body: Any = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return _problem(400, "body is not valid JSON")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return _problem(413, "body too large")
+        raw = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:
+            return _problem(413, "body too large")
+        body, problem = parse_body(raw)
+        if problem is not None:
+            return _problem(400, problem)
         if not isinstance(body, dict):
             return _problem(400, "body must be a JSON object (an activity)")
         try:
-            activity = Activity().deserialize(body)
+            activity = from_json(Activity, body)  # as msrest reads it, faster; msrest decides what is invalid
         except Exception:  # noqa: BLE001 - msrest raises several kinds for malformed activities
             return _problem(400, "body is not a valid activity")
         if not activity.type:
             return _problem(400, "activity has no type")
         if not activity.service_url or activity.conversation is None or not activity.conversation.id:
             return _problem(400, "activity needs serviceUrl and conversation.id")
+        if not isinstance(activity.service_url, str) or not isinstance(activity.channel_id, (str, type(None))):
+            return _problem(400, "serviceUrl and channelId must be strings")
+        activity.channel_id = normalize_channel(activity.channel_id)  # compared exactly from here on
+        if local_mode and not is_loopback_url(activity.service_url):
+            # Without an app id nothing is checked: never post replies to an address someone handed us.
+            log.warning("local mode: refused an activity whose serviceUrl is not a loopback address")
+            return _problem(403, "in local mode only loopback serviceUrls are served")
         auth_header = request.headers.get("Authorization", "")
         if auth_header and not _looks_like_jwt(auth_header):
             return _problem(401, "Authorization header is not a bearer JWT")
@@ -73,6 +169,8 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
             invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
         except PermissionError:
             return _problem(401, "not authorized")
+        except AuthUnavailable:
+            return _problem(503, "cannot check the token now")
         except ConnectorError as error:
             # The replies could not be delivered (throttled, connector down): Teams re-sends on a 5xx, and the
             # re-sent activity is processed again (its claim was released, the state not saved).

@@ -4,7 +4,7 @@ turn's state rows: bot/core/turn_store.py)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from botbuilder.core import Middleware, StatePropertyAccessor, TurnContext
@@ -21,16 +21,27 @@ PRUNE_AFTER = timedelta(days=2)
 
 
 class TenantGuard(Middleware):
-    """With ALLOWED_TENANTS set, activities from other tenants get a polite refusal and nothing else."""
+    """Who may talk to the bot. In production (with an app id) only the `msteams` channel and the channels
+    ALLOWED_CHANNELS names are served; others are dropped. With ALLOWED_TENANTS set, activities from other
+    tenants, on any channel, get a polite refusal and nothing else. Channel ids and tenant ids are compared
+    exactly after folding case and surrounding spaces."""
 
-    def __init__(self, allowed: list[str], catalog: Catalog):
-        self._allowed = {t.lower() for t in allowed}
+    def __init__(self, allowed: list[str], catalog: Catalog, *, production: bool = False, channels: Sequence[str] = ()):
+        self._allowed = {t.strip().lower() for t in allowed if t.strip()}
         self._catalog = catalog
+        self._production = production
+        self._channels = {"msteams", *(c.strip().lower() for c in channels if c.strip())}
 
     async def on_turn(self, context: TurnContext, logic: NextFn):
-        if not self._allowed or context.activity.channel_id != "msteams" or _is_continuation(context):
+        if _is_continuation(context):
             return await logic()
-        tenant = (tenant_id(context.activity) or "").lower()
+        channel = (context.activity.channel_id or "").strip().lower()
+        if self._production and channel not in self._channels:
+            log.info("dropped an activity from a channel that is not allowed")
+            return None
+        if not self._allowed:
+            return await logic()
+        tenant = (tenant_id(context.activity) or "").strip().lower()
         if tenant in self._allowed:
             return await logic()
         log.info("refused activity from a tenant that is not allowed")

@@ -90,8 +90,14 @@ def build_core(
 ) -> Core:
     """The catalog and recognizer are read from `settings.content_dir` unless given (tests share one
     across many instances; loading and indexing takes a fifth of a second)."""
+    settings.check_safe()
     clock = clock or build_clock(settings)
-    db = Database(settings.effective_database_url, schema=settings.database_schema)
+    db = Database(
+        settings.effective_database_url,
+        schema=settings.database_schema,
+        connect_timeout=settings.database_connect_timeout_seconds,
+        statement_timeout=settings.database_statement_timeout_seconds,
+    )
     db.on_error = database_error
     catalog = catalog or Catalog.load(settings.content_dir / "messages")
     recognizer = recognizer or Recognizer.load(settings.content_dir / "knowledge")
@@ -131,7 +137,9 @@ def build_core(
         tracer = start_tracing()
         if tracer is not None:
             adapter.use(TurnTracing(tracer))
-    adapter.use(TenantGuard(settings.allowed_tenants, catalog))
+    adapter.use(
+        TenantGuard(settings.allowed_tenants, catalog, production=not settings.local_mode, channels=settings.allowed_channels)
+    )
     adapter.use(MentionRule())
     adapter.use(turn_store)
     adapter.use(ChooseLanguage(profile))

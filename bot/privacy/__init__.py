@@ -47,7 +47,7 @@ def install(app: web.Application, core: Core) -> None:
         retention_days=settings.retention_days_after_session,
         statement_url=settings.privacy_url or f"{settings.effective_public_base_url}/privacy",
     )
-    personal_data = PersonalData(core.db)
+    personal_data = PersonalData(core.db, pseudonym_key=settings.pseudonym_key)
     retention = RetentionScheduler(
         personal_data=personal_data,
         book=book,

@@ -22,6 +22,7 @@ from dialogs.offers.contribution import ContributionDialog, contribution_values
 from dialogs.offers.expertise_offer import ExpertiseOfferDialog, OffersDeps, offer_values
 from dialogs.prompts import MessagePrompt, YesNoPrompt
 from dialogs.services import DialogServices
+from dialogs.validators import database_id
 from storage.offers.models import ACTIVE
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
 
@@ -42,10 +43,9 @@ def choice_from_card(value: dict[str, Any]) -> dict[str, Any] | None:
         return {"verb": DONE}
     if verb is None or value.get("kind") not in (OFFER, CONTRIBUTION):
         return None
-    try:
-        record_id = int(str(value.get("id")))
-    except ValueError:
-        return None
+    record_id = database_id(value.get("id"))
+    if record_id is None:
+        return None  # not an id of ours (e.g. 20 digits): the list is shown again
     return {"verb": verb, "kind": value["kind"], "id": record_id}
 
 

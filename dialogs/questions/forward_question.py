@@ -11,6 +11,7 @@ from bot.core.turn import lang_of
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNoPrompt, has_text
 from dialogs.services import DialogServices
+from dialogs.validators import echo
 
 
 class ForwardQuestionDialog(GuidedDialog):
@@ -43,7 +44,7 @@ class ForwardQuestionDialog(GuidedDialog):
         question: str = step.result.strip()
         step.values["question"] = question
         lang, catalog = lang_of(step.context), self.services.catalog
-        text = catalog.text(lang, "qa.forward_confirm", question=question)
+        text = catalog.text(lang, "qa.forward_confirm", question=echo(question, 1000))
         prompt = card(
             [paragraph(text)],
             fallback=text,

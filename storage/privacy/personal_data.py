@@ -12,7 +12,14 @@ What erasing does, per kind (every step can run again and then finds nothing):
   without contact details or content, so the organizers can be told they were withdrawn;
 - forwarded questions: text, answer, asker and conversation are erased; an anonymous row stays for counts;
 - answer feedback: the verdict stays as an anonymous count; who gave it is erased;
-- conversation references and bot state (language, unfinished conversations): deleted.
+- conversation references and bot state (language, unfinished conversations): deleted;
+- knowledge entries an organizer made from the person's answered questions: the person's wording is taken out
+  (an example phrasing equal to one of their questions is removed; a canonical question equal to it is replaced
+  by the entry's question in the other language, the organizer's translation; an entry whose questions are the
+  person's words in both languages is deleted) and the link to the question is cut;
+- the person's Entra object id in the audit trail, and where they acted as an organizer (answers, knowledge
+  entries, the organizers' channel): replaced by a one-way pseudonym (`pseudonym`: a keyed hash, so the same
+  person keeps the same pseudonym and the trail still shows that one actor did several things).
 
 Retention: `anonymize_registrations` erases name, e-mail, role, wishes, Entra id, person key and tokens of the
 registrations of ended sessions; session, attendance mode, status, municipality (an organization, not a
@@ -21,24 +28,44 @@ person), language and dates stay, for counts.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal, not_, or_, select, update
+from sqlalchemy import and_, delete, func, literal, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String
 
 from storage.audit.models import AuditEntry
 from storage.bot_state import BotStates
 from storage.db import Database, rowcount
-from storage.offers.models import ACTIVE, WITHDRAWN
+from storage.offers.models import ACTIVE, WITHDRAWN, OrganizerChannel
 from storage.offers.repository import ContributionIntentions, ContributionView, ExpertiseOffers, OfferView
+from storage.organizers.keys import ExportSecrets
+from storage.questions.models import KnowledgeEntryRecord, QuestionAnswer
 from storage.registration.models import Registration
 from storage.registration.repository import Registrations, retrying
 from storage.registration.repository import forget_user as forget_registrations
 from storage.repositories import ERASED, ConversationReferences, Feedback, ForwardedQuestions
 
 _ERASED_PREFIX = f"{ERASED}:"
+PSEUDONYM_PREFIX = "pseudonym:"
+_PSEUDONYM_SECRET = "audit_pseudonym"  # the stored key's name when no PSEUDONYM_KEY is configured
+
+
+def pseudonym(key: str, aad_object_id: str) -> str:
+    """A one-way pseudonym for an Entra object id: HMAC-SHA256 with a secret key (not reversible without it,
+    and not guessable from the id alone)."""
+    digest = hmac.new(key.encode(), aad_object_id.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:40]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -163,8 +190,9 @@ def stripped(item: OfferView | ContributionView, now: datetime) -> OfferView | C
 
 
 class PersonalData:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, pseudonym_key: str = ""):
         self._db = db
+        self._pseudonym_key = pseudonym_key
 
     # --- 'my data' ----------------------------------------------------------------------------
     async def collect(self, person: Person) -> PersonalRecords:
@@ -249,6 +277,10 @@ class PersonalData:
             )
             requests = 1 if await registrations_repo.interest_for(key) is not None else 0
             promoted = await forget_registrations(registrations_repo, key, capacities, now=now)
+            asked = await ForwardedQuestions(session).for_user(key)
+            await _reword_knowledge(session, {q.id: q.question for q in asked}, now)
+            if person.aad_object_id:
+                await self._pseudonymize(session, person.aad_object_id, now)
             questions = await ForwardedQuestions(session).erase_for_user(key)
             feedback = await Feedback(session).anonymize_for_user(key)
             references = await ConversationReferences(session).delete_for_user(person.aad_object_id, person.channel_user_id)
@@ -269,6 +301,21 @@ class PersonalData:
             promoted=promoted,
             withdrawn=tuple(stripped(item, now) for item in active),
         )
+
+    async def _pseudonymize(self, session: AsyncSession, aad_object_id: str, now: datetime) -> None:
+        key = self._pseudonym_key or await ExportSecrets(session).get_or_create(
+            _PSEUDONYM_SECRET, secrets.token_urlsafe(32), now
+        )
+        alias = pseudonym(key, aad_object_id)
+        same = aad_object_id.strip().lower()
+        for column in (
+            AuditEntry.actor_aad_object_id, QuestionAnswer.answered_by, KnowledgeEntryRecord.created_by,
+            OrganizerChannel.set_by_aad_object_id,
+        ):
+            await session.execute(
+                update(column.class_).where(func.lower(column) == same).values({column.key: alias})
+                .execution_options(synchronize_session=False)
+            )
 
     # --- retention ----------------------------------------------------------------------------
     async def anonymize_registrations(
@@ -299,3 +346,44 @@ class PersonalData:
                 .execution_options(synchronize_session=False)
             )
             return rowcount(result) or 0
+
+
+async def _reword_knowledge(session: AsyncSession, asked: Mapping[int, str], now: datetime) -> None:
+    """Take the person's wording out of knowledge entries made from their questions (see the module text)."""
+    if not asked:
+        return
+    words = {_folded(text) for text in asked.values() if text.strip()}
+    rows = (
+        await session.execute(select(KnowledgeEntryRecord).where(KnowledgeEntryRecord.source_question_id.in_(list(asked))))
+    ).scalars().all()
+    for row in rows:
+        questions = {"nl": row.question_nl, "en": row.question_en}
+        theirs = {lang for lang, text in questions.items() if _folded(text) in words}
+        if len(theirs) == len(questions):
+            await session.execute(delete(KnowledgeEntryRecord).where(KnowledgeEntryRecord.id == row.id))
+            continue
+        for lang in theirs:
+            other = next(text for other_lang, text in questions.items() if other_lang not in theirs)
+            questions[lang] = other
+        try:
+            examples = json.loads(row.examples or "{}")
+        except ValueError:
+            examples = {}
+        kept = {
+            lang: [e for e in items if isinstance(e, str) and _folded(e) not in words]
+            for lang, items in (examples.items() if isinstance(examples, dict) else [])
+            if isinstance(items, list)
+        }
+        await session.execute(
+            update(KnowledgeEntryRecord)
+            .where(KnowledgeEntryRecord.id == row.id)
+            .values(
+                question_nl=questions["nl"],
+                question_en=questions["en"],
+                examples=json.dumps({lang: items for lang, items in kept.items() if items}, ensure_ascii=False, sort_keys=True),
+                source_question_id=None,
+                revision=KnowledgeEntryRecord.revision + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
