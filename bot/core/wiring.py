@@ -27,6 +27,7 @@ from bot.core.i18n import Catalog
 from bot.core.metrics import TurnMetrics, database_error, metrics_handler
 from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
+from bot.core.personal_chat import PersonalChat
 from bot.core.proactive import Messenger
 from bot.core.router import Router
 from bot.core.state_storage import JsonConversationState, JsonPrivateConversationState, JsonUserState, SqlStorage
@@ -114,6 +115,7 @@ def build_core(
     router = Router(
         catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile,
         other_languages=load_other_languages(settings.content_dir / OTHER_LANGUAGES_FILE),
+        personal_chat=PersonalChat(catalog, app_id=settings.microsoft_app_id or ""),
     )
     services = DialogServices(
         settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock,
