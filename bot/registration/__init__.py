@@ -30,9 +30,6 @@ __all__ = ["REGISTRATION", "RegistrationDesk", "install"]
 REGISTRATION = web.AppKey("registration", RegistrationDesk)
 
 
-REGISTRATION_HELP_ENTRY = "session_registration"  # the knowledge answer "how do I register?"
-
-
 def install(app: web.Application, core: Core) -> None:
     """Dialogs and jobs, card actions, the calendar route, the reminder scheduler and the event handlers.
     Installed after the core, so the scheduler starts after the migrations and stops before the engine."""
@@ -66,7 +63,6 @@ def install(app: web.Application, core: Core) -> None:
     router.add_action(ACTION_NOTIFY, actions.notify_me)
     router.add_action(ACTION_KEEP, actions.keep_waitlist)
     router.add_action(ACTION_CHOOSE, actions.choose)
-    router.add_answer_override(REGISTRATION_HELP_ENTRY, desk.registration_help)
     core.events.subscribe(CapacityChanged, desk.on_capacity_changed)
     core.events.subscribe(WaitlistMoved, desk.on_waitlist_moved)
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from botbuilder.core import TurnContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.background import BackgroundTasks
-from bot.core.cards import card_activity
 from bot.core.clock import Clock
 from bot.core.events import CapacityChanged, WaitlistMoved
-from bot.core.turn import lang_of
 from bot.registration.cards import Listed, RegistrationCards
 from bot.registration.reminders import ReminderScheduler
 from bot.sessions import Session, SessionBook
@@ -40,17 +37,6 @@ class RegistrationDesk:
 
     def open_sessions(self) -> list[Session]:
         return self.book.open(self.clock.now())
-
-    async def registration_help(self, turn_context: TurnContext) -> bool:
-        """"How do I register?" follows the clock: with no session open, nobody is told how to register;
-        they hear that registration is closed and may ask to hear about a next session (True: replied)."""
-        await self.current_sessions()
-        if self.open_sessions():
-            return False
-        lang = lang_of(turn_context)
-        had_sessions = bool(self.book.sessions)
-        await turn_context.send_activity(card_activity(self.cards.closed(lang, session_closed=had_sessions, others_open=False)))
-        return True
 
     def session(self, session_id: object) -> Session | None:
         return self.book.get(session_id)
