@@ -156,6 +156,13 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
         if not isinstance(activity.service_url, str) or not isinstance(activity.channel_id, (str, type(None))):
             return _problem(400, "serviceUrl and channelId must be strings")
         activity.channel_id = normalize_channel(activity.channel_id)  # compared exactly from here on
+        if not activity.channel_id:
+            return _problem(400, "activity needs a channelId")
+        sender = activity.from_property
+        if sender is None or not isinstance(sender.id, str) or not sender.id.strip():
+            return _problem(400, "activity needs from.id")
+        if not isinstance(activity.conversation.id, str) or not isinstance(activity.type, str):
+            return _problem(400, "conversation.id and type must be strings")
         if local_mode and not is_loopback_url(activity.service_url):
             # Without an app id nothing is checked: never post replies to an address someone handed us.
             log.warning("local mode: refused an activity whose serviceUrl is not a loopback address")
