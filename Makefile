@@ -61,6 +61,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/qa_benchmark.py
+	$(BIN)/python benchmarks/turn_benchmark.py
 
 package: $(VENV)/.installed
 	$(BIN)/python -m manifest $(PACKAGE_ARGS)

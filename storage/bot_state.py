@@ -21,9 +21,8 @@ class BotStates:
 
     async def read(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         """key -> (e-tag, data) of the stored ones among `keys`."""
-        rows = await self._session.execute(
-            select(BotStateRecord.key, BotStateRecord.etag, BotStateRecord.data).where(BotStateRecord.key.in_(keys))
-        )
+        table = BotStateRecord.__table__  # a Core statement: every turn reads its state
+        rows = await self._session.execute(select(table.c.key, table.c.etag, table.c.data).where(table.c.key.in_(keys)))
         return {key: (etag, data) for key, etag, data in rows.all()}
 
     async def put(self, key: str, etag: str, data: str, now: datetime) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import typing
 from datetime import datetime
 
-from sqlalchemy import String, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, Table, case, cast, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_for, rowcount
@@ -41,12 +42,14 @@ class ProcessedActivities:
     async def claim(self, key: str, now: datetime, stale_before: datetime) -> bool:
         """True when this turn may process the activity: the key is new, or its earlier claim did not finish
         and was made before `stale_before` (its process died or hung: taken over). False otherwise."""
+        # Core statements on the table (not the ORM entity): this runs on every turn.
+        table = ProcessedActivity.__table__
         insert = insert_for(self._session)
-        stmt = insert(ProcessedActivity).values(key=key, seen_at=now, finished_at=None)
+        stmt = insert(table).values(key=key, seen_at=now, finished_at=None)
         stmt = stmt.on_conflict_do_update(
-            index_elements=[ProcessedActivity.key],
+            index_elements=[table.c.key],
             set_={"seen_at": now},
-            where=ProcessedActivity.finished_at.is_(None) & (ProcessedActivity.seen_at < stale_before),
+            where=table.c.finished_at.is_(None) & (table.c.seen_at < stale_before),
         )
         result = await self._session.execute(stmt)
         return rowcount(result) == 1
@@ -57,9 +60,8 @@ class ProcessedActivities:
 
     async def finish(self, keys: list[str], now: datetime) -> None:
         """The turns of these claims completed: their re-deliveries are dropped from now on."""
-        await self._session.execute(
-            update(ProcessedActivity).where(ProcessedActivity.key.in_(keys)).values(finished_at=now)
-        )
+        table = typing.cast(Table, ProcessedActivity.__table__)
+        await self._session.execute(update(table).where(table.c.key.in_(keys)).values(finished_at=now))
 
     async def release(self, key: str) -> None:
         """Forget a claim (the turn failed before doing anything), so a retry is processed."""
@@ -100,9 +102,10 @@ class ConversationReferences:
             removed=False,
             updated_at=now,
         )
+        table = ConversationReferenceRecord.__table__  # a Core statement: this runs on every message
         insert = insert_for(self._session)
-        stmt = insert(ConversationReferenceRecord).values(conversation_id=conversation_id, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=[ConversationReferenceRecord.conversation_id], set_=values)
+        stmt = insert(table).values(conversation_id=conversation_id, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values)
         await self._session.execute(stmt)
 
     async def get(self, conversation_id: str) -> ConversationReferenceRecord | None:

@@ -30,8 +30,9 @@ class FakeConnector:
         self.posted: list[dict[str, Any]] = []
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
-        # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value)
-        self.fail_next: list[int | tuple[int, str]] = []
+        # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value);
+        # None takes that post as usual
+        self.fail_next: list[int | tuple[int, str] | None] = []
         self.authorizations: list[str | None] = []  # the Authorization header of every call
         self.card_problems: list[str] = []  # every card the bot posts is checked (tests/card_rules.py)
         self.server: TestServer | None = None
@@ -60,8 +61,8 @@ class FakeConnector:
 
     async def _post_activity(self, request: web.Request) -> web.Response:
         self.authorizations.append(request.headers.get("Authorization"))
-        if self.fail_next:
-            failure = self.fail_next.pop(0)
+        failure = self.fail_next.pop(0) if self.fail_next else None
+        if failure is not None:
             status, retry_after = failure if isinstance(failure, tuple) else (failure, None)
             headers = {"Retry-After": retry_after} if retry_after is not None else None
             return web.json_response({"error": {"code": "Failure"}}, status=status, headers=headers)

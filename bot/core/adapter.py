@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from types import SimpleNamespace
 
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, DeliveryModes, ResourceResponse
 from botframework.connector.auth import AuthenticateRequestResult, ConnectorFactory
 
 from bot.core.auth import SigningKeys, TokenValidator
@@ -68,6 +70,62 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
         await self.connectors.close()
 
 
+class BatchingTurnContext(TurnContext):
+    """A turn context that can hold a turn's replies and send them together at the end of the step
+    (`start_batch`, `flush_batch`): the turn's work is done before the first reply goes out, and when the
+    replies cannot be delivered nothing of the turn is saved (the handler flushes before it saves).
+
+    Replies are copied shallowly (botbuilder deep-copies every reply, card and all, only to set the
+    addressing fields on the copy)."""
+
+    _batch: list[Activity] | None = None
+
+    def start_batch(self) -> None:
+        self._batch = []
+
+    def discard_batch(self) -> None:
+        self._batch = None
+
+    async def flush_batch(self) -> None:
+        batch = self._batch
+        if batch:
+            self._batch = []
+            await self.adapter.send_activities(self, batch)
+
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        if self.activity.delivery_mode == DeliveryModes.expect_replies or self._on_send_activities:
+            return await super().send_activities(activities)  # botbuilder's own path for these
+        reference = TurnContext.get_conversation_reference(self.activity)
+        output = []
+        for activity in activities:
+            reply = TurnContext.apply_conversation_reference(copy.copy(activity), reference)
+            reply.type = reply.type or ActivityTypes.message
+            reply.input_hint = reply.input_hint or "acceptingInput"
+            reply.id = None
+            output.append(reply)
+        if any(reply.type != ActivityTypes.trace for reply in output):
+            self.responded = True
+        if self._batch is not None and all(reply.type == ActivityTypes.message for reply in output):
+            self._batch.extend(output)
+            return [ResourceResponse(id="") for _ in output]
+        await self.flush_batch()  # keep the order
+        return await self.adapter.send_activities(self, output)
+
+
+class _Adapter(CloudAdapter):
+    def _create_turn_context(
+        self, activity, claims_identity, oauth_scope, connector_client, user_token_client, logic, connector_factory
+    ) -> TurnContext:
+        context = BatchingTurnContext(self, activity)
+        context.turn_state[self.BOT_IDENTITY_KEY] = claims_identity
+        context.turn_state[self.BOT_CONNECTOR_CLIENT_KEY] = connector_client
+        context.turn_state[self.USER_TOKEN_CLIENT_KEY] = user_token_client
+        context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic
+        context.turn_state[self.CONNECTOR_FACTORY_KEY] = connector_factory
+        context.turn_state[self.BOT_OAUTH_SCOPE_KEY] = oauth_scope
+        return context
+
+
 def _app_id_of(factory: ConnectorFactory) -> str | None:
     """The app id botbuilder's factory would have used for its credentials (empty in local mode)."""
     return getattr(factory, "_app_id", None) or None
@@ -101,7 +159,7 @@ def build_adapter(settings: Settings) -> CloudAdapter:
             ttl=settings.keys_cache_hours * 3600,
         )
         validator = TokenValidator(settings.microsoft_app_id, keys)
-    return CloudAdapter(_Authentication(configuration, build_connectors(settings), validator))
+    return _Adapter(_Authentication(configuration, build_connectors(settings), validator))
 
 
 def connectors_of(adapter: CloudAdapter) -> Connectors:

@@ -24,10 +24,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
+import botbuilder.schema as _schema
 from botbuilder.schema import Activity, ChannelAccount, ConversationResourceResponse, ResourceResponse
 from botframework.connector.auth import ConnectorFactory
 from msrest.serialization import Model
@@ -375,3 +376,84 @@ def _iso(value: datetime) -> str:
     utc = value.astimezone(UTC) if value.tzinfo is not None else value
     micro = str(utc.microsecond).rjust(6, "0").rstrip("0").ljust(3, "0")
     return utc.strftime("%Y-%m-%dT%H:%M:%S") + "." + micro + "Z"
+
+
+class _NotPlain(Exception):
+    """The JSON does not fit the model plainly: leave it to msrest (which accepts or refuses it)."""
+
+
+_json_keys: dict[type, dict[str, tuple[str, str]]] = {}
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def from_json(cls: type[_M], data: Any) -> _M:
+    """`cls().deserialize(data)` without msrest's generic machinery for the JSON it reads plainly (every
+    field of the declared JSON type); anything else goes through msrest, so what it refuses is refused."""
+    try:
+        return cast(_M, _from_model(cls, data))
+    except (_NotPlain, ValueError, TypeError, AttributeError):
+        return cls().deserialize(data)
+
+
+def _keys_of(cls: type[Model]) -> dict[str, tuple[str, str]]:
+    keys = _json_keys.get(cls)
+    if keys is None:
+        keys = {}
+        for attr, desc in cls._attribute_map.items():
+            if desc["key"] == "" or "." in desc["key"].replace("\\.", ""):
+                raise _NotPlain(cls.__name__)
+            keys[desc["key"].replace("\\.", ".")] = (attr, desc["type"])
+        _json_keys[cls] = keys
+    return keys
+
+
+def _from_model(cls: type[Model], data: Any) -> Model:
+    if not isinstance(data, dict) or getattr(cls, "_subtype_map", None):
+        raise _NotPlain(cls.__name__)
+    keys = _keys_of(cls)
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        found = keys.get(key)
+        if found is None:
+            extra[key] = value
+        elif value is not None:
+            values[found[0]] = _from_typed(value, found[1])
+    model = cls()
+    for attr, value in values.items():
+        setattr(model, attr, value)
+    if extra:
+        model.additional_properties = extra
+    return model
+
+
+_SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "bool": (bool,), "int": (int,), "float": (int, float)}
+
+
+def _from_typed(value: Any, kind: str) -> Any:
+    if kind == "object":
+        return value
+    scalar = _SCALARS.get(kind)
+    if scalar is not None:
+        if not isinstance(value, scalar) or (kind == "int" and isinstance(value, bool)):
+            raise _NotPlain(kind)
+        return value
+    if kind == "iso-8601":
+        if not isinstance(value, str):
+            raise _NotPlain(kind)
+        return datetime.fromisoformat(value)
+    if kind.startswith("[") and kind.endswith("]"):
+        if not isinstance(value, list):
+            raise _NotPlain(kind)
+        return [_from_typed(item, kind[1:-1]) for item in value]
+    if kind.startswith("{") and kind.endswith("}"):
+        if not isinstance(value, dict):
+            raise _NotPlain(kind)
+        return {k: _from_typed(v, kind[1:-1]) for k, v in value.items()}
+    model = getattr(_schema, kind, None)
+    if not isinstance(model, type) or not issubclass(model, Model):
+        raise _NotPlain(kind)
+    return _from_model(model, value)
+

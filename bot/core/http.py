@@ -20,7 +20,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.core.auth import AuthUnavailable
-from bot.core.connector import ConnectorError
+from bot.core.connector import ConnectorError, from_json
 from bot.core.turn import TurnNotCompleted
 from storage.db import Database
 
@@ -146,7 +146,7 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
         if not isinstance(body, dict):
             return _problem(400, "body must be a JSON object (an activity)")
         try:
-            activity = Activity().deserialize(body)
+            activity = from_json(Activity, body)  # as msrest reads it, faster; msrest decides what is invalid
         except Exception:  # noqa: BLE001 - msrest raises several kinds for malformed activities
             return _problem(400, "body is not a valid activity")
         if not activity.type:

@@ -27,7 +27,9 @@ from typing import Any
 from botbuilder.core import BotState, Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
 
+from bot.core.adapter import BatchingTurnContext
 from bot.core.clock import Clock
+from bot.core.connector import to_json
 from bot.core.state_storage import SqlStorage, TurnRows, end_turn_rows, pending_changes, use_turn_rows
 from bot.core.turn import TurnNotCompleted, tenant_id, user_ids
 from storage.bot_state import BotStates
@@ -110,9 +112,16 @@ class TurnStore(Middleware):
         use_turn_rows(TurnRows({k: rows.get(k) for k in state_keys}))
         if key is not None:
             context.turn_state[_CLAIM_KEY] = key
+        batching = key is not None and isinstance(context, BatchingTurnContext)
+        if batching:
+            context.start_batch()  # the step's replies go out together, before its state is saved
         try:
             await logic()
+            if batching:
+                await context.flush_batch()
         except BaseException:
+            if batching:
+                context.discard_batch()  # a failed turn's replies are not sent; the apology is
             if key is not None and not context.turn_state.get(_FINISHED_KEY):
                 async with self._db.transaction() as session:
                     await ProcessedActivities(session).release(key)
@@ -122,8 +131,11 @@ class TurnStore(Middleware):
         return
 
     async def save(self, context: TurnContext) -> None:
-        """Save the state this turn changed and mark its claim finished, in one transaction. Without
-        changes, nothing is written now (the claim is marked with the next transaction)."""
+        """Send the step's replies, then save the state this turn changed and mark its claim finished, in one
+        transaction. Without changes, nothing is written now (the claim is marked with the next transaction).
+        Replies that cannot be delivered raise before anything is saved."""
+        if isinstance(context, BatchingTurnContext):
+            await context.flush_batch()
         changes = pending_changes(context, self._states)
         if not changes:
             return
@@ -174,6 +186,6 @@ async def remember_conversation(session: Any, context: TurnContext, clock: Clock
         aad_object_id=aad_object_id if conversation_type == "personal" else None,
         tenant_id=tenant_id(activity),
         service_url=activity.service_url,
-        reference_json=json.dumps(reference.serialize()),
+        reference_json=json.dumps(to_json(reference)),  # what msrest's serialize() gives, cheaper
         now=clock.now(),
     )

@@ -143,14 +143,15 @@ class QuestionAnswering:
             ACTION_FORWARD_DECLINE: self._on_decline,
         }
 
-    async def _compose(self, turn_context: TurnContext, text: str) -> Composition:
+    async def _compose(self, turn_context: TurnContext, text: str, recognition: Recognition) -> Composition:
         """The message composed once per turn, read against the conversation's last topic."""
         cached = turn_context.turn_state.get(COMPOSITION)
         if isinstance(cached, Composition):
             return cached
         last = await self._last_topic.get(turn_context, lambda: None)
         composition = self._composer.compose(
-            text, lang_of(turn_context), self._clock.now(), self._book.sessions, last if isinstance(last, str) else None
+            text, lang_of(turn_context), self._clock.now(), self._book.sessions, last if isinstance(last, str) else None,
+            recognition,
         )
         turn_context.turn_state[COMPOSITION] = composition
         return composition
@@ -158,12 +159,12 @@ class QuestionAnswering:
     async def overrides_intent(self, turn_context: TurnContext, text: str, recognition: Recognition) -> bool:
         """Whether a message the recognizer took for a task asks questions instead (several, a claim to check,
         a fact): then it is answered, not started."""
-        composition = await self._compose(turn_context, text)
+        composition = await self._compose(turn_context, text, recognition)
         return composition.composed
 
     async def respond(self, turn_context: TurnContext, text: str, recognition: Recognition) -> None:
         lang = lang_of(turn_context)
-        composition = await self._compose(turn_context, text)
+        composition = await self._compose(turn_context, text, recognition)
         if composition.topic:
             await self._last_topic.set(turn_context, composition.topic)
         parts = list(composition.parts)

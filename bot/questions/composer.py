@@ -40,6 +40,7 @@ Tense = Literal["past", "now", "coming"]
 FACT_LABELS = frozenset({"weekday", "duration", "tense", "premise_no", "premise_yes", "partner", "fund", "unknown"})
 LONG_MESSAGE = 240  # characters: from here on, look for the question in the message
 MAX_PARTS = 4
+MAX_CLAUSES = 6  # questions looked at in one message (each costs a recognition)
 FOLLOW_UP_TOKENS = 6
 SESSION_ENTRIES = frozenset({"session_when", "session_location", "session_online"})
 
@@ -169,7 +170,7 @@ class _Context:
     facts: dict[str, str]
     tense: Tense
     several: bool = False
-    notes: list[str] = field(default_factory=list)
+    known: dict[str, Recognition] = field(default_factory=dict)  # recognitions already made, by text
 
 
 class Composer:
@@ -216,11 +217,20 @@ class Composer:
 
     # --- the whole message ------------------------------------------------------------------------------
     def compose(
-        self, text: str, lang: str, now: datetime, sessions: Sequence[Session], last_topic: str | None = None
+        self,
+        text: str,
+        lang: str,
+        now: datetime,
+        sessions: Sequence[Session],
+        last_topic: str | None = None,
+        recognition: Recognition | None = None,
     ) -> Composition:
+        """`recognition`: the recognizer's result for the whole `text`, when the caller has it already."""
         ctx = self._context(lang, now, sessions)
+        if recognition is not None:
+            ctx.known[" ".join(text.split())] = recognition
         question = self.find_question(text)
-        clauses = self.clauses(question)
+        clauses = self.clauses(question)[:MAX_CLAUSES]
         ctx.several = len(clauses) > 1
         parts: list[Part] = []
         topic = last_topic
@@ -235,7 +245,7 @@ class Composer:
         if answered:
             parts = answered[:MAX_PARTS]
         else:
-            whole = self._recognizer.recognize(question, lang)
+            whole = ctx.known.get(question) or self._recognizer.recognize(question, lang)
             parts = [self._unanswered(question, whole, ctx)]
         return Composition(question=question, parts=tuple(parts), recognition=whole)
 
@@ -264,9 +274,11 @@ class Composer:
         """The separate questions in a message: sentences, and parts joined by "en"/"and" or a comma
         when the next part opens as a question ("... en hoe kunnen wij ...", "..., and is there ...")."""
         result: list[str] = []
-        for sentence in (s.strip(" ?!.;,") for s in SENTENCE_END.split(text)):
+        for raw in SENTENCE_END.split(text):
+            sentence = raw.strip(" ?!.;,")
             if not sentence:
                 continue
+            mark = "?" if raw.rstrip().endswith("?") else ""  # the recognizer reads a question by its mark
             pieces, start = [], 0
             for match in CONJUNCTION.finditer(sentence):
                 first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
@@ -274,15 +286,15 @@ class Composer:
                     pieces.append(sentence[start : match.start()])
                     start = match.end()
             pieces.append(sentence[start:])
-            pieces = [p.strip(" ,") for p in pieces if p.strip(" ,")]
+            pieces = [p.strip(" ,") + mark for p in pieces if p.strip(" ,")]
             merged: list[str] = []
             for i, piece in enumerate(pieces):
-                words = piece.lower().split()
+                words = piece.lower().rstrip("?").split()
                 if len(words) <= 2 and all(w in BARE_WORDS for w in words) and i + 1 < len(pieces):
                     rest = pieces[i + 1].split()
-                    while rest and rest[0].lower() in QUESTION_WORDS:
+                    while rest and rest[0].lower() in WH_WORDS:
                         rest = rest[1:]
-                    merged.append(" ".join([piece, *rest]))  # "wanneer" + "(waar) is de bijeenkomst"
+                    merged.append(" ".join([piece.rstrip("?"), *rest]))  # "wanneer" + "(waar) is de bijeenkomst"
                 else:
                     merged.append(piece)
             result.extend(merged)
@@ -295,11 +307,13 @@ class Composer:
             part = self._follow_up(clause, norm, ctx, last_topic)
             if part is not None:
                 return [part]
-        recognition = self._recognizer.recognize(clause, ctx.lang)
+        recognition = ctx.known.get(clause) or self._recognizer.recognize(clause, ctx.lang)
         if recognition.kind == "answer" and recognition.entry_id and recognition.entry_id not in self._shipped:
             return [self._entry(recognition.entry_id, ctx)]
-        part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
-        part = part or self._derived_fact(norm, ctx)
+        part = None
+        if is_question(clause, norm):  # "ik wil me aanmelden voor dinsdag 4 oktober" is a wish, not a claim
+            part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+            part = part or self._derived_fact(norm, ctx)
         if part is not None:
             return [part]
         aspects = self._aspects_in(norm)
@@ -501,6 +515,15 @@ class Composer:
             else:
                 values["duration"] = self._catalog.text(ctx.lang, "composer.minutes", minutes=minutes)
         return values
+
+
+TAGS = (" toch ", " klopt ", " right ", " correct ", " isnt it ", " is it ", " niet waar ", " or not ", " of niet ")
+
+
+def is_question(clause: str, norm: str) -> bool:
+    """A question mark, a question word or verb first, or a tag ("..., klopt dat?", "..., right")."""
+    words = norm.split()
+    return clause.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS) or any(t in norm for t in TAGS)
 
 
 def _followed_by(text: str, position: int, words: set[str]) -> bool:

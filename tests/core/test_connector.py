@@ -3,6 +3,7 @@ asynchronously and cached; the JSON it sends is what msrest would send; Retry-Af
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -108,3 +109,38 @@ def test_retry_after_as_seconds_or_http_date():
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), lambda: now) == 30.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["personal_message.json", "personal_message_en.json", "groupchat_message_mention.json", "channel_message_mention.json", "install_personal.json"],
+)
+def test_activities_read_as_msrest_reads_them(name):
+    from bot.core.connector import from_json
+
+    body = fixture(name)
+    body["timestamp"] = "2022-10-04T12:00:00.1234567Z"
+    body["value"] = {"action": "register.submit", "n": 1}
+    ours, theirs = from_json(Activity, body), Activity().deserialize(body)
+    assert ours.serialize() == theirs.serialize()
+    assert [e.additional_properties for e in ours.entities or []] == [e.additional_properties for e in theirs.entities or []]
+    assert ours.from_property.additional_properties == theirs.from_property.additional_properties
+    assert ours.timestamp == theirs.timestamp
+
+
+def test_what_msrest_refuses_is_refused():
+    from bot.core.connector import from_json
+
+    body = fixture("personal_message.json")
+    body["timestamp"] = "not a time"
+    with pytest.raises(Exception):  # noqa: B017, PT011 - msrest's own DeserializationError
+        Activity().deserialize(copy.deepcopy(body))
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        from_json(Activity, body)
+
+
+def test_conversation_references_are_stored_as_msrest_would_write_them():
+    from botbuilder.core import TurnContext
+
+    reference = TurnContext.get_conversation_reference(Activity().deserialize(fixture("channel_message_mention.json")))
+    assert to_json(reference) == reference.serialize()

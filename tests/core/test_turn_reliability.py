@@ -133,3 +133,18 @@ async def test_a_plain_faq_turn_costs_one_database_round_trip(client, nl, monkey
     replies = await nl.say("Hoe laat begint de bijeenkomst?")
     assert all_text(replies)
     assert len(opened) == 1
+
+
+async def test_a_step_whose_second_reply_fails_is_done_again_in_full(client, nl, connector, waits):
+    """The replies of a step go out together, before its state is saved: when one of them cannot be
+    delivered, the re-sent activity does the whole step again, from the same place in the dialog."""
+    await nl.say("vraag stellen")
+    attempts = connectors_of(client.app[SERVICES].adapter).policy.attempts
+    connector.fail_next = [None] + [503] * attempts  # help arrives, the question after it does not
+    help_request = nl.activity(type="message", text="help")
+    assert (await client.post("/api/messages", json=help_request)).status == 503
+
+    replies = await nl.post(copy.deepcopy(help_request))
+    text = all_text(replies)
+    assert msg("nl", "help.title") in text and msg_part("nl", "ask.prompt") in text
+    assert msg("nl", "cancel.done") in all_text(await nl.say("stop"))

@@ -183,3 +183,14 @@ async def test_a_past_session_is_spoken_of_as_past(lang, later, nl, en):
     assert msg(lang, "composer.premise.when_no.past", **facts(lang, AFTER)) in corrected
     tense = one_card_text(await later[lang].say("Is de bijeenkomst al geweest?" if lang == "nl" else "Has the session already taken place?"))
     assert msg(lang, "composer.tense.past", **facts(lang, AFTER)) in tense
+
+
+WISHES = {"nl": "Ik wil me aanmelden voor dinsdag 4 oktober", "en": "We want to sign up our alderman for 4 October"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_wish_that_names_a_date_starts_the_task_and_is_not_checked_as_a_claim(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    replies = await conversation.say(WISHES[lang])
+    assert any(action.startswith("register.") for action in actions(replies)), actions(replies)
+    assert msg_part(lang, "composer.premise.when_yes.coming") not in all_text(replies)
