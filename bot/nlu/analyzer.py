@@ -31,6 +31,33 @@ _CACHE_LIMIT = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|de|ste)$")
 
 
+class WordSplitter:
+    """`Analyzer.words` of one language's word lists: it does not depend on the vocabulary."""
+
+    def __init__(self, profile: LanguageProfile) -> None:
+        self._profile = profile
+        self._longest = max((len(key) for key in profile.multiwords), default=1)
+
+    def __call__(self, text: str) -> list[str]:
+        """Folded words of `text`, informal spellings replaced and fixed expressions joined into one word."""
+        spellings = self._profile.spellings
+        words = [part for word in map(_plain_number, tokens(text)) for part in spellings.get(word, (word,))]
+        multiwords = self._profile.multiwords
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 1, -1):
+                joined = multiwords.get(tuple(words[i : i + n]))
+                if joined is not None:
+                    out.append(joined)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
 class Analyzer:
     """Analyzer for one language, built from the vocabulary of all data texts in that language."""
 
@@ -39,15 +66,24 @@ class Analyzer:
         lang: str,
         profile: LanguageProfile,
         synonyms: Sequence[SynonymGroup],
-        texts: Iterable[str],
+        texts: Iterable[str] = (),
+        *,
+        text_words: Iterable[str] = (),
+        previous: Analyzer | None = None,
     ) -> None:
+        """`texts`: the phrasings of this language, whose words make the vocabulary; or, already split,
+        `text_words`: their words as `words()` gives them. `previous`: an analyzer of the same language and
+        word lists for another vocabulary, whose stems and typo indexes are reused (an update)."""
         self.lang = lang
         self._profile = profile
         self._stemmer = snowballstemmer.stemmer(_STEMMERS[lang])
-        self._stems: dict[str, str] = {}
-        self._longest_multiword = max((len(key) for key in profile.multiwords), default=1)
+        # Stems depend on the word alone: an update shares them with the analyzer it replaces.
+        self._stems: dict[str, str] = previous._stems if previous is not None else {}  # noqa: SLF001
+        self._split = WordSplitter(profile)
 
         vocabulary: set[str] = set(profile.compound_parts)
+        self.text_words = tuple(sorted(set(text_words)))
+        vocabulary.update(self.text_words)
         for text in texts:
             vocabulary.update(self.words(text))
         for group in synonyms:
@@ -67,8 +103,24 @@ class Analyzer:
         # correction only ever leads to this language's own words.
         self.known_terms = frozenset(own_terms | {term for key in self._phrases for term in key})
         self._resolved: dict[str, tuple[str, ...]] = dict(base)
-        self._word_typos = TypoCorrector(self.vocabulary)
-        self._term_typos = TypoCorrector(own_terms)
+        if previous is None:
+            self._word_typos = TypoCorrector(self.vocabulary)
+            self._term_typos = TypoCorrector(own_terms)
+        else:
+            self._word_typos = previous._word_typos.updated(self.vocabulary)  # noqa: SLF001
+            self._term_typos = previous._term_typos.updated(own_terms)  # noqa: SLF001
+
+    def same_reading(self, other: Analyzer, word: str) -> bool:
+        """Whether `word` (from `words()`) gives the same terms here as in `other` (an analyzer of the same
+        language built from another vocabulary), also where a capital makes a name of it."""
+        mine, theirs = self.resolve(word), other.resolve(word)
+        return mine == theirs and (
+            len(mine) != 1 or (mine[0] in self.known_terms) == (theirs[0] in other.known_terms)
+        )
+
+    def same_phrases(self, other: Analyzer) -> bool:
+        """Whether the synonym phrases read the same here as in `other`."""
+        return self._phrases == other._phrases
 
     # -- public -------------------------------------------------------------------------------------
 
@@ -89,26 +141,11 @@ class Analyzer:
 
     def question_terms(self) -> frozenset[str]:
         """The terms that question words become."""
-        return frozenset(QUESTION_WORD_PREFIX + word for word in self._profile.question_words)
+        return question_terms(self._profile)
 
     def words(self, text: str) -> list[str]:
         """Folded words of `text`, informal spellings replaced and fixed expressions joined into one word."""
-        spellings = self._profile.spellings
-        words = [part for word in map(_plain_number, tokens(text)) for part in spellings.get(word, (word,))]
-        multiwords = self._profile.multiwords
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(self._longest_multiword, len(words) - i), 1, -1):
-                joined = multiwords.get(tuple(words[i : i + n]))
-                if joined is not None:
-                    out.append(joined)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+        return self._split(text)
 
     def resolve(self, word: str) -> tuple[str, ...]:
         """Terms for one folded word, with typo correction for unknown words."""
@@ -193,6 +230,11 @@ class Analyzer:
                 out.append(terms[i])
                 i += 1
         return tuple(out)
+
+
+def question_terms(profile: LanguageProfile) -> frozenset[str]:
+    """The terms that the question words of a language become."""
+    return frozenset(QUESTION_WORD_PREFIX + word for word in profile.question_words)
 
 
 def _plain_number(word: str) -> str:

@@ -106,6 +106,8 @@ class CommandMatcher:
             for phrase in self._phrases.get(name, ()):
                 if phrase == key:
                     return name
+                if abs(len(phrase) - len(key)) > budget:
+                    continue  # more edits apart than the budget (and no swap of equal lengths)
                 distance = OSA.distance(key, phrase, score_cutoff=budget)
                 if distance <= budget and _same_words_count(key, phrase):
                     if best is None or (distance, name) < best:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .analyzer import ENTITY_PREFIX, Analyzer
+import numpy as np
+
+from .analyzer import ENTITY_PREFIX, Analyzer, WordSplitter, question_terms
 from .commands import CommandMatcher
 from .decision import Target, Thresholds, decide
 from .errors import KnowledgeDataError
-from .index import VectorIndex
+from .index import IndexView, VectorIndex
 from .langguess import LanguageGuesser
 from .loader import KnowledgeData, load_knowledge
-from .model import DEFAULT_LANGUAGE, LANGUAGES, KnowledgeEntry, Recognition
+from .model import DEFAULT_LANGUAGE, LANGUAGES, IntentDefinition, KnowledgeEntry, Recognition
 from .mood import QUESTION, STATEMENT
 from .text import tokens
 from .validation import collection_problems
@@ -25,47 +28,36 @@ MAX_TEXT = 600  # characters of a message that recognition looks at
 OTHER_LANGUAGE_FACTOR = 0.99  # a match in the user's own language wins a tie
 
 
-class _Engine:
-    """Everything derived from one version of the knowledge data; never changed after construction."""
+RANKED_ENTRIES = 10  # FAQ entries a recognition ranks (every matching intent is ranked too): `decide` needs
+# the best target, the runner-up and the best few entries; the rest only cost time in a large knowledge base
 
-    def __init__(self, data: KnowledgeData, thresholds: Thresholds) -> None:
+
+class _Engine:
+    """Everything recognition reads, for one version of the knowledge data; never changed after construction."""
+
+    def __init__(
+        self,
+        data: KnowledgeData,
+        thresholds: Thresholds,
+        targets: Sequence[Target | None],
+        analyzers: Mapping[str, Analyzer],
+        indexes: Mapping[str, IndexView],
+        guesser: LanguageGuesser,
+        commands: CommandMatcher,
+    ) -> None:
         self.data = data
         self.thresholds = thresholds
         self.entries = {entry.id: entry for entry in data.entries}
-        self.targets = tuple(Target("faq", e.id) for e in data.entries) + tuple(
-            Target("intent", i.name) for i in data.intents
-        )
-        self.analyzers: dict[str, Analyzer] = {}
-        self.indexes: dict[str, VectorIndex] = {}
-        seen_words: dict[str, frozenset[str]] = {}
-        for lang in LANGUAGES:
-            texts = _phrasings(data, lang)
-            answers = _answers(data, lang)
-            analyzer = Analyzer(lang, data.languages[lang], data.synonyms, (text for _, text in texts))
-            phrasings = [(number, analyzer.analyze(text)) for number, text in texts]
-            profiles: dict[int, list[str]] = {number: [] for number in range(len(self.targets))}
-            for number, terms in phrasings:
-                profiles[number].extend(terms)
-            for number, text in answers:
-                profiles[number].extend(analyzer.analyze(text))
-            fixed = dict.fromkeys((QUESTION, STATEMENT), thresholds.mood_weight)
-            fixed.update(dict.fromkeys(analyzer.question_terms(), thresholds.question_word_weight))
-            self.analyzers[lang] = analyzer
-            self.indexes[lang] = VectorIndex(
-                phrasings,
-                [(number, tuple(terms)) for number, terms in profiles.items()],
-                len(self.targets),
-                profile_share=thresholds.profile_share,
-                unknown_df=thresholds.unknown_df,
-                entity_factor=thresholds.entity_factor,
-                entity_prefix=ENTITY_PREFIX,
-                fixed_idf=fixed,
-            )
-            words = {word for _, text in texts for word in tokens(text)}
-            seen_words[lang] = frozenset(words | data.languages[lang].stopwords)
-        self.guesser = LanguageGuesser(seen_words)
-        fillers = frozenset().union(*(data.languages[lang].fillers for lang in LANGUAGES))
-        self.commands = CommandMatcher(data.intents, fillers)
+        self.targets = tuple(targets)  # by slot; None: a slot whose entry was removed
+        rank_of = {("faq", e.id): i for i, e in enumerate(data.entries)}
+        rank_of.update({("intent", i.name): len(data.entries) + n for n, i in enumerate(data.intents)})
+        # Ties are broken by the data order (entries, then intents), however the slots were filled.
+        self.rank = np.array([rank_of[(t.kind, t.key)] if t else len(rank_of) for t in self.targets], dtype=np.int64)
+        self.is_faq = np.array([t is not None and t.kind == "faq" for t in self.targets], dtype=bool)
+        self.analyzers = dict(analyzers)
+        self.indexes = dict(indexes)
+        self.guesser = guesser
+        self.commands = commands
         self.intent_names = frozenset(intent.name for intent in data.intents)
 
     def recognize(self, text: str, lang: str) -> Recognition:
@@ -76,7 +68,7 @@ class _Engine:
             # The whole message is one of a task's own phrasings ("medewerker", "aanmelden"): that task,
             # even when a question's examples share the word.
             return Recognition(kind="intent", intent=exact, score=1.0, lang_guess=guess)
-        scores: dict[int, float] = {}
+        merged: np.ndarray | None = None
         unknown_share = 1.0
         for index_lang in LANGUAGES:
             terms = self.analyzers[index_lang].analyze(text)
@@ -85,27 +77,177 @@ class _Engine:
             result = self.indexes[index_lang].scores(terms)
             unknown_share = min(unknown_share, result.unknown_share)
             factor = 1.0 if index_lang == lang else OTHER_LANGUAGE_FACTOR
-            for target, raw in result.scores.items():
-                score = raw * factor
-                if score > scores.get(target, 0.0):
-                    scores[target] = score
-        ranked = [(self.targets[t], s) for t, s in sorted(scores.items(), key=lambda item: (-item[1], item[0]))]
-        return decide(ranked, self.thresholds, guess, unknown_share)
+            scores = result.values * factor
+            merged = scores if merged is None else np.maximum(merged, scores)
+        return decide(self._ranked(merged), self.thresholds, guess, unknown_share)
+
+    def _ranked(self, scores: np.ndarray | None) -> list[tuple[Target, float]]:
+        """The matching targets by descending score (ties in data order): every intent and the best entries."""
+        if scores is None:
+            return []
+        matched = np.flatnonzero(scores)
+        if len(matched) > RANKED_ENTRIES:
+            faqs = matched[self.is_faq[matched]]
+            if len(faqs) > RANKED_ENTRIES:
+                values = scores[faqs]
+                floor = np.partition(values, -RANKED_ENTRIES)[-RANKED_ENTRIES]
+                faqs = faqs[values >= floor]  # ties at the floor stay: the order decides among them
+            matched = np.concatenate([faqs, matched[~self.is_faq[matched]]])
+        order = matched[np.lexsort((self.rank[matched], -scores[matched]))]
+        targets = self.targets
+        return [(targets[slot], score) for slot, score in zip(order.tolist(), scores[order].tolist(), strict=True)]
 
 
-def _phrasings(data: KnowledgeData, lang: str) -> list[tuple[int, str]]:
-    """(target number, text) for every question and example; entries first, then intents."""
-    owners = [entry.phrasings for entry in data.entries] + [intent.phrasings for intent in data.intents]
-    return [(number, text) for number, of in enumerate(owners) for text in of(lang)]
+class _Language:
+    """The index of one language and what it takes to update it target by target (used under the lock)."""
+
+    def __init__(self, lang: str, data: KnowledgeData, thresholds: Thresholds) -> None:
+        self.lang = lang
+        self.profile = data.languages[lang]
+        self.synonyms = data.synonyms
+        self.analyzer: Analyzer | None = None
+        self.split = WordSplitter(self.profile)
+        self.vocabulary: Counter[str] = Counter()  # words of the phrasings -> how many phrasings use them
+        self.seen: Counter[str] = Counter()  # tokens of the phrasings (for the language guess)
+        self.phrasing_words: dict[int, list[list[str]]] = {}  # slot -> the words of each of its phrasings
+        self.users: dict[str, set[int]] = {}  # word of a phrasing or answer -> the slots using it
+        self.texts: dict[int, tuple[tuple[str, ...], str]] = {}  # slot -> (phrasings, answer)
+        self.index: VectorIndex | None = None
+        self._thresholds = thresholds
+
+    def _words(self, text: str) -> list[str]:
+        return self.split(text)
+
+    def update(self, changed: Mapping[int, tuple[tuple[str, ...], str]], removed: Collection[int], n: int) -> None:
+        """Give the slots of `changed` these (phrasings, answer) texts, drop the `removed` slots, and
+        re-analyze every other slot whose reading changed with the vocabulary; `n`: the number of targets."""
+        if self.index is None:
+            fixed = dict.fromkeys((QUESTION, STATEMENT), self._thresholds.mood_weight)
+            fixed.update(dict.fromkeys(question_terms(self.profile), self._thresholds.question_word_weight))
+            self.index = VectorIndex(
+                profile_share=self._thresholds.profile_share,
+                unknown_df=self._thresholds.unknown_df,
+                entity_factor=self._thresholds.entity_factor,
+                entity_prefix=ENTITY_PREFIX,
+                fixed_idf=fixed,
+            )
+        old = self.analyzer
+        for slot in (*changed, *removed):
+            for words in self.phrasing_words.pop(slot, []):
+                self.vocabulary.subtract(words)
+            if slot in self.texts:
+                phrasings, answer = self.texts.pop(slot)
+                for text in phrasings:
+                    self.seen.subtract(tokens(text))
+                for word in {w for text in (*phrasings, answer) for w in self._words(text)}:
+                    self.users[word].discard(slot)
+        for slot, (phrasings, answer) in changed.items():
+            self.texts[slot] = (phrasings, answer)
+            self.phrasing_words[slot] = [self._words(text) for text in phrasings]
+            for words in self.phrasing_words[slot]:
+                self.vocabulary.update(words)
+            for text in phrasings:
+                self.seen.update(tokens(text))
+            for word in {w for text in (*phrasings, answer) for w in self._words(text)}:
+                self.users.setdefault(word, set()).add(slot)
+        self.vocabulary = +self.vocabulary  # drop the words no phrasing uses any more
+        self.seen = +self.seen
+        self.users = {word: slots for word, slots in self.users.items() if slots}
+
+        affected = set(changed)
+        words = sorted(self.vocabulary)
+        if old is None or words != list(old.text_words):
+            analyzer = Analyzer(self.lang, self.profile, self.synonyms, text_words=words, previous=old)
+            if old is None or not analyzer.same_phrases(old):
+                affected = set(self.texts)
+            else:
+                for word, slots in self.users.items():
+                    if not analyzer.same_reading(old, word):
+                        affected |= slots
+            self.analyzer = analyzer
+        else:
+            analyzer = old
+        assert self.index is not None
+        for slot in removed:
+            self.index.remove_target(slot)
+        for slot in sorted(affected):
+            phrasings, answer = self.texts[slot]
+            documents = [analyzer.analyze(text) for text in phrasings]
+            profile = [term for terms in documents for term in terms]
+            if answer:
+                profile.extend(analyzer.analyze(answer))
+            self.index.set_target(slot, documents, profile)
+        self.index.commit(n)
+
+    def seen_words(self) -> frozenset[str]:
+        return frozenset(self.seen) | self.profile.stopwords
 
 
-def _answers(data: KnowledgeData, lang: str) -> list[tuple[int, str]]:
-    """(target number, answer text without placeholders) for every entry."""
-    return [
-        (number, _PLACEHOLDER.sub(" ", entry.answer[lang]))
-        for number, entry in enumerate(data.entries)
-        if entry.answer.get(lang)
-    ]
+class _Builder:
+    """Keeps the indexes up to date as entries come and go, and makes an `_Engine` of each version."""
+
+    def __init__(self, data: KnowledgeData, thresholds: Thresholds) -> None:
+        self.thresholds = thresholds
+        self.data = replace(data, entries=())
+        self.slots: list[Target | None] = []
+        self.slot_of: dict[Target, int] = {}
+        self.languages = {lang: _Language(lang, data, thresholds) for lang in LANGUAGES}
+        self.commands = CommandMatcher(data.intents, frozenset().union(*(data.languages[lang].fillers for lang in LANGUAGES)))
+        self.engine = self._update(data.entries, data.intents, changed=[*data.entries, *data.intents], removed=())
+
+    def _slot(self, target: Target) -> int:
+        slot = self.slot_of.get(target)
+        if slot is None:
+            slot = self.slot_of[target] = len(self.slots)
+            self.slots.append(target)
+        return slot
+
+    def _update(
+        self,
+        entries: Sequence[KnowledgeEntry],
+        intents: Sequence[IntentDefinition],
+        changed: Sequence[KnowledgeEntry | IntentDefinition],
+        removed: Sequence[str],
+    ) -> _Engine:
+        gone = []
+        for entry_id in removed:
+            slot = self.slot_of.pop(Target("faq", entry_id))
+            self.slots[slot] = None
+            gone.append(slot)
+        slots: dict[int, KnowledgeEntry | IntentDefinition] = {}
+        for item in changed:
+            if isinstance(item, KnowledgeEntry):
+                slots[self._slot(Target("faq", item.id))] = item
+            else:
+                slots[self._slot(Target("intent", item.name))] = item
+        n = len(entries) + len(intents)
+        for lang, language in self.languages.items():
+            texts = {
+                slot: (item.phrasings(lang), _answer(item, lang))
+                for slot, item in slots.items()
+            }
+            language.update(texts, gone, n)
+        self.data = replace(self.data, entries=tuple(entries), intents=tuple(intents))
+        analyzers = {}
+        views = {}
+        for lang, language in self.languages.items():
+            assert language.analyzer is not None
+            assert language.index is not None
+            analyzers[lang] = language.analyzer
+            views[lang] = language.index.view()
+        guesser = LanguageGuesser({lang: language.seen_words() for lang, language in self.languages.items()})
+        return _Engine(self.data, self.thresholds, self.slots, analyzers, views, guesser, self.commands)
+
+    def change(self, entries: Sequence[KnowledgeEntry], changed: Sequence[KnowledgeEntry], removed: Sequence[str]) -> _Engine:
+        self.engine = self._update(entries, self.data.intents, changed, removed)
+        return self.engine
+
+
+def _answer(item: KnowledgeEntry | IntentDefinition, lang: str) -> str:
+    """The answer text of an entry without placeholders, for its profile ("" for an intent)."""
+    if isinstance(item, KnowledgeEntry) and item.answer.get(lang):
+        return _PLACEHOLDER.sub(" ", item.answer[lang])
+    return ""
 
 
 class Recognizer:
@@ -113,7 +255,8 @@ class Recognizer:
 
     def __init__(self, data: KnowledgeData, thresholds: Thresholds | None = None) -> None:
         self._lock = threading.Lock()
-        self._engine = _Engine(data, thresholds or Thresholds())
+        self._builder = _Builder(data, thresholds or Thresholds())
+        self._engine = self._builder.engine
 
     @classmethod
     def load(cls, directory: Path, thresholds: Thresholds | None = None) -> Recognizer:
@@ -138,29 +281,43 @@ class Recognizer:
         return list(self._engine.data.entries)
 
     def add_entry(self, entry: KnowledgeEntry) -> None:
-        """Add an entry (or replace the one with the same id) and re-index; raises KnowledgeDataError.
+        """Add an entry (or replace the one with the same id) and update the index; raises KnowledgeDataError.
 
-        Re-indexing takes a few hundred milliseconds; from asyncio code call it through
-        `asyncio.to_thread`. Concurrent calls are serialized; recognition keeps using the previous index
-        until the new one is complete.
+        The update is incremental: the entry's own phrasings are analyzed and indexed, and only the other
+        entries whose words read differently with the new vocabulary are analyzed again; the result is the
+        same as indexing everything anew. From asyncio code call it through `asyncio.to_thread`. Concurrent
+        calls are serialized; recognition keeps using the previous index until the new one is complete.
         """
         self.add_entries([entry])
 
     def add_entries(self, new_entries: Sequence[KnowledgeEntry]) -> None:
-        """`add_entry` for several entries with one re-index (all or none are added)."""
+        """`add_entry` for several entries with one update (all or none are added)."""
         if not new_entries:
             return
         with self._lock:
-            current = self._engine
-            entries = list(current.data.entries)
+            entries = list(self._engine.data.entries)
+            changed: dict[str, KnowledgeEntry] = {}
             for entry in new_entries:
                 position = next((i for i, e in enumerate(entries) if e.id == entry.id), None)
                 if position is None:
                     entries.append(entry)
                 else:
                     entries[position] = entry
-            problems = collection_problems(entries, current.data.intents)
+                changed[entry.id] = entry
+            problems = collection_problems(entries, self._engine.data.intents)
             if problems:
                 raise KnowledgeDataError(problems)
-            engine = _Engine(replace(current.data, entries=tuple(entries)), current.thresholds)
-            self._engine = engine  # one reference swap: readers see the old or the new index, never a mix
+            # One reference swap: readers see the old or the new index, never a mix.
+            self._engine = self._builder.change(entries, list(changed.values()), ())
+
+    def remove_entry(self, entry_id: str) -> None:
+        """Remove an entry and update the index incrementally; KeyError if there is none, KnowledgeDataError
+        when another entry still follows up on it."""
+        with self._lock:
+            if entry_id not in self._engine.entries:
+                raise KeyError(entry_id)
+            entries = [e for e in self._engine.data.entries if e.id != entry_id]
+            problems = collection_problems(entries, self._engine.data.intents)
+            if problems:
+                raise KnowledgeDataError(problems)
+            self._engine = self._builder.change(entries, (), (entry_id,))

@@ -8,8 +8,10 @@
   last and loads only when it changed: other instances pick up an entry within one interval. `start()` runs
   it every `interval` seconds (0: no loop; tests call `tick()`).
 
-Re-indexing takes a fifth of a second per entry, so it runs in a worker thread (`asyncio.to_thread`);
-recognition keeps using the previous index until the new one is swapped in.
+Indexing an entry is incremental (only the new entry and the texts whose words read differently with the
+new vocabulary are analyzed again; tens of milliseconds for this knowledge base, a few hundred with 2,000
+entries), and it runs in a worker thread (`asyncio.to_thread`); recognition keeps using the previous index
+until the new one is swapped in.
 """
 
 from __future__ import annotations
