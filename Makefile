@@ -59,9 +59,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Question answering, whole turns, and FAQ turns during a 50k-row export (SQLite, and PostgreSQL when
+# TEST_DATABASE_URL is set); reports in benchmarks/results/ (see benchmarks/README.md).
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/qa_benchmark.py
-	$(BIN)/python benchmarks/turn_benchmark.py
+	$(BIN)/python benchmarks/run_all.py
 
 package: $(VENV)/.installed
 	$(BIN)/python -m manifest $(PACKAGE_ARGS)

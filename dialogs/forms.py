@@ -32,7 +32,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActivityTypes
 
-from bot.core.cards import card, card_activity, heading, paragraph, submit
+from bot.core.cards import card, card_activity, heading, paragraph, replace_or_send, submit
 from bot.core.i18n import Catalog
 from bot.core.turn import card_value, clean_text, lang_of
 from dialogs import validators
@@ -43,8 +43,7 @@ from dialogs.validators import Invalid
 
 Options = Callable[[str], list[tuple[str, str]]]
 KINDS = ("text", "longtext", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
-MAX_CHOICE_BUTTONS = 6
-MAX_ACTIONS = 6  # buttons Teams shows in one action set
+MAX_CHOICE_BUTTONS = 3  # more options than this are typed (numbered list) or chosen in the form
 
 
 @dataclass(frozen=True)
@@ -159,8 +158,11 @@ class _FormEngine(Dialog):
         lang = lang_of(dc.context)
         if state["editing"] and self._missing(state["values"]) is None:
             return await self._show_summary(dc)
-        await dc.context.send_activity(card_activity(self._form_card(lang, state["values"])))
-        return await self._ask_next(dc, intro=True)
+        missing = self._missing(state["values"])
+        state["phase"], state["current"] = "collect", missing.name if missing else None
+        payload = self._form_card(lang, state["values"], first=missing)
+        await replace_or_send(dc.context, state, card_activity(payload), replace=False)
+        return Dialog.end_of_turn
 
     async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
         activity = dc.context.activity
@@ -190,8 +192,7 @@ class _FormEngine(Dialog):
             values, errors = self._validate_card(lang, value, state["values"])
             state["values"] = values
             if errors:
-                await dc.context.send_activity(card_activity(self._form_card(lang, values, errors)))
-                await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.fix_errors")))
+                await replace_or_send(dc.context, state, card_activity(self._form_card(lang, values, errors)))
                 return Dialog.end_of_turn
             return await self._after_answer(dc)
         if verb == "confirm":
@@ -200,8 +201,9 @@ class _FormEngine(Dialog):
             return await self._show_summary(dc) if self._missing(state["values"]) is None else await self._ask_next(dc)
         if verb == "change":
             return await self._pick_change(dc)
-        if verb == "field" and isinstance(value.get("field"), str):
-            return await self._ask_field(dc, value["field"])
+        if verb == "field":
+            picked = value.get("field")
+            return await self._ask_field(dc, picked) if isinstance(picked, str) and picked else await self._pick_change(dc)
         if verb == "answer" and isinstance(value.get("field"), str) and state.get("current") == value["field"]:
             return await self._on_text(dc, str(value.get("value", "")))
         if verb == "cancel":
@@ -325,15 +327,13 @@ class _FormEngine(Dialog):
             return await self._show_summary(dc)
         return await self._ask_next(dc)
 
-    async def _ask_next(self, dc: DialogContext, *, intro: bool = False) -> DialogTurnResult:
+    async def _ask_next(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
         lang = lang_of(dc.context)
         missing = self._missing(state["values"])
         if missing is None:
             return await self._show_summary(dc)
         state["phase"], state["current"] = "collect", missing.name
-        if intro:
-            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.how")))
         await dc.context.send_activity(self._question(lang, missing, state["values"]))
         return Dialog.end_of_turn
 
@@ -357,7 +357,8 @@ class _FormEngine(Dialog):
         state = dc.active_dialog.state
         state["phase"], state["current"] = "summary", None
         state["token"] = uuid.uuid4().hex
-        await dc.context.send_activity(card_activity(self._summary_card(lang_of(dc.context), state["values"], state["token"])))
+        payload = self._summary_card(lang_of(dc.context), state["values"], state["token"])
+        await replace_or_send(dc.context, state, card_activity(payload), replace=card_value(dc.context.activity) is not None)
         return Dialog.end_of_turn
 
     async def _confirm(self, dc: DialogContext) -> DialogTurnResult:
@@ -401,7 +402,7 @@ class _FormEngine(Dialog):
         text = "\n\n".join(lines)
         if item.kind == "choice" and len(self.form.options(lang, item)) <= MAX_CHOICE_BUTTONS:
             actions = [submit(label, f"{self.spec.id}.answer", field=item.name, value=value) for value, label in self.form.options(lang, item)]
-            return card_activity(card([paragraph(text)], fallback=text, actions=actions))
+            return card_activity(card([heading(prompt), *(paragraph(line) for line in lines[1:] if line)], fallback=text, actions=actions))
         return MessageFactory.text(text)
 
     def _display(self, lang: str, item: Field, value: Any) -> str:
@@ -417,28 +418,48 @@ class _FormEngine(Dialog):
             return self.form.t(lang, "form.amount_display", amount=_euro(value, lang))
         return str(value)
 
-    def _form_card(self, lang: str, values: dict[str, Any], errors: dict[str, str] | None = None) -> dict[str, Any]:
+    def _form_card(
+        self, lang: str, values: dict[str, Any], errors: dict[str, str] | None = None, *, first: Field | None = None
+    ) -> dict[str, Any]:
+        """The whole form. With `first` (the card that starts the form), a hint for those who type: the first question."""
         errors = errors or {}
         body: list[dict[str, Any]] = [heading(self.form.t(lang, f"{self.spec.id}.form.title"))]
+        if errors:
+            body.append(paragraph(f"⚠ {self.form.t(lang, 'form.fix_errors')}", color="Attention", weight="Bolder"))
         body.append(paragraph(self.form.t(lang, f"{self.spec.id}.form.intro")))
         for item in self.spec.fields:
             if item.name in errors:
                 body.append(paragraph(f"⚠ {errors[item.name]}", color="Attention", weight="Bolder", spacing="Medium"))
+            if item.kind == "consent":  # the statement itself, readable in full; the toggle says "I agree"
+                body.append(paragraph(self.form.t(lang, f"{self.spec.id}.fields.{item.name}.prompt"), spacing="Medium"))
             body.append(self._input(lang, item, values))
+        if first is not None:
+            prompt = self.form.t(lang, f"{self.spec.id}.fields.{first.name}.prompt")
+            body.append(paragraph(self.form.t(lang, "form.how", question=prompt), isSubtle=True, spacing="Medium"))
         return card(
             body,
             fallback=self.form.t(lang, "form.card_fallback"),
             actions=[
-                submit(self.form.t(lang, "form.next"), f"{self.spec.id}.submit"),
+                submit(self.form.t(lang, "form.next"), f"{self.spec.id}.submit", style="positive"),
                 submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
             ],
         )
 
+    def _placeholder(self, lang: str, item: Field) -> str | None:
+        catalog = self.form.services.catalog
+        for key in (f"{self.spec.id}.fields.{item.name}.placeholder", f"form.placeholder.{item.kind}"):
+            if catalog.has(key, lang):
+                return catalog.text(lang, key)
+        return None
+
     def _input(self, lang: str, item: Field, values: dict[str, Any]) -> dict[str, Any]:
         label = self.form.label(lang, item)
         current = values.get(item.name + "__raw", values.get(item.name))
-        base: dict[str, Any] = {"id": item.name, "label": label, "isRequired": item.required}
-        if item.required:
+        # A field asked only in some cases (e.g. "other area" when "other" is chosen) is checked by the bot,
+        # not by the card: the card cannot know whether it applies, and must stay sendable without it.
+        required = item.required and item.when is None
+        base: dict[str, Any] = {"id": item.name, "label": label, "isRequired": required}
+        if required:
             base["errorMessage"] = self.form.t(lang, "form.invalid.required")
         if item.kind in ("choice", "multichoice"):
             options = self.form.options(lang, item)
@@ -448,16 +469,22 @@ class _FormEngine(Dialog):
                 choices=[{"title": title, "value": value} for value, title in options],
                 style="expanded" if len(options) <= 5 or item.kind == "multichoice" else "compact",
                 isMultiSelect=item.kind == "multichoice",
+                wrap=True,
             )
             if chosen:
                 base["value"] = ",".join(str(c) for c in chosen)
             return base
         if item.kind == "consent":
-            base.update(type="Input.Toggle", title=self.form.t(lang, f"{self.spec.id}.fields.{item.name}.prompt"),
+            base.update(type="Input.Toggle", title=self.form.t(lang, "form.consent_agree"), wrap=True,
                         valueOn="true", valueOff="false", value="true" if current == "yes" else "false")
             return base
         if item.kind == "number":
-            base.update(type="Input.Number", min=item.minimum, max=item.maximum)
+            base["type"] = "Input.Number"
+            if required:  # an empty optional number must stay valid in the card (the renderer flags it otherwise)
+                base.update(min=item.minimum, max=item.maximum)
+            placeholder = self._placeholder(lang, item)
+            if placeholder:
+                base["placeholder"] = placeholder
             number = _as_number(current)
             if number is not None:  # Input.Number takes a number; unreadable input is left out, not echoed
                 base["value"] = number
@@ -469,6 +496,9 @@ class _FormEngine(Dialog):
             base["style"] = "Tel"
         elif item.kind == "longtext":
             base["isMultiline"] = True
+        placeholder = self._placeholder(lang, item)
+        if placeholder:
+            base["placeholder"] = placeholder
         if current not in (None, "", []):
             base["value"] = str(current)
         return base
@@ -489,9 +519,9 @@ class _FormEngine(Dialog):
             ],
             fallback=f"{self.form.t(lang, f'{self.spec.id}.form.summary_title')}\n{fallback}",
             actions=[
-                submit(self.form.t(lang, "form.confirm"), f"{self.spec.id}.confirm", token=token),
+                submit(self.form.t(lang, "form.confirm"), f"{self.spec.id}.confirm", style="positive", token=token),
                 submit(self.form.t(lang, "form.change"), f"{self.spec.id}.change"),
-                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False, style="destructive"),
             ],
         )
 
@@ -501,13 +531,24 @@ class _FormEngine(Dialog):
         text = self.form.t(lang, "form.change_which")
         whole_form = self._form_card(lang, values)
         whole_form.pop("$schema", None)
-        buttons = [submit(self.form.label(lang, f), f"{self.spec.id}.field", field=f.name) for f in visible]
-        # Teams shows at most MAX_ACTIONS buttons per action set: a long form gets several rows.
-        rows = [{"type": "ActionSet", "actions": buttons[i : i + MAX_ACTIONS]} for i in range(0, len(buttons), MAX_ACTIONS)]
+        whole_form["body"] = whole_form["body"][1:]  # one heading per card: the form inside goes without its own
+        # A numbered list to choose from (the numbers are what those who type can answer with).
+        choices = {
+            "type": "Input.ChoiceSet",
+            "id": "field",
+            "label": self.form.t(lang, "form.change_field"),
+            "style": "expanded",
+            "wrap": True,
+            "choices": [{"title": f"{i}. {self.form.label(lang, f)}", "value": f.name} for i, f in enumerate(visible, start=1)],
+        }
         return card(
-            [paragraph(text, weight="Bolder"), *rows],
+            [heading(self.form.t(lang, "form.change_title")), paragraph(text), choices],
             fallback=f"{text}\n{listing}",
-            actions=[{"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form}],
+            actions=[
+                submit(self.form.t(lang, "form.change"), f"{self.spec.id}.field", style="positive"),
+                {"type": "Action.ShowCard", "title": self.form.t(lang, "form.change_all"), "card": whole_form},
+                submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
+            ],
         )
 
 

@@ -27,7 +27,9 @@ class FakeConnector:
     """An aiohttp server on loopback that records what the bot posts back to `serviceUrl`."""
 
     def __init__(self) -> None:
-        self.posted: list[dict[str, Any]] = []
+        self.posted: list[dict[str, Any]] = []  # new messages and updates (these carry `_updated`: the id they replace)
+        self.updated: list[dict[str, Any]] = []  # updates only (update_activity)
+        self.created: list[dict[str, Any]] = []  # conversations the bot opened (create_conversation)
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
         # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value);
@@ -69,6 +71,12 @@ class FakeConnector:
         body = await request.json()
         self._check_cards(body)
         body["_conversation_id"] = request.match_info["cid"]
+        if request.method == "PUT":  # update_activity: this replaces the message with that id
+            body["_updated"] = request.match_info["aid"]
+            self.updated.append(body)
+            self.by_conversation[request.match_info["cid"]].append(body)
+            self.posted.append(body)
+            return web.json_response({"id": request.match_info["aid"]})
         self.posted.append(body)
         self.by_conversation[request.match_info["cid"]].append(body)
         return web.json_response({"id": f"reply-{next(_ids)}"})
@@ -89,7 +97,15 @@ class FakeConnector:
         return web.json_response(member)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
-        return web.json_response({"id": f"a:created-{next(_ids)}"})
+        """Teams opens a one-to-one chat (ConversationParameters); recorded in `created` with the new id."""
+        failure = self.fail_next.pop(0) if self.fail_next else None
+        if failure is not None:
+            status = failure[0] if isinstance(failure, tuple) else failure
+            return web.json_response({"error": {"code": "Forbidden"}}, status=status)
+        body = await request.json()
+        body["_id"] = f"a:created-{next(_ids)}"
+        self.created.append(body)
+        return web.json_response({"id": body["_id"]})
 
 
 @dataclass

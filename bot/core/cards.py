@@ -6,9 +6,11 @@ shape: version 1.5, a plain-text `fallbackText`, and `Action.Submit` data with a
 
 from __future__ import annotations
 
+import logging
+from collections.abc import MutableMapping
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, Attachment
 
 from bot.core.i18n import Catalog
@@ -20,6 +22,43 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MENU_JOBS = ("ask_question", "register", "offer_expertise", "contribute", "my_data", "help")
 
 ACTION_JOB_START = "job.start"
+# Where a guided conversation keeps the id of the card it shows, to update that card in place.
+CARD_ID = "card_id"
+# Teams shows a card's buttons side by side in one row and cuts off titles that do not fit. Buttons are
+# kept side by side only when there are at most three and each title fits its share of the row (in
+# characters, for a card about 450 px wide); otherwise they are stacked, one full-width button a line.
+_FITS_SIDE_BY_SIDE = {1: 40, 2: 18, 3: 11}
+
+log = logging.getLogger(__name__)
+
+
+def _fits_side_by_side(actions: list[dict[str, Any]]) -> bool:
+    limit = _FITS_SIDE_BY_SIDE.get(len(actions))
+    return limit is not None and all(len(str(action.get("title", ""))) <= limit for action in actions)
+
+
+MAX_HEADING_CHARS = 120
+
+
+def _ensure_heading(body: list[dict[str, Any]]) -> None:
+    """Every card has one heading: a card of a few plain sentences gets its first, short one as heading."""
+    if any(block.get("style") == "heading" for block in body if block.get("type") == "TextBlock"):
+        return
+    first = body[0] if body else None
+    if first and first.get("type") == "TextBlock" and len(str(first.get("text", ""))) <= MAX_HEADING_CHARS:
+        body[0] = {**{k: v for k, v in first.items() if k not in ("weight", "size", "color", "isSubtle")}, **heading(str(first["text"]))}
+
+
+def buttons(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Buttons for a card's body: side by side when they fit in one row, else a vertical list."""
+    if _fits_side_by_side(actions):
+        return [{"type": "ActionSet", "actions": actions}]
+    return stacked(actions)
+
+
+def stacked(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Buttons as a vertical list: one action set (one full-width button) a line."""
+    return [{"type": "ActionSet", "actions": [action], "spacing": "Small"} for action in actions]
 
 
 def card(body: list[dict[str, Any]], *, fallback: str, actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -30,25 +69,32 @@ def card(body: list[dict[str, Any]], *, fallback: str, actions: list[dict[str, A
         "fallbackText": fallback,
         "body": body,
     }
-    if actions:
+    _ensure_heading(body)
+    if actions and _fits_side_by_side(actions):
         payload["actions"] = actions
+    elif actions:
+        body.extend(stacked(actions))
     return payload
 
 
 def heading(text: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "size": "Medium", "weight": "Bolder", "wrap": True, "style": "heading"}
+    """The card's one heading: larger than the bold sub-headings, in the accent colour."""
+    return {"type": "TextBlock", "text": text, "size": "Large", "weight": "Bolder", "color": "Accent", "wrap": True, "style": "heading"}
 
 
 def paragraph(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
-def submit(title: str, action: str, *, validate: bool = True, **data: Any) -> dict[str, Any]:
+def submit(title: str, action: str, *, validate: bool = True, style: str | None = None, **data: Any) -> dict[str, Any]:
     """An Action.Submit whose data names the action; Teams merges input values into this data.
-    `validate=False` (e.g. Cancel) sends without the inputs, so required inputs left empty do not block it."""
+    `validate=False` (e.g. Cancel) sends without the inputs, so required inputs left empty do not block it.
+    `style`: "positive" (the step forward: send, confirm) or "destructive" (cancel a registration, delete)."""
     action_json: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": {"action": action, **data}}
     if not validate:
         action_json["associatedInputs"] = "none"
+    if style:
+        action_json["style"] = style
     return action_json
 
 
@@ -65,6 +111,25 @@ def card_activity(payload: dict[str, Any], *, summary: str | None = None) -> Act
     activity = MessageFactory.attachment(attachment(payload))
     activity.summary = summary or payload.get("fallbackText")
     return activity
+
+
+async def replace_or_send(
+    context: TurnContext, state: MutableMapping[str, Any], activity: Activity, *, replace: bool = True
+) -> None:
+    """One message per step: put `activity` in place of the card whose id `state` holds (a form's corrections,
+    its summary), else send it and remember its id. A card that can no longer be updated is sent anew."""
+    card_id = state.get(CARD_ID)
+    if replace and card_id:
+        activity.id = card_id
+        try:
+            await context.update_activity(activity)
+            return
+        except Exception:  # noqa: BLE001 - e.g. the message was deleted: a new one is as good
+            log.info("could not update card %s; sending a new one", card_id)
+            activity.id = None
+    response = await context.send_activity(activity)
+    if response is not None and response.id:
+        state[CARD_ID] = response.id
 
 
 class CoreCards:

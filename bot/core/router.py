@@ -17,8 +17,9 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from bot.core.cards import ACTION_JOB_START, CoreCards, card_activity
 from bot.core.i18n import Catalog
 from bot.core.metrics import set_turn_kind
+from bot.core.personal_chat import PersonalChat
 from bot.core.profile import UserProfile
-from bot.core.turn import card_value, clean_text, lang_of, set_lang
+from bot.core.turn import card_value, clean_text, is_group, lang_of, set_lang
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class Router:
         dialogs: DialogSet,
         profile: StatePropertyAccessor,
         answerer: Answerer | None = None,
+        personal_chat: PersonalChat | None = None,
     ):
         self._catalog = catalog
         self._cards = cards
@@ -53,6 +55,8 @@ class Router:
         self._profile = profile
         self._answerer = answerer
         self._job_dialogs: dict[str, str] = {}
+        self._personal_jobs: set[str] = set()  # done in a personal chat only (bot/core/personal_chat.py)
+        self._personal_chat = personal_chat
         self._jobs: dict[str, JobHandler] = {
             "greeting": self._welcome,
             "menu": self._menu,
@@ -69,9 +73,12 @@ class Router:
     def set_answerer(self, answerer: Answerer) -> None:
         self._answerer = answerer
 
-    def add_job_dialog(self, job: str, dialog_id: str) -> None:
-        """A job done by a guided conversation (its card actions are named `<dialog_id>.*`)."""
+    def add_job_dialog(self, job: str, dialog_id: str, *, personal: bool = False) -> None:
+        """A job done by a guided conversation (its card actions are named `<dialog_id>.*`). A `personal` job
+        (it shows or asks for personal data) is never done in a channel or group chat: it moves to a personal chat."""
         self._job_dialogs[job] = dialog_id
+        if personal:
+            self._personal_jobs.add(job)
 
     def add_job(self, job: str, handler: JobHandler) -> None:
         self._jobs[job] = handler
@@ -130,6 +137,9 @@ class Router:
             await self._menu(dc)
 
     async def start_job(self, dc: DialogContext, job: str) -> None:
+        if job in self._personal_jobs and self._personal_chat is not None and is_group(dc.context.activity):
+            await self._personal_chat.move(dc.context, job)
+            return
         dialog_id = self._job_dialogs.get(job)
         if dialog_id is not None:
             if dc.active_dialog is not None:

@@ -25,6 +25,7 @@ from bot.core.i18n import Catalog
 from bot.core.metrics import TurnMetrics, database_error, metrics_handler
 from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
+from bot.core.personal_chat import PersonalChat
 from bot.core.proactive import Messenger
 from bot.core.router import Router
 from bot.core.state_storage import JsonConversationState, JsonPrivateConversationState, JsonUserState, SqlStorage
@@ -101,7 +102,10 @@ def build_core(
 
     cards = CoreCards(catalog)
     services = DialogServices(settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock)
-    router = Router(catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile)
+    router = Router(
+        catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile,
+        personal_chat=PersonalChat(catalog, app_id=settings.microsoft_app_id or ""),
+    )
     bot = VngBot(
         router=router,
         cards=cards,

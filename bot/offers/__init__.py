@@ -61,9 +61,9 @@ def install(app: web.Application, core: Core) -> None:
     core.dialogs.add(ExpertiseOfferDialog(core.services, deps))
     core.dialogs.add(ContributionDialog(core.services, deps))
     core.dialogs.add(MyOffersDialog(core.services, deps))
-    router.add_job_dialog("offer_expertise", ExpertiseOfferDialog.ID)
-    router.add_job_dialog("contribute", ContributionDialog.ID)
-    router.add_job_dialog("my_offers", MyOffersDialog.ID)
+    router.add_job_dialog("offer_expertise", ExpertiseOfferDialog.ID, personal=True)
+    router.add_job_dialog("contribute", ContributionDialog.ID, personal=True)
+    router.add_job_dialog("my_offers", MyOffersDialog.ID, personal=True)
     router.add_command(channel.matches, channel.handle)
     core.events.subscribe(RecordWithdrawn, channel.on_withdrawn)
 

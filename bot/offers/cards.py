@@ -122,7 +122,7 @@ class OfferCards:
         """A short confirmation with a way to the user's list."""
         text = self.t(lang, key)
         return card(
-            [paragraph(text)],
+            [heading(self.t(lang, "offers.saved_title")), paragraph(text)],
             fallback=text,
             actions=[submit(self.t(lang, "offers.view_mine"), ACTION_JOB_START, job="my_offers")],
         )
@@ -178,8 +178,9 @@ class OfferCards:
                         {
                             "type": "ActionSet",
                             "actions": [
-                                submit(self.t(lang, "my_offers.edit"), "my_offers.edit", kind=item.kind, id=item.id),
-                                submit(self.t(lang, "my_offers.withdraw"), "my_offers.withdraw", kind=item.kind, id=item.id),
+                                # distinct titles: a screen reader reads the button, not the line above it
+                                submit(self.t(lang, "my_offers.edit_item", number=number), "my_offers.edit", kind=item.kind, id=item.id),
+                                submit(self.t(lang, "my_offers.withdraw_item", number=number), "my_offers.withdraw", kind=item.kind, id=item.id),
                             ],
                         },
                     ],
@@ -209,10 +210,10 @@ class OfferCards:
         key = "my_offers.withdraw_offer" if isinstance(item, OfferView) else "my_offers.withdraw_contribution"
         text = self.t(lang, key, municipality=item.municipality)
         return card(
-            [paragraph(text)],
+            [heading(self.t(lang, "my_offers.withdraw_title")), paragraph(text)],
             fallback=f"{text} {self.t(lang, 'yesno.retry')}",
             actions=[
-                submit(self.t(lang, "my_offers.withdraw_yes"), "my_offers.confirm", answer="yes"),
+                submit(self.t(lang, "my_offers.withdraw_yes"), "my_offers.confirm", style="destructive", answer="yes"),
                 submit(self.t(lang, "my_offers.withdraw_no"), "my_offers.confirm", answer="no"),
             ],
         )

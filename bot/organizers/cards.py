@@ -67,11 +67,14 @@ class OrganizerCards:
             {"type": "ActionSet", "actions": [submit(self.t(lang, "overview.questions.button"), ACTION_QUESTIONS)]},
         ]
         body += self._feedback(lang, overview)
-        body += [_section(self.t(lang, "export.title")), *self._export_inputs(lang, link_minutes)]
+        del link_minutes  # the export is a card of its own (the button below, or the command "export")
         return card(
             body,
             fallback=self.t(lang, "overview.fallback"),
-            actions=[submit(self.t(lang, "overview.refresh"), ACTION_OVERVIEW)],
+            actions=[
+                submit(self.t(lang, "overview.refresh"), ACTION_OVERVIEW),
+                submit(self.t(lang, "overview.export_button"), ACTION_EXPORT, style="positive"),
+            ],
         )
 
     def _more(self, lang: str, hidden: int) -> list[dict[str, Any]]:

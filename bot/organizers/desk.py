@@ -123,6 +123,9 @@ class OrganizerDesk:
 
     async def on_export(self, dc: DialogContext, value: dict[str, Any]) -> None:
         dataset, fmt = value.get("dataset"), value.get("format")
+        if dataset is None and fmt is None:  # the overview's "Export" button: the export card of its own
+            await self.show_export_choice(dc.context)
+            return
         await self.create_link(dc.context, dataset if isinstance(dataset, str) else "", fmt if isinstance(fmt, str) else "")
 
     # --- the work -------------------------------------------------------------------------------------

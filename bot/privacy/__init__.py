@@ -72,7 +72,7 @@ def install(app: web.Application, core: Core) -> None:
 
     router = core.router
     core.dialogs.add(DeleteMyDataDialog(core.services, desk))
-    router.add_job_dialog("delete_my_data", DeleteMyDataDialog.ID)
+    router.add_job_dialog("delete_my_data", DeleteMyDataDialog.ID, personal=True)
     router.add_job("my_data", desk.show_my_data)
     router.add_action(ACTION_SHOW, desk.show_statement)
     router.add_command(desk.matches, desk.show_statement)

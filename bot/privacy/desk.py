@@ -116,7 +116,22 @@ class PrivacyCards:
         return chapters(self._catalog, lang, "privacy.statement", STATEMENT_CHAPTERS,
                         contact_email=self.contact_email, days=self.retention_days)
 
+    def notice(self, lang: str) -> dict[str, Any]:
+        """The short notice (the first layer): what, why, how long, your rights; the full statement on request,
+        in the chat or on the web page."""
+        t = lambda key, **kw: self.t(lang, f"privacy.notice.{key}", **kw)  # noqa: E731
+        lines = [t("what"), t("why"), t("how_long", days=self.retention_days), t("rights")]
+        actions = [submit(t("full"), ACTION_SHOW, full=True)]
+        if self._statement_url:
+            actions.append(open_url(self.t(lang, "privacy.statement.buttons.online"), self._statement_url))
+        actions += [
+            submit(self.t(lang, "privacy.statement.buttons.my_data"), ACTION_JOB_START, job="my_data"),
+            submit(self.t(lang, "privacy.statement.buttons.delete"), ACTION_JOB_START, job="delete_my_data"),
+        ]
+        return card([heading(t("title")), *(paragraph(line) for line in lines)], fallback=" ".join([t("title"), *lines]), actions=actions)
+
     def statement(self, lang: str) -> dict[str, Any]:
+        """The full statement (the second layer), as on the web page."""
         body: list[dict[str, Any]] = [heading(self.t(lang, "privacy.statement.title")), paragraph(self.t(lang, "privacy.statement.intro"))]
         for chapter in self.statement_chapters(lang):
             body.append(paragraph(chapter.title, weight="Bolder", spacing="Medium"))
@@ -475,9 +490,12 @@ class PrivacyDesk:
     def matches(self, _turn_context: TurnContext, text: str) -> bool:
         return text in self._words
 
-    async def show_statement(self, dc: DialogContext, _value: dict[str, Any] | None = None) -> None:
-        """The statement card; a guided conversation under way then asks its question again."""
-        await dc.context.send_activity(card_activity(self.cards.statement(lang_of(dc.context))))
+    async def show_statement(self, dc: DialogContext, value: dict[str, Any] | None = None) -> None:
+        """The short notice, or the full statement when asked for (its button); a guided conversation under way
+        then asks its question again."""
+        lang = lang_of(dc.context)
+        full = isinstance(value, dict) and value.get("full") is True
+        await dc.context.send_activity(card_activity(self.cards.statement(lang) if full else self.cards.notice(lang)))
         if dc.active_dialog is not None:
             await dc.reprompt_dialog()
 

@@ -10,7 +10,7 @@ from typing import Any
 from botbuilder.core import MessageFactory, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.core.cards import card, card_activity, heading, paragraph, submit
+from bot.core.cards import card, card_activity, heading, paragraph, stacked, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
@@ -42,12 +42,7 @@ class QaCards:
         body: list[dict[str, Any]] = [heading(question), paragraph(answer)]
         if follow_ups:
             body.append(paragraph(t("qa.follow_ups"), weight="Bolder", spacing="Medium"))
-            body.append(
-                {
-                    "type": "ActionSet",
-                    "actions": [submit(title, ACTION_SHOW, entry=fid) for fid, title in follow_ups[:MAX_FOLLOW_UPS]],
-                }
-            )
+            body.extend(stacked([submit(title, ACTION_SHOW, entry=fid) for fid, title in follow_ups[:MAX_FOLLOW_UPS]]))
         body.append(paragraph(t("qa.feedback_question"), isSubtle=True, spacing="Medium"))
         return card(
             body,
@@ -68,7 +63,7 @@ class QaCards:
         t = lambda key: self._catalog.text(lang, key)  # noqa: E731
         intro = intro or t(intro_key)
         return card(
-            [paragraph(intro), paragraph(t("qa.offer_forward"))],
+            [heading(t("qa.unknown_title")), paragraph(intro), paragraph(t("qa.offer_forward"))],
             fallback=f"{intro} {t('qa.offer_forward')}",
             actions=[
                 submit(t("qa.forward_yes"), ACTION_FORWARD, question=question),

@@ -67,7 +67,7 @@ TIME_AT = re.compile(
 )
 TIME_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})[:.](\d{2})(?![\d])")
 YEAR = re.compile(r"\b(20\d\d)\b")
-PLACE = re.compile(r"\b(?:in|te|naar)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)?)")
+PLACE = re.compile(r"\b(?:in|te)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)?)")
 
 
 def normalize(text: str) -> str:
@@ -199,6 +199,7 @@ class Composer:
         self._purpose = WordSet(w.purpose)
         self._session_words = WordSet(facts.session_words)
         self._derived = {name: [WordSet(g) for g in groups] for name, groups in facts.derived.items()}
+        self._derived_except = {name: WordSet(words) for name, words in facts.derived_except.items()}
         self._unknowns = [(u, [WordSet(g) for g in u.all]) for u in facts.unknowns]
         self._asked = {name: [WordSet(g) for g in groups] for name, groups in facts.asked.items()}
         self._aspects = {entry: WordSet(words) for entry, words in facts.aspects.items()}
@@ -282,11 +283,15 @@ class Composer:
             pieces, start = [], 0
             for match in CONJUNCTION.finditer(sentence):
                 first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
-                if first in QUESTION_WORDS or (first in PREPOSITIONS and second in QUESTION_WORDS):
-                    pieces.append(sentence[start : match.start()])
+                before = sentence[start : match.start()]
+                opens_question = first in QUESTION_WORDS or (first in PREPOSITIONS and second in QUESTION_WORDS)
+                if opens_question and is_question(before, normalize(before)):  # "hoi, waar ..." stays one
+                    pieces.append(before)
                     start = match.end()
             pieces.append(sentence[start:])
-            pieces = [p.strip(" ,") + mark for p in pieces if p.strip(" ,")]
+            pieces = [p.strip(" ,") for p in pieces if p.strip(" ,")]
+            if pieces:
+                pieces[-1] += mark
             merged: list[str] = []
             for i, piece in enumerate(pieces):
                 words = piece.lower().rstrip("?").split()
@@ -458,7 +463,7 @@ class Composer:
             return None
         tense = "past" if ctx.tense == "past" else "coming"
         for name, groups in self._derived.items():
-            if all_groups(groups, norm):
+            if all_groups(groups, norm) and not (name in self._derived_except and norm in self._derived_except[name]):
                 key = f"composer.{name}.{ctx.tense}" if name == "tense" else f"composer.{name}.{tense}"
                 return self._part(name, key, ctx, topic="session_when")
         return None

@@ -55,9 +55,9 @@ def install(app: web.Application, core: Core) -> None:
 
     router = core.router
     core.dialogs.add(RegistrationDialog(core.services, desk))
-    router.add_job_dialog("register", RegistrationDialog.ID)
+    router.add_job_dialog("register", RegistrationDialog.ID, personal=True)
     core.dialogs.add(MyRegistrationDialog(core.services, desk))
-    router.add_job_dialog("my_registration", MyRegistrationDialog.ID)
+    router.add_job_dialog("my_registration", MyRegistrationDialog.ID, personal=True)
     actions = RegistrationActions(core.services, desk)
     router.add_action(f"{RegistrationDialog.ID}.confirm", actions.confirm_again)
     router.add_action(ACTION_NOTIFY, actions.notify_me)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.cards import ACTION_JOB_START, card, heading, open_url, paragraph, submit
+from bot.core.cards import ACTION_JOB_START, buttons, card, heading, open_url, paragraph, submit
 from bot.core.i18n import Catalog, format_clock, format_day
 from bot.sessions import Session
 from dialogs.registration.my_registration import ACTION_CHOOSE, Listed, RegistrationLike, switch_choice
@@ -168,18 +168,18 @@ class RegistrationCards:
         choose = self.t(lang, "my_registration.choose")
         listing = "\n".join(f"{i}. {label}" for i, (_, label) in enumerate(options, start=1))
         body.append(paragraph(choose, weight="Bolder", spacing="Medium"))
-        body.append({"type": "ActionSet", "actions": [submit(label, ACTION_CHOOSE, choice=value) for value, label in options]})
+        body.extend(buttons([submit(label, ACTION_CHOOSE, choice=value) for value, label in options]))
         fallback = " ".join(self._fallback(lang, title, item) for item in items)
         return card(body, fallback=f"{fallback}\n{choose}\n{listing}", actions=links or None)
 
     def cancel_question(self, lang: str, session: Session) -> dict[str, Any]:
         text = self.t(lang, "my_registration.cancel_question", date=format_day(session.local_start, lang))
         return card(
-            [paragraph(text, weight="Bolder")],
+            [heading(text)],
             fallback=text,
             actions=[
-                submit(self.t(lang, "yesno.answer_yes"), ACTION_CONFIRM_CANCEL, answer="yes"),
-                submit(self.t(lang, "yesno.answer_no"), ACTION_CONFIRM_CANCEL, answer="no"),
+                submit(self.t(lang, "my_registration.cancel_yes"), ACTION_CONFIRM_CANCEL, style="destructive", answer="yes"),
+                submit(self.t(lang, "my_registration.cancel_no"), ACTION_CONFIRM_CANCEL, answer="no"),
             ],
         )
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
+
 from bot.core.config import Settings
 from bot.core.content import ContentError, ContentModel, load
 from bot.core.i18n import Catalog, format_clock, format_day
@@ -90,6 +92,7 @@ class FactBase(ContentModel):
     initiative: _Initiative
     words: _Words
     derived: dict[str, tuple[Words, ...]]
+    derived_except: dict[str, Words] = Field(default_factory=dict)
     session_words: Words
     unknowns: tuple[Unknown, ...]
     asked: dict[str, tuple[Words, ...]]

@@ -94,8 +94,10 @@ class Harness:
         activity = Activity(type=ActivityTypes.message, text=text, value=value,
                             from_property=ChannelAccount(id="user1", name="Anna de Vries"), locale="nl-NL")
         self.adapter.activity_buffer.clear()
+        updated = len(self.adapter.updated_activities)
         await self.adapter.receive_activity(activity)
-        self.replies = list(self.adapter.activity_buffer)
+        # new messages, then the cards updated in place (a form's corrections and summary)
+        self.replies = list(self.adapter.activity_buffer) + list(self.adapter.updated_activities[updated:])
         return self.replies
 
     def text(self) -> str:

@@ -18,7 +18,7 @@ from tests.offers.conftest import (
     set_channel,
     token_of,
 )
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 
@@ -49,8 +49,8 @@ async def test_change_an_offer_by_card(org_client, connector):
     summary = await anna.submit(buttons(listing, "my_offers.edit")[0])
     assert facts(cards(summary)[-1])[msg("nl", "export.columns.offers.expert_count")] == "3"
     change = await anna.submit({"action": "offer.change"})
-    field_buttons = buttons(change, "offer.field")
-    assert "experts" in [b["field"] for b in field_buttons]
+    (choose,) = [c for c in elements(cards(change), "Input.ChoiceSet") if c["id"] == "field"]  # a numbered list
+    assert "experts" in [choice["value"] for choice in choose["choices"]] and buttons(change, "offer.field")
     assert msg_part("nl", "offer.fields.experts.prompt") in all_text(await anna.submit({"action": "offer.field", "field": "experts"}))
     summary = await anna.say("5")
     assert facts(cards(summary)[-1])[msg("nl", "export.columns.offers.expert_count")] == "5"

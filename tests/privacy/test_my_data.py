@@ -95,9 +95,9 @@ async def test_an_empty_record_in_english_with_the_chosen_language(client, conne
     _card(replies)
     assert msg("en", "my_data.title") in text and msg("en", "my_data.registrations.title", count=0) in text and msg("en", "my_data.nothing") in text
     assert msg("en", "my_data.technical.language_en") in text
-    # The privacy button on the card shows the statement.
+    # The privacy button on the card shows the privacy notice (with the full statement a button further).
     statement = all_text(await en.submit(buttons(replies)[msg("en", "my_data.buttons.privacy")]))
-    assert msg("en", "privacy.statement.title") in statement
+    assert msg("en", "privacy.notice.title") in statement
 
 
 async def test_withdrawn_and_answered_records_are_shown_as_such(client, connector):
@@ -105,7 +105,7 @@ async def test_withdrawn_and_answered_records_are_shown_as_such(client, connecto
     await offer_by_card(anna)
     (offer,) = await rows(client, ExpertiseOffer)
     replies = await anna.say("mijn aanbod")
-    await anna.submit(buttons(replies)[msg("nl", "my_offers.withdraw")])
+    await anna.submit(buttons(replies)[msg("nl", "my_offers.withdraw_item", number=1)])
     await anna.say("ja")
     await forward_question(anna)
     (stored,) = await rows(client, ForwardedQuestion)

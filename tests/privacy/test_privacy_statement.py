@@ -10,12 +10,23 @@ from bot.core.i18n import Catalog
 from bot.privacy.desk import render_page
 from tests.conftest import new_conversation
 from tests.privacy.conftest import MENTION, buttons
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 
-async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_channel(client, connector, nl, en):
-    replies = await nl.say("privacy")
+async def test_the_command_shows_a_short_notice_then_the_full_statement_in_the_users_language(client, connector, nl, en):
+    notice = await nl.say("privacy")
+    text = all_text(notice)
+    for key in ("title", "what", "why", "rights"):
+        assert msg("nl", f"privacy.notice.{key}") in text
+    assert msg("nl", "privacy.notice.how_long", days=90) in text
+    assert msg_part("nl", "privacy.statement.rights.complaint") not in text
+    assert sum(len(block["text"]) for block in elements(cards(notice), "TextBlock")) < 700  # the first layer is short
+    assert set(buttons(notice)) == {msg("nl", "privacy.notice.full"), msg("nl", "privacy.statement.buttons.my_data"), msg("nl", "jobs.delete_my_data")}
+    assert elements(cards(notice)[0], "Action.OpenUrl")[-1] == {
+        "type": "Action.OpenUrl", "title": msg("nl", "privacy.statement.buttons.online"), "url": "http://127.0.0.1:3978/privacy"
+    }
+    replies = await nl.submit(buttons(notice)[msg("nl", "privacy.notice.full")])  # the full statement, on request
     text = all_text(replies)
     (payload,) = cards(replies)
     for part in (
@@ -33,14 +44,16 @@ async def test_the_command_shows_the_statement_in_the_users_language_also_in_a_c
         assert part in text, part
     assert "@" not in text  # no address is made up when none is configured
     assert set(buttons(replies)) == {msg("nl", "privacy.statement.buttons.my_data"), msg("nl", "jobs.delete_my_data")}
-    assert payload["actions"][-1] == {
+    assert elements(payload, "Action.OpenUrl")[-1] == {
         "type": "Action.OpenUrl", "title": msg("nl", "privacy.statement.buttons.online"), "url": "http://127.0.0.1:3978/privacy"
     }
-    text = all_text(await en.say("Privacy statement!"))
+    notice = await en.say("Privacy statement!")
+    assert msg("en", "privacy.notice.title") in all_text(notice)
+    text = all_text(await en.submit(buttons(notice)[msg("en", "privacy.notice.full")]))
     assert msg("en", "privacy.statement.title") in text and msg_part("en", "privacy.statement.who.contact_bot") in text
     assert msg_part("en", "privacy.statement.rights.complaint") in text
     channel = new_conversation(client, connector, "channel_message_mention.json")
-    assert msg("nl", "privacy.statement.title") in all_text(await channel.say(MENTION + "privacy"))
+    assert msg("nl", "privacy.notice.title") in all_text(await channel.say(MENTION + "privacy"))  # nothing personal in it
 
 
 async def test_a_configured_contact_and_retention_and_the_buttons(make_client, connector):
@@ -48,11 +61,12 @@ async def test_a_configured_contact_and_retention_and_the_buttons(make_client, c
                                privacy_url="https://www.vng-international.example.nl/privacy")
     conversation = new_conversation(client, connector)
     replies = await conversation.say("privacyverklaring")
-    text = all_text(replies)
+    assert msg("nl", "privacy.notice.how_long", days=30) in all_text(replies)
+    text = all_text(await conversation.submit(buttons(replies)[msg("nl", "privacy.notice.full")]))
     assert msg("nl", "privacy.statement.who.contact_email", email="privacy@vng-international.example.nl") in text
     assert msg_part("nl", "privacy.statement.who.contact_bot") not in text
     assert msg("nl", "privacy.statement.retention.registration", days=30) in text
-    assert cards(replies)[0]["actions"][-1]["url"] == "https://www.vng-international.example.nl/privacy"
+    assert elements(cards(replies)[0], "Action.OpenUrl")[-1]["url"] == "https://www.vng-international.example.nl/privacy"
     assert msg("nl", "my_data.title") in all_text(await conversation.submit(buttons(replies)[msg("nl", "privacy.statement.buttons.my_data")]))
     assert msg("nl", "delete_my_data.question.title") in all_text(await conversation.submit(buttons(replies)[msg("nl", "jobs.delete_my_data")]))
 
@@ -61,9 +75,9 @@ async def test_in_the_middle_of_a_form_the_question_is_asked_again(client, nl):
     await nl.say("aanmelden")
     replies = await nl.say("privacy")
     text = all_text(replies)
-    assert msg("nl", "privacy.statement.title") in text
-    # the form's current question, asked again after the statement
-    assert text.index(msg("nl", "form.choice_hint")) > text.index(msg_part("nl", "privacy.statement.rights.complaint"))
+    assert msg("nl", "privacy.notice.title") in text
+    # the form's current question, asked again after the notice
+    assert text.index(msg("nl", "form.choice_hint")) > text.index(msg("nl", "privacy.notice.rights"))
     assert msg_part("nl", "register.fields.email.prompt") in all_text(await nl.say("2"))  # and the form goes on
 
 

@@ -194,3 +194,10 @@ async def test_a_wish_that_names_a_date_starts_the_task_and_is_not_checked_as_a_
     replies = await conversation.say(WISHES[lang])
     assert any(action.startswith("register.") for action in actions(replies)), actions(replies)
     assert msg_part(lang, "composer.premise.when_yes.coming") not in all_text(replies)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_after_the_session_registering_for_it_is_spoken_of_as_over(lang, later):
+    question = "Hoe kan ik me inschrijven voor de bijeenkomst?" if lang == "nl" else "How can I sign up for the session?"
+    text = one_card_text(await later[lang].say(question))
+    assert msg(lang, "composer.past.session_registration", **facts(lang, AFTER)) in text

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import new_conversation
-from tests.support import Conversation, cards, submit_actions
+from tests.support import Conversation, cards, elements, submit_actions
 from tests.wording import content_dir
 
 CONTENT = content_dir()  # the bot's content (CONTENT_DIR), as tests/wording.py reads it
@@ -105,4 +105,4 @@ def card_with(replies: list[dict[str, Any]], text: str) -> dict[str, Any]:
 
 
 def open_urls(card: dict[str, Any]) -> dict[str, str]:
-    return {a["title"]: a["url"] for a in card.get("actions", []) if a.get("type") == "Action.OpenUrl"}
+    return {a["title"]: a["url"] for a in elements(card, "Action.OpenUrl")}

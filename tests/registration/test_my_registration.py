@@ -67,7 +67,7 @@ async def test_cancel_by_card_in_english(client, connector):
     buttons = _buttons(replies)
     replies = await sam.submit(buttons[msg("en", "my_registration.options.cancel")])
     assert msg_part("en", "my_registration.cancel_question") in all_text(replies)
-    answer = _buttons(replies)[msg("en", "yesno.answer_yes")]
+    answer = _buttons(replies)[msg("en", "my_registration.cancel_yes")]
     assert answer == {"action": "my_registration.confirm", "answer": "yes"}
     assert msg_part("en", "my_registration.cancelled") in all_text(await sam.submit(answer))
     assert [r[2] for r in await _rows(client)] == ["cancelled"]
@@ -84,7 +84,7 @@ async def test_cancellation_promotes_the_first_on_the_waitlist_who_is_told(make_
     before_ben = len(connector.by_conversation[ben.conversation_id])
 
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
-    await anna.submit(_buttons(replies)[msg("nl", "yesno.answer_yes")])
+    await anna.submit(_buttons(replies)[msg("nl", "my_registration.cancel_yes")])
     await client.app[REGISTRATION].idle()  # the message goes out after the reply, in the background
     assert await _rows(client) == [("Anna", "in_person", "cancelled"), ("Ben", "in_person", "confirmed"),
                                    ("Cor", "in_person", "waitlisted")]
@@ -106,7 +106,7 @@ async def test_a_promotion_missed_by_a_crash_is_sent_by_the_next_tick(make_clien
     desk = client.app[REGISTRATION]
     monkeypatch.setattr(desk, "tell_promoted", lambda promoted: None)  # as if the process died after the reply
     replies = await anna.submit({"action": "my_registration.choose", "choice": f"cancel:{SESSION_ID}"})
-    await anna.submit(_buttons(replies)[msg("nl", "yesno.answer_yes")])
+    await anna.submit(_buttons(replies)[msg("nl", "my_registration.cancel_yes")])
     async with client.app[SERVICES].db.transaction() as session:
         (notice,) = (await session.execute(select(RegistrationNotice))).scalars()
         assert (notice.kind, notice.status) == ("promoted", "pending")

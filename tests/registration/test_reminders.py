@@ -7,17 +7,18 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import SERVICES
 from bot.core.clock import FixedClock
 from bot.registration import REGISTRATION
 from bot.registration.reminders import ReminderScheduler, parse_offsets, reminder_kind
+from storage.models import ConversationReferenceRecord
 from storage.registration.models import RegistrationNotice
 from tests.card_rules import card_problems
 from tests.conftest import new_conversation
-from tests.registration.conftest import JOIN_URL, confirm_token, form_values, person, register, session_yaml
-from tests.support import all_text, cards
+from tests.registration.conftest import JOIN_URL, person, register, session_yaml
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 DAY_BEFORE = datetime.fromisoformat("2022-10-03T14:00:00+02:00")
@@ -79,7 +80,7 @@ async def test_reminders_are_sent_once_even_after_a_restart_and_by_two_instances
     assert msg_part("nl", "registration.venue_unknown") in all_text(anna_msg) and JOIN_URL not in str(anna_msg)
     title = "Information session on local recovery plans in Ukraine"
     assert msg("en", "registration.reminder.title", title=title) in all_text(sam_msg)  # in the person's language
-    join = [a for a in cards(sam_msg)[0]["actions"] if a["type"] == "Action.OpenUrl" and a["title"] == msg("en", "registration.buttons.join")]
+    join = [a for a in elements(cards(sam_msg)[0], "Action.OpenUrl") if a["type"] == "Action.OpenUrl" and a["title"] == msg("en", "registration.buttons.join")]
     assert join and join[0]["url"] == JOIN_URL
 
     assert (await _scheduler(first).tick()).sent == 0  # the next tick: nothing again
@@ -149,11 +150,14 @@ async def test_a_failed_send_is_retried_by_a_later_tick(client, connector, clock
 
 
 async def test_no_personal_chat_means_no_reminder_and_no_retry(client, connector, clock):
-    chat = new_conversation(client, connector, "groupchat_message_mention.json")
-    mention = "<at>VNG Oekraine-assistent</at> "
-    await chat.say(mention + "aanmelden")
-    replies = await chat.submit(form_values())
-    await chat.submit({"action": "register.confirm", "token": confirm_token(replies)})
+    anna = person(client, connector, 79)
+    await register(anna)
+    chat = new_conversation(client, connector, "groupchat_message_mention.json", **{"from": anna.base["from"]})
+    await chat.say("<at>VNG Oekraine-assistent</at> wanneer is de bijeenkomst?")  # the bot knows her group chat too
+    async with client.app[SERVICES].db.transaction() as session:  # she removed the app from her personal chat
+        await session.execute(
+            update(ConversationReferenceRecord).where(ConversationReferenceRecord.conversation_id == anna.conversation_id).values(removed=True)
+        )
     clock.set(DAY_BEFORE)
     report = await _scheduler(client).tick()
     assert (report.sent, report.gone) == (0, 1)
@@ -164,7 +168,7 @@ async def test_people_who_asked_hear_about_a_new_session(make_client, connector,
     old = await make_client(content_dir=content(session_yaml(), name="old"), clock=closed_clock)
     anna = person(old, connector, 78)
     replies = await anna.say("aanmelden")
-    notify = next(a["data"] for a in cards(replies)[0]["actions"] if a["data"]["action"] == "registration.notify")
+    notify = next(a["data"] for a in elements(cards(replies)[0], "Action.Submit") if a["data"]["action"] == "registration.notify")
     await anna.submit(notify)
     assert (await _scheduler(old).tick()).sent == 0  # nothing open yet
     # An organizer adds a session and restarts the bot.

@@ -15,7 +15,7 @@ from storage.audit.models import AuditEntry
 from storage.registration.models import Registration
 from tests.conftest import new_conversation
 from tests.registration.conftest import make_content, session_yaml
-from tests.support import Conversation, FakeConnector, cards, fixture, submit_actions
+from tests.support import Conversation, FakeConnector, cards, elements, fixture, submit_actions
 
 ORGANIZER = {"id": "29:organizer-olga", "name": "Olga Organisator", "aadObjectId": "5e6f7a8b-0000-4000-8000-0000000000aa"}
 ANNA_AAD = fixture("personal_message.json")["from"]["aadObjectId"]
@@ -89,7 +89,7 @@ async def change_fields(conversation: Conversation, session_id: str = SESSION_ID
     form = next(c for c in cards(replies) for a in submit_actions(c) if a["data"]["action"] == "session_edit.change")
     assert form  # the change form opens at its summary
     replies = await conversation.submit({"action": "session_edit.change"})
-    whole = next(a for c in cards(replies) for a in c.get("actions", []) if a.get("type") == "Action.ShowCard")["card"]
+    whole = elements(cards(replies), "Action.ShowCard")[0]["card"]
     current = {i["id"]: i.get("value", "") for i in whole["body"] if i.get("type", "").startswith("Input.")}
     current = {k: ("" if v is None else v) for k, v in current.items()}
     current.update(values)

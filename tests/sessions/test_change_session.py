@@ -25,7 +25,7 @@ from tests.sessions.conftest import (
     organizer,
     registrations,
 )
-from tests.support import all_text, cards
+from tests.support import all_text, cards, elements
 from tests.wording import msg, msg_part
 
 NEW_VENUE = "Nassaulaan 12, 2514 JS Den Haag"
@@ -176,7 +176,7 @@ async def test_capacity_below_the_confirmed_seats_is_refused(org_client, connect
     assert desk(org_client).book.get(SESSION_ID).capacity_for("in_person") is None
 
     replies = await olga.submit({"action": "session_edit.change"})
-    whole = next(a for c in cards(replies) for a in c.get("actions", []) if a.get("type") == "Action.ShowCard")["card"]
+    whole = elements(cards(replies), "Action.ShowCard")[0]["card"]
     seats = next(i for i in whole["body"] if i.get("id") == "capacity_in_person")
     assert seats["value"] == 1  # what the organizer typed is kept
     replies = await olga.submit({"action": "session_edit.submit", "capacity_in_person": "2", "capacity_online": "0"})
