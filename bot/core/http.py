@@ -131,14 +131,28 @@ def normalize_channel(channel_id: str | None) -> str:
     return (channel_id or "").strip().lower()
 
 
+async def _read_at_most(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, or None when it is longer than `limit` bytes (read in chunks: one read may be partial)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+
+
 def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_type != "application/json":
             return _problem(415, "Content-Type must be application/json")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             return _problem(413, "body too large")
-        raw = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(raw) > MAX_BODY_BYTES:
+        raw = await _read_at_most(request, MAX_BODY_BYTES)
+        if raw is None:
             return _problem(413, "body too large")
         body, problem = parse_body(raw)
         if problem is not None:
