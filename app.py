@@ -19,7 +19,7 @@ from bot.core.config import Settings, UnsafeSettings
 from bot.core.content import ContentError
 from bot.core.http import RedactedAccessLogger
 from bot.core.i18n import Catalog
-from bot.core.logs import configure_logging
+from bot.core.logs import configure_logging, install_redaction
 from bot.core.version import package_version
 from bot.core.wiring import CORE, build_core, install_core
 from bot.nlu import KnowledgeDataError, Recognizer
@@ -41,6 +41,7 @@ def create_app(
 ) -> web.Application:
     """Build one app instance (tests pass a shared catalog and recognizer, and a fixed clock)."""
     settings = settings or Settings()
+    install_redaction()  # no conversation ids, addresses or tokens in any log line (bot/core/logs.py)
     core = build_core(settings, clock=clock, catalog=catalog, recognizer=recognizer)
     app = web.Application()
     install_core(app, core, version=package_version())

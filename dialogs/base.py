@@ -1,47 +1,199 @@
-"""The base of every guided conversation: 'help', 'menu' and 'stop'/'annuleren'/'cancel' work at any step."""
+"""The base of every guided conversation: before a step takes a typed message as its answer, the message is
+understood, the same way in every form and prompt.
+
+- 'help', 'menu' and 'stop'/'annuleren'/'cancel' work at any step (whole-message commands);
+- 'English please' / 'Nederlands' switches the language and asks the same question again;
+- 'terug' / 'back' goes to the previous question (`go_back`; a form goes one field back);
+- when the message is not an answer to what was asked (`accepts`), it may be
+  - a question: it is answered (the bot's one question-answering entry point) and the question is asked again;
+  - another task ("ik wil liever expertise aanbieden"): the person is asked whether to leave this one; what was
+    filled in stays. Yes: the other task runs, and afterwards this one continues where it was. No: this one goes on;
+  - thanks or a greeting: a short reply, and the question again;
+  - anything else: the step's own handling (its "please try again").
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs import ComponentDialog, DialogContext, DialogReason, DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import ActivityTypes
 
-from bot.core.cards import card_activity
+from bot.core.cards import card, card_activity, paragraph, submit
+from bot.core.i18n import LANGUAGES
 from bot.core.turn import card_value, clean_text, lang_of
+from bot.nlu.commands import CommandWords
+from dialogs.prompts import YesNo, YesNoPrompt
 from dialogs.services import DialogServices
 
 INTERRUPTIONS = ("cancel", "help", "menu")
+LANGUAGE_SWITCHES = {"lang_en": "en", "lang_nl": "nl"}
+SMALL_TALK = ("thanks", "greeting")
+MIN_SWITCH_WORDS = 3
+PENDING_SWITCH = "vng.switch_to"  # in the dialog's own state: the job the person was asked to switch to
+# Jobs that are not tasks to leave this one for: they are answered in place (or are this dialog's own).
+NOT_TASKS = frozenset({*INTERRUPTIONS, *LANGUAGE_SWITCHES, *SMALL_TALK, "ask_question"})
 
 
 class GuidedDialog(ComponentDialog):
-    """A ComponentDialog whose `on_continue_dialog` first checks for interruptions."""
+    """A ComponentDialog whose `on_continue_dialog` first understands the message (see the module doc)."""
 
     def __init__(self, dialog_id: str, services: DialogServices):
         super().__init__(dialog_id)
         self.services = services
+        self._back_words = CommandWords.from_catalog(services.catalog, {True: "turn.back_words"}, LANGUAGES)
+        self._yes_no = YesNo(services.catalog)
 
+    # --- hooks a dialog may override --------------------------------------------------------------
+    def accepts(self, inner_dc: DialogContext, text: str) -> bool:
+        """Whether `text` answers what this dialog asks now. Default: a yes/no prompt wants yes or no; a text
+        prompt takes anything (it asks for a question, or free text); a form asks its engine."""
+        active = inner_dc.active_dialog
+        if active is None:
+            return True
+        dialog = self._dialogs.find_dialog(active.id)
+        accepts = getattr(dialog, "accepts", None)
+        if callable(accepts):
+            return bool(accepts(active.state, text, lang_of(inner_dc.context)))
+        if isinstance(dialog, YesNoPrompt):
+            return self._yes_no.match(text, lang_of(inner_dc.context)) is not None
+        return True  # a text prompt (a question, free text) or a dialog that reads its own words
+
+    async def go_back(self, inner_dc: DialogContext) -> DialogTurnResult:
+        """'terug'/'back'. A form goes one field back; elsewhere there is nothing to go back to."""
+        active = inner_dc.active_dialog
+        dialog = self._dialogs.find_dialog(active.id) if active is not None else None
+        go_back = getattr(dialog, "go_back", None)
+        if callable(go_back):
+            return await go_back(inner_dc)
+        await inner_dc.context.send_activity(MessageFactory.text(self.services.catalog.text(lang_of(inner_dc.context), "turn.back_none")))
+        await self.ask_again(inner_dc)
+        return DialogTurnResult(DialogTurnStatus.Waiting)
+
+    async def ask_again(self, inner_dc: DialogContext) -> None:
+        """Repeat the question this dialog is waiting on."""
+        await inner_dc.reprompt_dialog()
+
+    # --- the turn --------------------------------------------------------------------------------
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         interrupted = await self._interrupt(inner_dc)
         if interrupted is not None:
             return interrupted
         return await super().on_continue_dialog(inner_dc)
 
+    async def resume_dialog(self, dialog_context: DialogContext, reason: DialogReason, result: object = None) -> DialogTurnResult:
+        """Another task the person switched to has ended: back to this one, where it was."""
+        lang = lang_of(dialog_context.context)
+        turns = self.services.turns
+        label = turns.job_label(lang, self.id) if turns is not None else self.id
+        await dialog_context.context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "turn.resumed", task=label)))
+        return await super().resume_dialog(dialog_context, reason, result)
+
+    def _own_state(self, inner_dc: DialogContext) -> dict[str, Any]:
+        parent = inner_dc.parent
+        instance = parent.active_dialog if parent is not None else None
+        return instance.state if instance is not None else {}
+
     async def _interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
         activity = inner_dc.context.activity
-        if activity.type != ActivityTypes.message or card_value(activity) is not None:
+        if activity.type != ActivityTypes.message:
+            return None
+        state = self._own_state(inner_dc)
+        value = card_value(activity)
+        if value is not None:
+            if state.get(PENDING_SWITCH) and value["action"] == f"{self.id}.switch" and value.get("answer") in ("yes", "no"):
+                return await self._on_switch_answer(inner_dc, state, value["answer"] == "yes")
             return None
         text = clean_text(activity)
-        command = self.services.recognizer.match_command(text, INTERRUPTIONS) if text else None
-        if command is None:
+        if not text:
             return None
+        recognizer = self.services.recognizer
         lang = lang_of(inner_dc.context)
         catalog, cards = self.services.catalog, self.services.cards
+        command = recognizer.match_command(text, INTERRUPTIONS)
         if command == "cancel":
+            state.pop(PENDING_SWITCH, None)
             await inner_dc.context.send_activity(MessageFactory.text(catalog.text(lang, "cancel.done")))
             return await inner_dc.cancel_all_dialogs()
         if command == "help":
             await inner_dc.context.send_activity(card_activity(cards.help(lang)))
-            await inner_dc.reprompt_dialog()
-        else:  # menu: show the choices; the user may go on where they were or pick another job
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        if command == "menu":  # show the choices; the user may go on where they were or pick another job
             await inner_dc.context.send_activity(card_activity(cards.menu(lang, note=catalog.text(lang, "dialog.menu_hint"))))
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        if state.get(PENDING_SWITCH):
+            answer = self._yes_no.match(text, lang)
+            if answer is not None:
+                return await self._on_switch_answer(inner_dc, state, answer)
+            state.pop(PENDING_SWITCH, None)  # something else: the question lapses
+        switch = recognizer.match_command(text, tuple(LANGUAGE_SWITCHES))
+        turns = self.services.turns
+        if switch is not None and turns is not None:
+            await turns.switch_language(inner_dc.context, LANGUAGE_SWITCHES[switch])
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        if text in self._back_words:
+            return await self.go_back(inner_dc)
+        if turns is None or self.accepts(inner_dc, text):
+            return None
+        return await self._not_an_answer(inner_dc, state, text)
+
+    async def _not_an_answer(self, inner_dc: DialogContext, state: dict[str, Any], text: str) -> DialogTurnResult | None:
+        """The message does not answer the question: a question, another task, small talk, or a mistake."""
+        turns = self.services.turns
+        assert turns is not None
+        context = inner_dc.context
+        lang = lang_of(context)
+        catalog = self.services.catalog
+        recognizer = self.services.recognizer
+        courtesy, rest = recognizer.split_courtesy(text)
+        if courtesy is not None and not rest:
+            if courtesy == "thanks":
+                await context.send_activity(MessageFactory.text(catalog.text(lang, "turn.thanks_mid_task")))
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        recognition = recognizer.recognize(rest or text, lang)
+        job = recognition.intent if recognition.kind == "intent" else None
+        if job is not None and job not in NOT_TASKS and turns.dialog_for(job) is None and turns.knows_job(job):
+            # A job done in one reply ("mijn gegevens") leaves nothing: do it, then ask the question again.
+            await turns.run_job(inner_dc.parent or inner_dc, job)
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        # Another task, when said in so many words or in one of its own phrasings ("medewerker"); "call me"
+        # at a phone number is a poor answer, not a wish to leave.
+        said = recognition.score >= 1.0 or len((rest or text).split()) >= MIN_SWITCH_WORDS
+        if said and job is not None and job not in NOT_TASKS and job != self.id and turns.dialog_for(job) not in (None, self.id):
+            state[PENDING_SWITCH] = job
+            question = catalog.text(lang, "turn.switch.question", current=turns.job_label(lang, self.id), other=turns.job_label(lang, job))
+            actions = [
+                submit(catalog.text(lang, "turn.switch.yes"), f"{self.id}.switch", answer="yes"),
+                submit(catalog.text(lang, "turn.switch.no"), f"{self.id}.switch", answer="no"),
+            ]
+            await context.send_activity(card_activity(card([paragraph(question)], fallback=question, actions=actions)))
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        if recognition.kind in ("answer", "suggest") or (job == "ask_question" and recognizer.is_question(text, lang)):
+            await turns.answer_question(context, rest or text, recognition)
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        return None
+
+    async def _on_switch_answer(self, inner_dc: DialogContext, state: dict[str, Any], yes: bool) -> DialogTurnResult:
+        job = state.pop(PENDING_SWITCH)
+        turns = self.services.turns
+        lang = lang_of(inner_dc.context)
+        if not yes or turns is None:
+            await inner_dc.context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "turn.switch.stayed")))
+            await self.ask_again(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        parent = inner_dc.parent
+        assert parent is not None
+        dialog_id = turns.dialog_for(job)
+        if dialog_id is not None:
+            # On top of this one: when the other task ends, this one goes on with what was filled in.
+            await parent.begin_dialog(dialog_id)
+        else:  # a job done in one reply ("my data"): do it, then ask this dialog's question again
+            await turns.run_job(parent, job)
+            await self.ask_again(inner_dc)
         return DialogTurnResult(DialogTurnStatus.Waiting)

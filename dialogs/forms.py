@@ -10,7 +10,15 @@ this module does the rest, the same way for every form:
 - a typed answer fills the field that was asked; an invalid one gets a friendly re-ask that keeps the rest;
 - when all is filled: a summary to confirm, change any field (by card or by typing), or cancel;
 - confirming calls `on_confirm(turn_context, values, token)` once; the token is the same for a double click
-  on the same summary card, so a feature can store idempotently.
+  on the same summary card, so a feature can store idempotently;
+- started with options {"utterance": "..."} (the message that started the task), what that message already
+  says (an amount, a municipality, a choice's words) fills the matching fields: said once, shown in the
+  summary, never stored without confirmation;
+- "terug"/"back" asks the previous question again; a near-miss municipality is asked back ("Bedoelt u ...?");
+  "ja" to an optional question ("Wilt u nog iets meegeven?") asks what, rather than storing "ja".
+
+Before a typed message reaches a field, `GuidedDialog` (dialogs/base.py) asks `accepts(...)` whether it is an
+answer at all; a question, a command or another task is handled there, the same way in every form.
 
 Texts: `<form id>.form.*` and `<form id>.fields.<field>.label|prompt` in the catalog, plus the shared `form.*`.
 Card actions are named `<form id>.<verb>`, so the router hands them to the active form.
@@ -21,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,11 +48,17 @@ from dialogs import validators
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNo
 from dialogs.services import DialogServices
-from dialogs.validators import Invalid
+from dialogs.validators import Invalid, Suggest
 
 Options = Callable[[str], list[tuple[str, str]]]
-KINDS = ("text", "longtext", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
+KINDS = ("text", "longtext", "role", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
+FREE_TEXT = ("text", "longtext", "role")
+_AMOUNT = re.compile(r"(?:€|\beur(?:o)?\b)\s*(\d[\d.,]*\d|\d)|(\d[\d.,]*\d|\d)\s*(?:€|\beuro?s?\b|\beur\b)", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"\b(\d{1,4})\s+((?:[\w'-]+\s+){0,2}?)([\w'-]+)", re.UNICODE)
+_NAME_CUES = frozenset({"gemeente", "municipality", "namens", "van", "from", "of", "for", "voor", "city", "stad", "council"})
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\([^)]*\)", re.UNICODE)
 MAX_CHOICE_BUTTONS = 3  # more options than this are typed (numbered list) or chosen in the form
+MAX_ACTIONS = 6  # buttons Teams shows in one action set
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,10 @@ class Field:
     minimum: int = 1
     maximum: int = 1000
     other_field: str | None = None  # for (multi)choice: the text field that says what "other" means
+    takes_questions: bool = False  # the answer may itself be a question (an organizer typing an FAQ question)
+    # Catalog key of the words that say this field in a message that starts the form: for a (multi)choice
+    # `<words>.<option value>` lists each option's phrasings; for a number, the nouns it counts ("experts").
+    words: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -127,6 +146,66 @@ class FormDialog(GuidedDialog):
                         found["email"] = validators.email(mail)
         return found
 
+    # --- what a message that starts the form already says ---------------------------------------
+    def understand(self, utterance: str, lang: str, known: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Field values a message states ("we'd like to give 25.000 euro" -> amount), for fields not known yet."""
+        known = dict(known or {})
+        found: dict[str, Any] = {}
+        for item in self.spec.fields:
+            if item.name in known or not item.applies({**known, **found}):
+                continue
+            value = self._understand_field(item, utterance, lang)
+            if value not in (None, "", []):
+                found[item.name] = value
+        return found
+
+    def _understand_field(self, item: Field, utterance: str, lang: str) -> Any:
+        catalog = self.services.catalog
+        if item.kind == "amount":
+            match = _AMOUNT.search(utterance)
+            if match:
+                with contextlib.suppress(Invalid):
+                    return validators.euro_amount(match.group(1) or match.group(2))
+            return None
+        if item.kind == "municipality":
+            return find_municipality(utterance, self.services.municipalities)
+        if item.kind == "number" and item.words:
+            nouns = {_fold(w) for code in ("nl", "en") for w in catalog.raw(code, item.words).split(",") if w.strip()}
+            for match in _NUMBER_BEFORE.finditer(utterance):
+                if _fold(match.group(3)) in nouns:
+                    with contextlib.suppress(Invalid):
+                        return validators.whole_number(match.group(1), minimum=item.minimum, maximum=item.maximum)
+            return None
+        if item.kind not in ("choice", "multichoice"):
+            return None
+        text = f" {_fold(utterance)} "
+        picked: list[str] = []
+        for value, _ in self.options(lang, item):
+            if value == "other":
+                continue
+            if item.words:
+                key = f"{item.words}.{value}"
+                phrases = [_fold(w) for code in ("nl", "en") if catalog.has(key, code) for w in catalog.raw(code, key).split(",")]
+                if any(p and f" {p} " in text for p in phrases):
+                    picked.append(value)
+            elif item.kind == "multichoice" and _label_mentioned(text, [label for code in ("nl", "en") for v, label in self.options(code, item) if v == value]):
+                picked.append(value)
+        if item.kind == "choice":
+            return picked[0] if len(picked) == 1 else None
+        return picked
+
+    def prefilled_note(self, lang: str, values: dict[str, Any]) -> str | None:
+        """The message that says which fields a message filled in already (None when none)."""
+        shown = [f"{self.label(lang, item)}: {self.engine.display(lang, item, values[item.name])}"
+                 for item in self.spec.fields if item.name in values]
+        return self.t(lang, "form.prefilled", values="; ".join(shown)) if shown else None
+
+    @property
+    def engine(self) -> _FormEngine:
+        found = self._dialogs.find_dialog(f"{self.spec.id}.engine")
+        assert isinstance(found, _FormEngine)
+        return found
+
     # --- texts --------------------------------------------------------------------------------
     def t(self, lang: str, key: str, **params: Any) -> str:
         return self.services.catalog.text(lang, key, **params)
@@ -159,11 +238,16 @@ class _FormEngine(Dialog):
         state = dc.active_dialog.state
         state["values"] = dict(given or {})
         state["editing"] = bool(given)
+        lang = lang_of(dc.context)
+        said: dict[str, Any] = {}
         if not given:
             for name, value in (await self.form.prefill(dc.context)).items():
                 if any(f.name == name for f in self.spec.fields):
                     state["values"].setdefault(name, value)
-        lang = lang_of(dc.context)
+            utterance = options.get("utterance") if isinstance(options, dict) else None
+            if isinstance(utterance, str) and utterance.strip():
+                said = self.form.understand(utterance, lang, state["values"])
+                state["values"].update(said)
         if state["editing"] and self._missing(state["values"]) is None:
             if self.spec.edit_opens_at == "change":
                 state["phase"], state["current"] = "pick_change", None
@@ -175,6 +259,9 @@ class _FormEngine(Dialog):
         state["phase"], state["current"] = "collect", missing.name if missing else None
         payload = self._form_card(lang, state["values"], first=missing)
         await replace_or_send(dc.context, state, card_activity(payload), replace=False)
+        note = self.form.prefilled_note(lang, said)
+        if note:
+            await dc.context.send_activity(MessageFactory.text(note))
         return Dialog.end_of_turn
 
     async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
@@ -193,6 +280,8 @@ class _FormEngine(Dialog):
             await context.send_activity(card_activity(self._summary_card(lang, state["values"], state.get("token", ""))))
         elif state.get("phase") == "pick_change":
             await context.send_activity(card_activity(self._change_card(lang, state["values"])))
+        elif state.get("suggest"):
+            await context.send_activity(self._suggestion(lang, state["suggest"]["value"]))
         elif state.get("current"):
             await context.send_activity(self._question(lang, self.spec.get(state["current"]), state["values"]))
 
@@ -219,6 +308,8 @@ class _FormEngine(Dialog):
             return await self._ask_field(dc, picked) if isinstance(picked, str) and picked else await self._pick_change(dc)
         if verb == "answer" and isinstance(value.get("field"), str) and state.get("current") == value["field"]:
             return await self._on_text(dc, str(value.get("value", "")))
+        if verb == "suggested" and state.get("suggest") and value.get("answer") in ("yes", "no"):
+            return await self._on_suggestion(dc, value["answer"] == "yes")
         if verb == "cancel":
             await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "cancel.done")))
             return await dc.end_dialog(None)
@@ -243,7 +334,7 @@ class _FormEngine(Dialog):
             try:
                 values[item.name] = self._clean(lang, item, str(raw))
                 values.pop(item.name + "__raw", None)
-            except Invalid as problem:
+            except Invalid as problem:  # a Suggest too: "Did you mean ...?" next to the field
                 values[item.name + "__raw"] = validators.echo(raw, max(validators.ECHO_CHARS, min(item.max_length, 2000)))
                 errors[item.name] = self.form.t(lang, problem.key, **problem.params)
         for item in self.spec.fields:
@@ -283,6 +374,11 @@ class _FormEngine(Dialog):
         if not current:
             return await self._ask_next(dc)
         item = self.spec.get(current)
+        if state.get("suggest"):
+            answer = self.form.yes_no.match(text, lang)
+            if answer is not None and _is_only_yes_no(self.form.yes_no, text, lang):
+                return await self._on_suggestion(dc, answer)
+            state.pop("suggest", None)  # a new answer instead
         if not text:
             await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "dialog.text_expected")))
             await dc.context.send_activity(self._question(lang, item, state["values"]))
@@ -290,36 +386,126 @@ class _FormEngine(Dialog):
         if not item.required and self._is_skip_word(lang, text):
             state["values"][item.name] = "" if item.kind != "multichoice" else []
             state["values"].pop(item.name + "__raw", None)
-            return await self._after_answer(dc)
+            return await self._answered(dc, item.name)
+        if not item.required and item.kind in FREE_TEXT and self.form.yes_no.match(text, lang) is True and _is_only_yes_no(self.form.yes_no, text, lang):
+            # "ja" to "Wilt u nog iets meegeven?": ask what, store nothing yet.
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.remark_what")))
+            return Dialog.end_of_turn
         try:
             state["values"][item.name] = self._clean(lang, item, text)
             state["values"].pop(item.name + "__raw", None)
+        except Suggest as problem:
+            state["suggest"] = {"field": item.name, "value": problem.value}
+            await dc.context.send_activity(self._suggestion(lang, problem.value))
+            return Dialog.end_of_turn
         except Invalid as problem:
             await dc.context.send_activity(
                 MessageFactory.text(self.form.t(lang, "form.retry", problem=self.form.t(lang, problem.key, **problem.params)))
             )
             await dc.context.send_activity(self._question(lang, item, state["values"]))
             return Dialog.end_of_turn
+        return await self._answered(dc, item.name)
+
+    async def _answered(self, dc: DialogContext, name: str) -> DialogTurnResult:
+        history: list[str] = dc.active_dialog.state.setdefault("history", [])
+        if name in history:
+            history.remove(name)
+        history.append(name)
         return await self._after_answer(dc)
+
+    async def _on_suggestion(self, dc: DialogContext, accepted: bool) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        lang = lang_of(dc.context)
+        suggestion = state.pop("suggest")
+        item = self.spec.get(suggestion["field"])
+        if accepted:
+            state["values"][item.name] = suggestion["value"]
+            state["values"].pop(item.name + "__raw", None)
+            return await self._answered(dc, item.name)
+        await dc.context.send_activity(MessageFactory.text(self.form.t(lang, "form.municipality.not_meant")))
+        await dc.context.send_activity(self._question(lang, item, state["values"]))
+        return Dialog.end_of_turn
+
+    async def go_back(self, dc: DialogContext) -> DialogTurnResult:
+        """'terug'/'back': the previous question again (its answer stays until a new one is given)."""
+        state = dc.active_dialog.state
+        state.pop("suggest", None)
+        history: list[str] = state.setdefault("history", [])
+        current = state.get("current")
+        if current in history:
+            history.remove(current)
+        visible = {f.name for f in self._visible(state["values"])}
+        while history and history[-1] not in visible:
+            history.pop()
+        if not history:
+            await dc.context.send_activity(MessageFactory.text(self.form.t(lang_of(dc.context), "turn.back_first")))
+            await self.reprompt_dialog(dc.context, dc.active_dialog)
+            return Dialog.end_of_turn
+        previous = history.pop()
+        state["phase"], state["current"] = "collect", previous
+        await dc.context.send_activity(self._question(lang_of(dc.context), self.spec.get(previous), state["values"]))
+        return Dialog.end_of_turn
+
+    def accepts(self, state: dict[str, Any], text: str, lang: str) -> bool:
+        """Whether a typed message answers what the form asks right now (see GuidedDialog.accepts)."""
+        yes_no = self.form.yes_no
+        phase = state.get("phase")
+        if phase == "summary":
+            return yes_no.match(text, lang) is not None or self._is_change_word(lang, text)
+        if phase == "pick_change":
+            names = [(f.name, self.form.label(lang, f)) for f in self._visible(state["values"])]
+            try:
+                validators.choice(text, names)
+            except Invalid:
+                return False
+            return True
+        current = state.get("current")
+        if not current:
+            return True
+        if state.get("suggest") and yes_no.match(text, lang) is not None:
+            return True
+        item = self.spec.get(current)
+        if not item.required and self._is_skip_word(lang, text):
+            return True
+        if item.kind in FREE_TEXT:
+            if item.takes_questions:
+                return True
+            if not item.required and yes_no.match(text, lang) is True and _is_only_yes_no(yes_no, text, lang):
+                return True
+            return not self.form.services.recognizer.is_question(text, lang)
+        try:
+            self._clean(lang, item, text)
+        except Suggest:
+            return True
+        except Invalid:
+            return False
+        return True
 
     def _clean(self, lang: str, item: Field, raw: str) -> Any:
         kind = item.kind
         if kind == "text":
+            if "?" in raw and not item.takes_questions and self.form.services.recognizer.is_question(raw, lang):
+                raise Invalid("form.invalid.question")  # a question is no name, title or place
             return validators.text(raw, max_length=item.max_length, required=item.required)
         if kind == "longtext":
             return validators.long_text(raw, max_length=item.max_length, required=item.required)
+        if kind == "role":
+            if self.form.services.recognizer.is_question(raw, lang):
+                raise Invalid("form.invalid.role")
+            return validators.role(raw, max_length=item.max_length)
         if kind == "email":
             return validators.email(raw)
         if kind == "phone":
             return validators.phone(raw)
         if kind == "municipality":
-            return validators.municipality(raw)
+            return validators.municipality(raw, self.form.services.municipalities)
         if kind == "number":
             return validators.whole_number(raw, minimum=item.minimum, maximum=item.maximum)
         if kind == "amount":
             return validators.euro_amount(raw)
         if kind == "choice":
-            return validators.choice(raw, self.form.options(lang, item))
+            said = self._said_option(item, raw)
+            return said if said is not None else validators.choice(raw, self.form.options(lang, item))
         if kind == "multichoice":
             options = self.form.options(lang, item)
             # A card multi-select sends "a,b": values never contain commas, so split on them first.
@@ -336,6 +522,25 @@ class _FormEngine(Dialog):
         raise Invalid("form.invalid.required")
 
     # --- flow ---------------------------------------------------------------------------------
+    def _said_option(self, item: Field, raw: str) -> str | None:
+        """The option whose phrasings (`Field.words`) the whole answer is: "in persoon" for "Fysiek in Den Haag"."""
+        if not item.words:
+            return None
+        folded = _fold(raw)
+        for value, _ in self.form.options("nl", item):
+            key = f"{item.words}.{value}"
+            if any(folded == _fold(w) for code in ("nl", "en") if self.catalog.has(key, code) for w in self.catalog.raw(code, key).split(",")):
+                return value
+        return None
+
+    def _suggestion(self, lang: str, value: str):
+        text = self.form.t(lang, "form.municipality.suggest", value=value)
+        actions = [
+            submit(self.form.t(lang, "yesno.answer_yes"), f"{self.spec.id}.suggested", answer="yes"),
+            submit(self.form.t(lang, "yesno.answer_no"), f"{self.spec.id}.suggested", answer="no"),
+        ]
+        return card_activity(card([paragraph(text)], fallback=text, actions=actions))
+
     async def _after_answer(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
         if self._missing(state["values"]) is None:
@@ -428,6 +633,9 @@ class _FormEngine(Dialog):
             actions = [submit(label, f"{self.spec.id}.answer", field=item.name, value=value) for value, label in self.form.options(lang, item)]
             return card_activity(card([heading(prompt), *(paragraph(line) for line in lines[1:] if line)], fallback=text, actions=actions))
         return MessageFactory.text(text)
+
+    def display(self, lang: str, item: Field, value: Any) -> str:
+        return self._display(lang, item, value)
 
     def _display(self, lang: str, item: Field, value: Any) -> str:
         if value in (None, "", []):
@@ -609,3 +817,55 @@ def _as_number(value: Any) -> int | float | None:
 
 def _euro(value: str, lang: str) -> str:
     return format_currency(value, "EUR", locale="nl_NL" if lang == "nl" else "en_GB")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", plain))
+
+
+def _is_only_yes_no(yes_no: YesNo, text: str, lang: str) -> bool:
+    """'ja' or 'nee graag', not 'ja, we willen in januari contact': the whole message is the answer."""
+    words = _fold(text).split()
+    return 0 < len(words) <= 2 and yes_no.match(text, lang) is not None
+
+
+_LABEL_STOP = frozenset({"and", "en", "the", "het", "de", "van", "of", "alleen", "only", "ook", "also"})
+
+
+def _label_mentioned(folded_text: str, labels: list[str]) -> bool:
+    """A label word (five letters or more) begins a word of the text: "afvalbeheer" mentions "Afval"."""
+    words = folded_text.split()
+    for label in labels:
+        for part in _fold(label).split():
+            if len(part) < 5 or part in _LABEL_STOP:
+                continue
+            stem = part[:6]
+            if any(word.startswith(stem) for word in words):
+                return True
+    return False
+
+
+def find_municipality(utterance: str, known: validators.Municipalities | None) -> str | None:
+    """A municipality a message names after a cue ("gemeente Utrecht", "namens Zwolle", "our municipality
+    Deventer"): the official name, or None when the message names none (or more than one)."""
+    if known is None:
+        return None
+    words = [m.group(0) for m in _WORD.finditer(utterance)]
+    found: set[str] = set()
+    for start in range(1, len(words)):
+        cued = _fold(words[start - 1]) in _NAME_CUES or (
+            start >= 2 and _fold(words[start - 2]) in _NAME_CUES and _fold(words[start - 1]) in ("de", "the")
+        )
+        if not cued:
+            continue
+        for length in (4, 3, 2, 1):
+            piece = words[start : start + length]
+            if len(piece) < length or (not piece[0][:1].isupper() and not piece[0].startswith("'")):
+                continue
+            name = known.exact(" ".join(piece))
+            if name is not None:
+                found.add(name)
+                break
+    return found.pop() if len(found) == 1 else None

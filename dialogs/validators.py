@@ -6,8 +6,11 @@ They know nothing of Teams or dialogs; the form engine calls them for typed answ
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 
@@ -18,6 +21,71 @@ class Invalid(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class Suggest(Invalid):
+    """Not usable as typed, but probably `value` was meant: ask "Did you mean ...?" before using it."""
+
+    def __init__(self, key: str, value: str, **params: object):
+        super().__init__(key, value=value, **params)
+        self.value = value
+
+
+def _fold(value: str) -> str:
+    """'Súdwest-Fryslân' -> 'sudwest fryslan': the form municipality names are compared in."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w']+|_", " ", plain).replace("'", " ").split())
+
+
+class Municipalities:
+    """The current Dutch municipalities (content/municipalities.yaml): a typed name is taken when it is one
+    of them, whatever its case, accents or hyphens; a near miss or another known name is suggested."""
+
+    SUGGEST_CUTOFF = 84  # rapidfuzz WRatio from which a name is worth suggesting
+    TIE = 3  # two names this close to each other: suggest neither
+
+    def __init__(self, names: list[str], aliases: dict[str, str] | None = None):
+        self.names = list(names)
+        self._by_fold = {_fold(name): name for name in self.names}
+        # A name written without its brackets ("Bergen NH") is the same name.
+        self._aliases = {_fold(alias): target for alias, target in (aliases or {}).items()}
+        self._choices = list(self._by_fold) + [a for a in self._aliases if a not in self._by_fold]
+
+    @classmethod
+    def from_file(cls, path: Path) -> Municipalities:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names = [str(name) for names in (data.get("provinces") or {}).values() for name in names]
+        aliases = {str(k): str(v) for k, v in (data.get("aliases") or {}).items()}
+        unknown = sorted(target for target in aliases.values() if target not in names)
+        if unknown:
+            raise ValueError(f"{path}: aliases point to unknown municipalities: {', '.join(unknown)}")
+        return cls(names, aliases)
+
+    def exact(self, value: str) -> str | None:
+        return self._by_fold.get(_fold(value))
+
+    def closest(self, value: str) -> str | None:
+        """The one municipality `value` most likely means (through an alias or a small typo), else None."""
+        folded = _fold(value)
+        if not folded:
+            return None
+        if folded in self._aliases:
+            return self._aliases[folded]
+        if sum(1 for name in self._by_fold if name.startswith(folded + " ")) > 1:
+            return None  # "Bergen": Bergen (NH.) or Bergen (L.)
+        ranked = process.extract(folded, self._choices, scorer=fuzz.WRatio, limit=2, score_cutoff=self.SUGGEST_CUTOFF)
+        if not ranked:
+            return None
+        best = self._by_fold.get(ranked[0][0]) or self._aliases[ranked[0][0]]
+        if len(ranked) == 2:
+            second = self._by_fold.get(ranked[1][0]) or self._aliases[ranked[1][0]]
+            if second != best and ranked[1][1] >= ranked[0][1] - self.TIE:
+                return None
+        # WRatio scores a short input inside a long name highly ("Den" in "Den Haag"): ask for most of it.
+        if fuzz.ratio(folded, _fold(best)) < 60 and folded not in self._aliases:
+            return None
+        return best
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -48,6 +116,17 @@ def long_text(value: str, *, max_length: int = 2000, required: bool = True) -> s
     return cleaned
 
 
+def role(value: str, *, max_length: int = 200) -> str:
+    """A job or role: a short phrase ("beleidsadviseur", "wethouder van Financiën"), not a sentence or question."""
+    cleaned = text(value, max_length=max_length)
+    if "?" in cleaned or len(cleaned.split()) > ROLE_MAX_WORDS:
+        raise Invalid("form.invalid.role")
+    return cleaned
+
+
+ROLE_MAX_WORDS = 10
+
+
 def email(value: str) -> str:
     cleaned = value.strip().strip("<>").strip()
     if cleaned.lower().startswith("mailto:"):
@@ -70,8 +149,9 @@ def phone(value: str) -> str:
     return cleaned
 
 
-def municipality(value: str) -> str:
-    """'gemeente Utrecht' -> 'Utrecht'; keeps names such as 's-Hertogenbosch and Súdwest-Fryslân intact."""
+def municipality(value: str, known: Municipalities | None = None) -> str:
+    """'gemeente Utrecht' -> 'Utrecht'; keeps names such as 's-Hertogenbosch and Súdwest-Fryslân intact.
+    With the list of `known` municipalities: the official spelling, `Suggest` for a near miss, else Invalid."""
     cleaned = " ".join(value.split()).strip(" .,;")
     cleaned = _MUNICIPALITY_PREFIX.sub("", cleaned)
     cleaned = _MUNICIPALITY_SUFFIX.sub("", cleaned).strip(" .,;")
@@ -79,6 +159,14 @@ def municipality(value: str) -> str:
         raise Invalid("form.invalid.required")
     if len(cleaned) > 80 or not re.search(r"[^\W\d_]", cleaned):
         raise Invalid("form.invalid.municipality")
+    if known is not None:
+        found = known.exact(cleaned)
+        if found is not None:
+            return found
+        guess = known.closest(cleaned)
+        if guess is not None:
+            raise Suggest("form.municipality.suggest", guess)
+        raise Invalid("form.invalid.municipality_unknown", value=cleaned)
     if cleaned.islower() or cleaned.isupper():
         cleaned = "-".join(part[:1].upper() + part[1:].lower() if not part.startswith("'") else part.lower()
                            for part in cleaned.split("-"))

@@ -131,14 +131,28 @@ def normalize_channel(channel_id: str | None) -> str:
     return (channel_id or "").strip().lower()
 
 
+async def _read_at_most(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, or None when it is longer than `limit` bytes (read in chunks: one read may be partial)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+
+
 def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_type != "application/json":
             return _problem(415, "Content-Type must be application/json")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             return _problem(413, "body too large")
-        raw = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(raw) > MAX_BODY_BYTES:
+        raw = await _read_at_most(request, MAX_BODY_BYTES)
+        if raw is None:
             return _problem(413, "body too large")
         body, problem = parse_body(raw)
         if problem is not None:
@@ -156,6 +170,13 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, *, local_mode: bool):
         if not isinstance(activity.service_url, str) or not isinstance(activity.channel_id, (str, type(None))):
             return _problem(400, "serviceUrl and channelId must be strings")
         activity.channel_id = normalize_channel(activity.channel_id)  # compared exactly from here on
+        if not activity.channel_id:
+            return _problem(400, "activity needs a channelId")
+        sender = activity.from_property
+        if sender is None or not isinstance(sender.id, str) or not sender.id.strip():
+            return _problem(400, "activity needs from.id")
+        if not isinstance(activity.conversation.id, str) or not isinstance(activity.type, str):
+            return _problem(400, "conversation.id and type must be strings")
         if local_mode and not is_loopback_url(activity.service_url):
             # Without an app id nothing is checked: never post replies to an address someone handed us.
             log.warning("local mode: refused an activity whose serviceUrl is not a loopback address")

@@ -250,7 +250,7 @@ def export_rows(fmt: str, rows: int) -> None:
 
 
 def set_turn_kind(turn_context: TurnContext, kind: str) -> None:
-    """What the router did with a message (card, command, dialog, job, question, empty): a closed set."""
+    """What the router did with a message (card, command, dialog, job, question, smalltalk, empty): a closed set."""
     turn_context.turn_state[TURN_KIND_KEY] = kind
 
 

@@ -1,13 +1,25 @@
 """Sends each message to the one part that owns it.
 
 - a card submit -> the active dialog when the card's action belongs to it, else the registered action handler;
-- an active guided conversation -> continue it;
-- new text -> one recognizer decides: start a job (intent) or answer a question.
+- an active guided conversation -> continue it (the dialog itself tells answers from questions, commands and
+  other tasks: dialogs/base.py, which asks this router to answer, switch language or name a job: `TurnPort`);
+- new text is understood first (`_understand`):
+  - no words (an emoji) or an acknowledgement ("oké, duidelijk") -> a short friendly reply;
+  - another language than Dutch or English -> which languages the assistant speaks, in that language where the
+    catalog has it, and in Dutch and English; thanks in another language -> "you're welcome";
+  - clearly Dutch or English -> replies in that language for this turn, whatever the locale;
+  - a greeting or thanks around a request is taken off, and the rest handled ("Hallo, waar is het?");
+  - a request plus a question ("Ik wil me aanmelden. Waar is het?") -> the answer, then the task;
+  - a task in plain words, also when names and amounts make the recognizer unsure ("Wij willen 25.000 euro
+    bijdragen") -> the task, started with the message so the form can pre-fill what it says;
+  - else one recognizer decides: start a job (intent) or answer a question. An answer may be replaced by a
+    feature (`add_answer_override`): registration help when no session is open, say.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -15,17 +27,26 @@ from botbuilder.core import MessageFactory, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
 from bot.core.cards import ACTION_JOB_START, CoreCards, card_activity
-from bot.core.i18n import Catalog
+from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.metrics import set_turn_kind
 from bot.core.personal_chat import PersonalChat
 from bot.core.profile import UserProfile
 from bot.core.turn import card_value, clean_text, is_group, lang_of, set_lang
+from bot.nlu.commands import CommandWords
+from bot.nlu.langguess import OtherLanguages
 
 log = logging.getLogger(__name__)
 
 ActionHandler = Callable[[DialogContext, dict[str, Any]], Awaitable[None]]
 JobHandler = Callable[[DialogContext], Awaitable[None]]
 CommandMatcher = Callable[[TurnContext, str], bool]
+AnswerOverride = Callable[[TurnContext], Awaitable[bool]]  # True: it replied instead of the answer
+# Numbers, amounts and names (capitalized words after the first) carry the details of a task, not the task.
+_DETAILS = re.compile(r"(?:€\s*)?\d[\d.,]*\s*(?:euro|eur|k)?\b|\b(?:euro|eur)\b|€", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+# Built-in jobs that are conversation, not tasks a form could be started for.
+SMALL_JOBS = frozenset({"greeting", "thanks", "menu", "help", "cancel", "lang_en", "lang_nl"})
 
 
 class Answerer(Protocol):
@@ -46,6 +67,7 @@ class Router:
         dialogs: DialogSet,
         profile: StatePropertyAccessor,
         answerer: Answerer | None = None,
+        other_languages: OtherLanguages | None = None,
         personal_chat: PersonalChat | None = None,
         is_organizer: Callable[[TurnContext], bool] = lambda _turn: False,
     ):
@@ -70,6 +92,9 @@ class Router:
         }
         self._actions: dict[str, ActionHandler] = {ACTION_JOB_START: self._on_job_start}
         self._commands: list[tuple[CommandMatcher, JobHandler]] = []
+        self._overrides: dict[str, AnswerOverride] = {}
+        self._other_languages = other_languages or OtherLanguages(())
+        self._ack_words = CommandWords.from_catalog(catalog, {True: "smalltalk.ack_words"}, LANGUAGES)
 
     # --- wiring -------------------------------------------------------------------------------
     def set_answerer(self, answerer: Answerer) -> None:
@@ -98,8 +123,50 @@ class Router:
         an active dialog and intent recognition; `matches(turn_context, clean_text)` must be cheap and exact."""
         self._commands.append((matches, handler))
 
+    def add_answer_override(self, entry_id: str, handler: AnswerOverride) -> None:
+        """Before the answer `entry_id` is sent, `handler` may reply instead (True) — e.g. registration help
+        that follows the clock."""
+        self._overrides[entry_id] = handler
+
     def knows_job(self, job: str) -> bool:
         return job in self._job_dialogs or job in self._jobs
+
+    # --- what guided conversations ask of the router (dialogs.services.TurnPort) ------------------
+    async def answer_question(self, turn_context: TurnContext, text: str, recognition: Any) -> None:
+        """The one question-answering entry point, for free text and for questions asked mid-form."""
+        entry_id = getattr(recognition, "entry_id", None)
+        if recognition.kind == "answer" and entry_id in self._overrides and await self._overrides[entry_id](turn_context):
+            return
+        if self._answerer is not None:
+            await self._answerer.respond(turn_context, text, recognition)
+
+    async def switch_language(self, turn_context: TurnContext, lang: str) -> None:
+        profile: UserProfile = await self._profile.get(turn_context, UserProfile)
+        profile.language = lang
+        await self._profile.set(turn_context, profile)
+        set_lang(turn_context, lang)
+        await turn_context.send_activity(MessageFactory.text(self._catalog.text(lang, "language.switched")))
+
+    async def run_job(self, dc: DialogContext, job: str) -> None:
+        handler = self._jobs.get(job)
+        if handler is None:
+            await self._coming_soon(dc, job)
+        else:
+            await handler(dc)
+
+    def dialog_for(self, job: str) -> str | None:
+        return self._job_dialogs.get(job)
+
+    def job_label(self, lang: str, job: str) -> str:
+        """A job's name ("Aanmelden voor de bijeenkomst"); a dialog id is read as the job it does, and a
+        form no job starts (an organizer's) is named by its title."""
+        for name, dialog_id in self._job_dialogs.items():
+            if dialog_id == job and not self._catalog.has(f"jobs.{job}", lang):
+                job = name
+        for key in (f"jobs.{job}", f"{job}.form.title"):
+            if self._catalog.has(key, lang):
+                return self._catalog.text(lang, key)
+        return job
 
     # --- routing ------------------------------------------------------------------------------
     async def route(self, turn_context: TurnContext) -> None:
@@ -124,26 +191,105 @@ class Router:
             set_turn_kind(turn_context, "empty")
             await turn_context.send_activity(card_activity(self._cards.menu(lang, note=self._catalog.text(lang, "dialog.text_expected"))))
             return
-        recognition = self._recognizer.recognize(text, lang)
+        await self._understand(dc, text)
+
+    async def _understand(self, dc: DialogContext, text: str) -> None:
+        """A new message, no conversation under way: see the module doc."""
+        context = dc.context
+        set_turn_kind(context, "smalltalk")  # until it turns out to be a job or a question
+        if not _HAS_WORD.search(text):  # an emoji, "!!", "..."
+            await self._acknowledge(dc)
+            return
+        other = self._other_languages.spot(text)
+        if other is not None:
+            await self._other_language(dc, *other)
+            return
+        clear = self._recognizer.clear_language(text)
+        if clear is not None and clear != lang_of(context):
+            set_lang(context, clear)  # this turn only: the person's chosen language stays as it is
+        lang = lang_of(context)
+        courtesy, rest = self._recognizer.split_courtesy(text)
+        if courtesy is not None and not rest:
+            await (self._thanks(dc) if courtesy == "thanks" else self._welcome(dc))
+            return
+        if rest in self._ack_words or (rest and all(word in self._ack_words for word in re.findall(r"[^\W_]+", rest))):
+            await self._acknowledge(dc)
+            return
+        sentences = [s for s in _SENTENCE.split(rest) if _HAS_WORD.search(s)]
+        if len(sentences) > 1 and await self._request_and_questions(dc, sentences, rest):
+            return
+        recognition = self._recognizer.recognize(rest, lang)
+        if courtesy is not None:  # the greeting may have carried meaning after all: take the surer reading
+            whole = self._recognizer.recognize(text, lang)
+            if whole.kind in ("answer", "intent") and whole.intent not in SMALL_JOBS and whole.score > recognition.score:
+                recognition = whole
+        if recognition.kind != "intent":
+            task = self._task_in_plain_words(rest, lang)
+            if task is not None:
+                set_turn_kind(context, "job")
+                await self.start_job(dc, task, utterance=rest)
+                return
         if (
             recognition.kind == "intent"
             and self._answerer is not None
-            and await self._answerer.overrides_intent(turn_context, text, recognition)
+            and await self._answerer.overrides_intent(context, rest, recognition)
         ):
-            set_turn_kind(turn_context, "question")
-            await self._answerer.respond(turn_context, text, recognition)
+            set_turn_kind(context, "question")
+            await self.answer_question(context, rest, recognition)
             return
-        set_turn_kind(turn_context, "job" if recognition.kind == "intent" and recognition.intent else "question")
+        set_turn_kind(context, "job" if recognition.kind == "intent" and recognition.intent else "question")
         if recognition.kind == "intent" and recognition.intent and self.knows_job(recognition.intent):
-            await self.start_job(dc, recognition.intent)
+            await self.start_job(dc, recognition.intent, utterance=rest)
         elif recognition.kind == "intent" and recognition.intent:
             await self._coming_soon(dc, recognition.intent)
         elif self._answerer is not None:
-            await self._answerer.respond(turn_context, text, recognition)
+            await self.answer_question(context, rest, recognition)
         else:
             await self._menu(dc)
 
-    async def start_job(self, dc: DialogContext, job: str) -> None:
+    def _task_in_plain_words(self, text: str, lang: str) -> str | None:
+        """A task said with details the recognizer does not know ("Wij willen 25.000 euro bijdragen", "namens
+        de gemeente Utrecht"): recognized once the numbers, amounts and names are left out."""
+        words = _DETAILS.sub(" ", text).split()
+        plain = " ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
+        if not plain or plain == " ".join(text.split()) or self._recognizer.is_question(text, lang):
+            return None
+        recognition = self._recognizer.recognize(plain, lang)
+        job = recognition.intent if recognition.kind == "intent" else None
+        return job if job is not None and job not in SMALL_JOBS and self.knows_job(job) else None
+
+    async def _request_and_questions(self, dc: DialogContext, sentences: list[str], whole: str) -> bool:
+        """"Ik wil me aanmelden. Waar is het?": every question answered, then the one task started."""
+        lang = lang_of(dc.context)
+        jobs: list[tuple[str, str]] = []
+        questions: list[tuple[str, Any]] = []
+        for sentence in sentences:
+            recognition = self._recognizer.recognize(sentence, lang)
+            if recognition.kind == "intent" and recognition.intent not in SMALL_JOBS and self.knows_job(recognition.intent):
+                jobs.append((recognition.intent, sentence))
+            elif recognition.kind == "answer" and self._recognizer.is_question(sentence, lang):
+                questions.append((sentence, recognition))
+        if len({job for job, _ in jobs}) != 1 or not questions:
+            return False
+        for sentence, recognition in questions:
+            await self.answer_question(dc.context, sentence, recognition)
+        await self.start_job(dc, jobs[0][0], utterance=jobs[0][1])
+        return True
+
+    async def _acknowledge(self, dc: DialogContext) -> None:
+        await dc.context.send_activity(MessageFactory.text(self._catalog.text(lang_of(dc.context), "smalltalk.ack")))
+
+    async def _other_language(self, dc: DialogContext, code: str, thanks: bool) -> None:
+        lang = lang_of(dc.context)
+        if thanks:
+            await self._thanks(dc)
+            return
+        lines = [self._catalog.text(lang, f"language.other.{code}")] if self._catalog.has(f"language.other.{code}", lang) else []
+        lines += [self._catalog.text(other, "language.other.spoken") for other in (lang, *(o for o in LANGUAGES if o != lang))]
+        await dc.context.send_activity(MessageFactory.text("\n\n".join(lines)))
+
+    async def start_job(self, dc: DialogContext, job: str, *, utterance: str | None = None) -> None:
+        """Start a job; `utterance`, the message that asked for it, lets its form pre-fill what it says."""
         if job in self._personal_jobs and self._personal_chat is not None and is_group(dc.context.activity):
             await self._personal_chat.move(dc.context, job)
             return
@@ -152,7 +298,7 @@ class Router:
             if dc.active_dialog is not None:
                 await dc.cancel_all_dialogs()
                 await dc.context.send_activity(self._catalog.text(lang_of(dc.context), "cancel.replaced"))
-            await dc.begin_dialog(dialog_id)
+            await dc.begin_dialog(dialog_id, {"utterance": utterance} if utterance else None)
             return
         handler = self._jobs.get(job)
         if handler is None:
@@ -201,11 +347,7 @@ class Router:
         await dc.context.send_activity(MessageFactory.text(self._catalog.text(lang_of(dc.context), "cancel.nothing")))
 
     async def _switch_language(self, dc: DialogContext, lang: str) -> None:
-        profile: UserProfile = await self._profile.get(dc.context, UserProfile)
-        profile.language = lang
-        await self._profile.set(dc.context, profile)
-        set_lang(dc.context, lang)
-        await dc.context.send_activity(MessageFactory.text(self._catalog.text(lang, "language.switched")))
+        await self.switch_language(dc.context, lang)
 
     async def _coming_soon(self, dc: DialogContext, job: str) -> None:
         lang = lang_of(dc.context)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from botbuilder.core import BotState, StatePropertyAccessor
@@ -18,6 +19,7 @@ from bot.core.adapter import build_adapter, close_adapter, install_error_handler
 from bot.core.cards import CoreCards
 from bot.core.clock import Clock, FixedClock
 from bot.core.config import Settings
+from bot.core.content import read_yaml
 from bot.core.events import EventBus
 from bot.core.handler import VngBot
 from bot.core.http import healthz_handler, messages_handler
@@ -31,7 +33,9 @@ from bot.core.router import Router
 from bot.core.state_storage import JsonConversationState, JsonPrivateConversationState, JsonUserState, SqlStorage
 from bot.core.turn_store import TurnStore
 from bot.nlu import Recognizer
+from bot.nlu.langguess import OtherLanguages
 from dialogs.services import DialogServices
+from dialogs.validators import Municipalities
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,13 @@ class Core:
 
 
 CORE = web.AppKey("core", Core)
+MUNICIPALITIES_FILE = "municipalities.yaml"  # the current Dutch municipalities, for form fields
+OTHER_LANGUAGES_FILE = "other_languages.yaml"  # languages the assistant recognizes but does not speak
+
+
+def load_other_languages(path: Path) -> OtherLanguages:
+    data = read_yaml(path) if path.exists() else None
+    return OtherLanguages.from_data((data or {}).get("languages") or {})
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -102,11 +113,15 @@ def build_core(
 
     cards = CoreCards(catalog)
     organizers = Organizers(settings=settings, catalog=catalog, db=db, clock=clock)
-    services = DialogServices(settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock)
     router = Router(
         catalog=catalog, cards=cards, recognizer=recognizer, dialogs=dialogs, profile=profile,
+        other_languages=load_other_languages(settings.content_dir / OTHER_LANGUAGES_FILE),
         personal_chat=PersonalChat(catalog, app_id=settings.microsoft_app_id or ""),
         is_organizer=organizers.sender_is_organizer,
+    )
+    services = DialogServices(
+        settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock,
+        municipalities=Municipalities.from_file(settings.content_dir / MUNICIPALITIES_FILE), turns=router,
     )
     bot = VngBot(
         router=router,

@@ -13,13 +13,14 @@ import numpy as np
 
 from .analyzer import ENTITY_PREFIX, Analyzer, WordSplitter, question_terms
 from .commands import CommandMatcher
+from .courtesy import Courtesy
 from .decision import Target, Thresholds, decide
 from .errors import KnowledgeDataError
 from .index import IndexView, VectorIndex
 from .langguess import LanguageGuesser
 from .loader import KnowledgeData, load_knowledge
 from .model import DEFAULT_LANGUAGE, LANGUAGES, IntentDefinition, KnowledgeEntry, Recognition
-from .mood import QUESTION, STATEMENT
+from .mood import QUESTION, STATEMENT, mood
 from .text import tokens
 from .validation import collection_problems
 
@@ -59,6 +60,12 @@ class _Engine:
         self.guesser = guesser
         self.commands = commands
         self.intent_names = frozenset(intent.name for intent in data.intents)
+        courtesy: dict[str, list[str]] = {"greeting": [], "thanks": []}
+        for intent in data.intents:
+            if intent.name in courtesy:
+                courtesy[intent.name] = [p for lang in LANGUAGES for p in intent.phrasings(lang)]
+        # Words that may stand beside a greeting or thanks ("top, bedankt", "hi there"): the fillers.
+        self.courtesy = Courtesy(courtesy, extras=frozenset().union(*(data.languages[lang].fillers for lang in LANGUAGES)))
 
     def recognize(self, text: str, lang: str) -> Recognition:
         text = text[:MAX_TEXT]
@@ -268,6 +275,21 @@ class Recognizer:
         if lang not in LANGUAGES:
             lang = DEFAULT_LANGUAGE
         return self._engine.recognize(text or "", lang)
+
+    def split_courtesy(self, text: str) -> tuple[str | None, str]:
+        """("greeting" | "thanks" | None, the rest): a greeting or thanks that opens or closes the message
+        taken off ("Hallo, ik wil me aanmelden" -> ("greeting", "ik wil me aanmelden"))."""
+        return self._engine.courtesy.split(text or "")
+
+    def is_question(self, text: str, lang: str) -> bool:
+        """Whether the message asks something ("waar is het?", "is dat verplicht"), in either language."""
+        engine = self._engine
+        code = engine.guesser.guess(text or "") or (lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        return mood(text or "", tokens(text or ""), engine.data.languages[code]) == QUESTION
+
+    def clear_language(self, text: str) -> str | None:
+        """"nl" or "en" when the message is clearly written in that language, else None."""
+        return self._engine.guesser.clear(text or "")
 
     def match_command(self, text: str, allowed: Collection[str]) -> str | None:
         """The intent of `allowed` whose phrasing the whole message is (up to a small typo), else None."""

@@ -7,7 +7,10 @@ EXPORT_SIGNING_KEY (or a random key made once and kept in the database, shared b
 organizer's id is signed but not written into the link, so no identifier ends up in browser histories or
 access logs. At download time the signer must still be in ORGANIZER_AAD_IDS. A link that is not ours gets 403
 (not audited: anyone on the internet can try one); a link of ours that expired gets 410, one whose organizer
-was removed or whose dataset is unknown gets 403; those and every download are audited.
+was removed or whose dataset is unknown gets 403; those and every download are audited. A link works once:
+its id is claimed in the database (`export_download`) before the file is sent, so a second download, by
+anyone, gets 410. A link is thus a short-lived, single-use bearer link: whoever opens it first within its
+lifetime gets the file; it does not check who opens it.
 
 Files open in Excel as they should with Dutch characters: CSV is UTF-8 with a byte order mark, `;` between
 fields and quotes where needed; XLSX has a bold header row, column widths that fit, and real date cells in
@@ -49,7 +52,7 @@ from bot.nlu import Recognizer
 from bot.offers import OfferOptions
 from bot.sessions import Session, SessionBook
 from storage.db import Database
-from storage.organizers.keys import ExportSecrets
+from storage.organizers.keys import ExportDownloads, ExportSecrets
 from storage.organizers.reporting import FeedbackCount, IntentionRow, OfferRow, QuestionRow, RegistrationRow, Reporting
 
 log = logging.getLogger(__name__)
@@ -534,6 +537,12 @@ def download_handler(
             return refuse(403, lang)
 
         now = clock.now()
+        async with db.transaction() as session:
+            first = await ExportDownloads(session).claim(claim.link_id, now)
+        if not first:
+            log.info("refused an export download: the link was used already")
+            await organizers.audit(signer, AUDIT_DOWNLOAD, target=claim.target, detail={"refused": "used"}, allowed=False)
+            return web.Response(status=410, text=catalog.text(lang, "export.download.used"), headers=_PRIVATE)
         filename = exporter.filename(claim.dataset, claim.fmt, lang, now)
         headers = {
             **_PRIVATE,

@@ -398,7 +398,7 @@ class Composer:
         hybrid = set(session.modes) == {"in_person", "online"}
         if hybrid and (norm in self._only_online or norm in self._only_in_person):
             return self._part("premise_no", f"composer.premise.mode_no.{tense}", ctx, topic="session_location")
-        place = self._place_claim(clause) if norm.split(maxsplit=1)[0] not in WH_WORDS else None
+        place = self._place_claim(clause) if (norm.split(maxsplit=1) or [""])[0] not in WH_WORDS else None
         if place is not None:
             label = "premise_yes" if place else "premise_no"
             key = f"composer.premise.place_{'yes' if place else 'no'}.{tense}"

@@ -26,6 +26,7 @@ from dialogs.services import DialogServices
 from storage.offers.repository import ContributionFields, ContributionIntentions, ContributionView
 
 MY_OFFERS_DIALOG = "my_offers"  # the id of the "my offers" dialog, which is also the name of its intent
+_UTTERANCE = "vng.utterance"  # in the dialog's state: the message that started it, until the form begins
 
 CONTRIBUTION_SPEC = FormSpec(
     id="contribute",
@@ -78,7 +79,25 @@ class ContributionDialog(OffersForm):
         if isinstance(options, dict) and (options.get("values") or options.get("pledge")):
             return await super().on_begin_dialog(inner_dc, options)
         await self._send_intro(inner_dc.context)
+        utterance = options.get("utterance") if isinstance(options, dict) else None
+        if isinstance(utterance, str) and utterance.strip():
+            # What the message said ("25.000 euro") is shown now and fills the form when the person goes on.
+            self._own_state(inner_dc)[_UTTERANCE] = utterance
+            note = self.prefilled_note(lang_of(inner_dc.context), self.understand(utterance, lang_of(inner_dc.context)))
+            if note:
+                await inner_dc.context.send_activity(MessageFactory.text(note))
         return DialogTurnResult(DialogTurnStatus.Waiting)
+
+    async def ask_again(self, inner_dc: DialogContext) -> None:
+        if inner_dc.active_dialog is None:  # still at the explanation: its question again
+            await inner_dc.context.send_activity(MessageFactory.text(self.t(lang_of(inner_dc.context), "contribute.intro.question")))
+            return
+        await super().ask_again(inner_dc)
+
+    def accepts(self, inner_dc: DialogContext, text: str) -> bool:
+        if inner_dc.active_dialog is None:  # the explanation's yes/no, or "my contributions"
+            return self._answers.match(text, lang_of(inner_dc.context)) is not None or text in self._mine_words
+        return super().accepts(inner_dc, text)
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         if inner_dc.active_dialog is not None:  # the form is under way
@@ -106,7 +125,8 @@ class ContributionDialog(OffersForm):
             await inner_dc.parent.replace_dialog(MY_OFFERS_DIALOG)
             return DialogTurnResult(DialogTurnStatus.Waiting)
         if answer is True:
-            return await inner_dc.begin_dialog(self.initial_dialog_id)
+            utterance = self._own_state(inner_dc).pop(_UTTERANCE, None)
+            return await inner_dc.begin_dialog(self.initial_dialog_id, {"utterance": utterance} if utterance else None)
         if answer is False:
             await context.send_activity(MessageFactory.text(self.t(lang, "contribute.intro.declined")))
             return DialogTurnResult(DialogTurnStatus.Complete)

@@ -68,7 +68,7 @@ class AnswerQuestionDialog(_OrganizerForm):
         spec = FormSpec(
             id=self.ID,
             fields=(
-                Field("answer", kind="longtext", max_length=MAX_ANSWER),
+                Field("answer", kind="longtext", max_length=MAX_ANSWER, takes_questions=True),
                 Field(ADD_TO_KB, kind="choice", options=self._kb_options),
             ),
             summary_extra=self._summary_question,
@@ -110,10 +110,10 @@ class KnowledgeEntryDialog(_OrganizerForm):
         spec = FormSpec(
             id=self.ID,
             fields=(
-                Field("question_nl", max_length=MAX_QUESTION),
-                Field("question_en", max_length=MAX_QUESTION),
-                Field("answer_nl", kind="longtext", max_length=MAX_ANSWER),
-                Field("answer_en", kind="longtext", max_length=MAX_ANSWER),
+                Field("question_nl", max_length=MAX_QUESTION, takes_questions=True),
+                Field("question_en", max_length=MAX_QUESTION, takes_questions=True),
+                Field("answer_nl", kind="longtext", max_length=MAX_ANSWER, takes_questions=True),
+                Field("answer_en", kind="longtext", max_length=MAX_ANSWER, takes_questions=True),
             ),
             summary_extra=self._summary_original,
         )

@@ -40,11 +40,11 @@ class RegistrationDialog(FormDialog):
             id=self.ID,
             fields=(
                 Field("session", kind="choice", options=self._session_options),
-                Field("mode", kind="choice", options=self._mode_options, when=self._asks_mode),
+                Field("mode", kind="choice", options=self._mode_options, when=self._asks_mode, words="registration.mode_words"),
                 Field("name", prefill="name", max_length=200),
                 Field("email", kind="email", prefill="email"),
                 Field("municipality", kind="municipality"),
-                Field("role", max_length=200),
+                Field("role", kind="role", max_length=200),
                 Field("accessibility", kind="longtext", required=False, max_length=500),
                 Field("dietary", required=False, max_length=300, when=self._comes_in_person),
             ),

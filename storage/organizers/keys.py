@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_for
-from storage.organizers.models import ExportSecret
+from storage.db import insert_for, rowcount
+from storage.organizers.models import ExportDownload, ExportSecret
 
 
 class ExportSecrets:
@@ -26,3 +26,17 @@ class ExportSecrets:
         )
         stmt = select(ExportSecret.value).where(ExportSecret.name == name)
         return (await self._session.execute(stmt)).scalar_one()
+
+
+class ExportDownloads:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def claim(self, link_id: str, now: datetime) -> bool:
+        """True for the first download with this link (on any instance), False ever after."""
+        result = await self._session.execute(
+            insert_for(self._session)(ExportDownload)
+            .values(link_id=link_id, used_at=now)
+            .on_conflict_do_nothing(index_elements=[ExportDownload.link_id])
+        )
+        return (rowcount(result) or 0) == 1

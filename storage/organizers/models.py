@@ -1,5 +1,5 @@
-"""Table of the organizers' exports: the shared secret that signs download links when EXPORT_SIGNING_KEY is
-not set (made once, at random, by whichever instance needs it first)."""
+"""Tables of the organizers' exports: the shared secret that signs download links when EXPORT_SIGNING_KEY is
+not set (made once, at random, by whichever instance needs it first), and the links already used."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ class ExportSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+
+
+class ExportDownload(Base):
+    """A download link that has been used: each link works once (its id is claimed before the file is sent)."""
+
+    __tablename__ = "export_download"
+
+    link_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    used_at: Mapped[datetime]

@@ -28,6 +28,7 @@ LANGS = ("nl", "en")
 NOW = datetime(2022, 9, 20, 8, 0, tzinfo=UTC)
 SAMPLE = {
     "text": "Beleidsadviseur internationale zaken",
+    "role": "Beleidsadviseur",
     "longtext": "Wij hebben twee ervaren ingenieurs voor water en riolering.\nBeschikbaar vanaf november.",
     "email": "anna.devries@utrecht.example.nl",
     "phone": "+31 6 12345678",

@@ -83,7 +83,7 @@ async def test_every_invalid_token_gets_401_without_a_traceback(make_client, con
 
 async def test_a_hanging_key_server_stalls_neither_health_nor_the_loop(make_client, connector, key_server, caplog):
     key_server.hang = True
-    client = await make_client(**production_settings(key_server, auth_http_timeout_seconds=1.5))
+    client = await make_client(**production_settings(key_server, auth_http_timeout_seconds=3.0))
     talk = new_conversation(client, connector)
     started = time.monotonic()
     pending = asyncio.ensure_future(_post(client, talk.activity(type="message", text="hallo"), token(key_server.key, connector.url)))
@@ -92,15 +92,15 @@ async def test_a_hanging_key_server_stalls_neither_health_nor_the_loop(make_clie
     health_started = time.monotonic()
     health = await client.get("/healthz")
     assert health.status == 200
-    assert time.monotonic() - health_started < 0.5, "the key fetch blocked the event loop"
+    assert time.monotonic() - health_started < 1.5, "the key fetch blocked the event loop"
     response = await pending
     assert response.status == 503  # the token could not be checked: the Bot Connector tries again later
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 8
     # While the key server is down, further requests fail fast instead of queueing behind it.
     quick = time.monotonic()
     response = await _post(client, talk.activity(type="message", text="hallo"), token(key_server.key, connector.url))
     assert response.status == 503
-    assert time.monotonic() - quick < 1.0
+    assert time.monotonic() - quick < 2.0
     assert "Traceback" not in caplog.text
     assert connector.posted == []
 

@@ -110,3 +110,18 @@ async def test_an_id_out_of_range_in_my_offers_gets_a_friendly_reply_and_keeps_t
     # the list is still open: the real button still works
     replies = await anna.submit(edit)
     assert any(a["data"]["action"] == "offer.confirm" for c in cards(replies) for a in elements(c, "Action.Submit"))
+
+
+@pytest.mark.parametrize("field", ["channelId", "from"])
+async def test_an_activity_without_channel_or_sender_gets_400(client, nl, field):
+    activity = nl.activity(type="message", text="hallo")
+    activity[field] = None
+    response = await _raw(client, json.dumps(activity).encode())
+    assert response.status == 400
+    assert nl.connector.posted == []
+
+
+@pytest.mark.parametrize("text", [":", "?", "…", " \x00 "])
+async def test_punctuation_only_gets_a_friendly_reply(nl, text):
+    replies = await nl.say(text)
+    assert msg_part("nl", "error.generic") not in all_text(replies)

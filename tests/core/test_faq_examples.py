@@ -18,8 +18,9 @@ FLOW_FORM_ID = {"register": "register", "offer_expertise": "offer", "contribute"
 # Reported, not tuned away (see tests/nlu/support.py KNOWN_MISSES): the turn handles some recognizer misses
 # well (a greeting plus a question gets the answer when the question is long enough); these it does not.
 KNOWN_MISSES_AT_THE_EDGE = {
-    "hoi! wanneer was die bijeenkomst ook alweer": "'hoi!' first: the welcome card instead of the date",
-    "hoi, mag ik me aanmelden?": "'hoi,' first: the welcome card instead of the registration form",
+    "hoi, mag ik me aanmelden?": "the greeting is taken off, but 'mag ik me aanmelden?' reads as the question how to register",
+    "good afternoon, what is VNG doing for ukraine exactly?": "the greeting is taken off; the recognizer then reads the rest as "
+    "'why now' (it passed before only because the welcome card it got mentions recovery plans)",
 }
 
 

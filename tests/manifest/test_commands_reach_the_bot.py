@@ -21,9 +21,9 @@ def _spy_on_jobs(client) -> list[str]:
     started: list[str] = []
     original = router.start_job
 
-    async def spy(dc, job):
+    async def spy(dc, job, **kwargs):
         started.append(job)
-        return await original(dc, job)
+        return await original(dc, job, **kwargs)
 
     router.start_job = spy
     return started

@@ -26,12 +26,14 @@ from tests.support import all_text, cards
 from tests.wording import msg, msg_part
 
 
-@pytest.mark.parametrize("phrase", ["wij willen expertise aanbieden", "we would like to offer our expertise", "we have water engineers we could send"])
-async def test_the_offer_starts_from_typed_wishes(nl, phrase):
+@pytest.mark.parametrize(("phrase", "lang"), [("wij willen expertise aanbieden", "nl"), ("we would like to offer our expertise", "en"),
+                                             ("we have water engineers we could send", "en")])
+async def test_the_offer_starts_from_typed_wishes(nl, phrase, lang):
+    """In a Dutch chat too: a message clearly in English is answered in English."""
     replies = await nl.say(phrase)
     text = all_text(replies)
-    assert msg("nl", "offer.form.title") in text
-    assert msg("nl", "offer.fields.municipality.prompt") in text
+    assert msg(lang, "offer.form.title") in text
+    assert msg(lang, "offer.fields.municipality.prompt") in text
 
 
 async def test_the_menu_button_starts_the_offer_form_with_the_profile_prefilled(nl, connector):
@@ -91,7 +93,7 @@ async def test_offer_by_typing_in_english_with_friendly_re_asks(make_client, con
     client = await make_client()
     anna = person(client, connector, ANNA, "personal_message_en.json")
     steps = [
-        ("we have water engineers we could send", msg_part("en", "offer.fields.municipality.prompt")),
+        ("we would like to offer our expertise", msg_part("en", "offer.fields.municipality.prompt")),
         ("Municipality of Groningen", msg_part("en", "contribute.fields.email.prompt")),  # the name came from the Teams activity
         ("anna@", msg_part("en", "form.invalid.email")),
         ("anna.devries@groningen.example.nl", msg_part("en", "offer.fields.phone.prompt")),
