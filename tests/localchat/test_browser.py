@@ -59,7 +59,9 @@ def server(tmp_path_factory) -> Iterator[str]:
     process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Start-up imports botbuilder, SQLAlchemy and the NLU: seconds on a quiet machine, much longer on a busy one.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(url + "/healthz", timeout=1):
                     break
