@@ -14,6 +14,7 @@ understood, the same way in every form and prompt.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botbuilder.core import MessageFactory
@@ -173,7 +174,9 @@ class GuidedDialog(ComponentDialog):
             ]
             await context.send_activity(card_activity(card([paragraph(question)], fallback=question, actions=actions)))
             return DialogTurnResult(DialogTurnStatus.Waiting)
-        if recognition.kind in ("answer", "suggest") or (job == "ask_question" and recognizer.is_question(text, lang)):
+        # A question the field cannot take is answered whatever the recognizer made of it: the answerer also
+        # checks premises ("het is toch op donderdag?"), derives facts and says honestly what is not known.
+        if recognition.kind in ("answer", "suggest") or recognizer.is_question(_without_links(rest or text), lang):
             await turns.answer_question(context, rest or text, recognition)
             await self.ask_again(inner_dc)
             return DialogTurnResult(DialogTurnStatus.Waiting)
@@ -197,3 +200,11 @@ class GuidedDialog(ComponentDialog):
             await turns.run_job(parent, job)
             await self.ask_again(inner_dc)
         return DialogTurnResult(DialogTurnStatus.Waiting)
+
+
+_LINK = re.compile(r"<[^>]*>|\b\w+://\S+|\bwww\.\S+")
+
+
+def _without_links(text: str) -> str:
+    """The words of a message without its links and markup: a pasted link's "?" does not make a question."""
+    return _LINK.sub(" ", text).strip()
