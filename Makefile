@@ -8,6 +8,8 @@ NODE_STAMP := tests/js/node_modules/.installed
 WEBCHAT_STAMP := bot/localchat/web/node_modules/.installed
 # The browser the end-to-end tests drive (tests/localchat/): Debian's chromium, through Playwright.
 CHROMIUM ?= /usr/bin/chromium
+# The suite runs in parallel, one worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test bench package clean
 
@@ -50,7 +52,7 @@ run: $(VENV)/.installed $(WEBCHAT_STAMP)
 	$(BIN)/python app.py
 
 test: $(VENV)/.installed $(NODE_STAMP) $(WEBCHAT_STAMP) browser
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # `make test` checks first; `make lint` alone: ruff (rules in pyproject.toml) on everything, mypy on the packages.
 .PHONY: lint
