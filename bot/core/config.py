@@ -216,13 +216,7 @@ class Settings(BaseSettings):
 
     @property
     def serves_loopback_only(self) -> bool:
-        host = self.host.strip().strip("[]").lower()
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback_host(self.host)
 
     def check_safe(self) -> None:
         """Refuse a configuration that would open the bot to the world: local mode on a public address."""
@@ -248,3 +242,14 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Build the settings; keyword overrides win (tests use them)."""
     return Settings(**overrides)
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address ("localhost", "127.0.0.1", "[::1]") is this machine's loopback."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

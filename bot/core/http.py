@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import json
 import logging
 import math
@@ -20,6 +19,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.core.auth import AuthUnavailable
+from bot.core.config import is_loopback_host
 from bot.core.connector import ConnectorError, from_json
 from bot.core.turn import TurnNotCompleted
 from storage.db import Database
@@ -119,12 +119,7 @@ def is_loopback_url(url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(host)
 
 
 def normalize_channel(channel_id: str | None) -> str:

@@ -295,6 +295,9 @@ class Recognizer:
         """The intent of `allowed` whose phrasing the whole message is (up to a small typo), else None."""
         return self._engine.commands.match(text or "", allowed)
 
+    def has_entry(self, entry_id: str) -> bool:
+        return entry_id in self._engine.entries
+
     def entry(self, entry_id: str) -> KnowledgeEntry:
         """The entry with this id; KeyError if there is none."""
         return self._engine.entries[entry_id]

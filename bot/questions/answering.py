@@ -124,11 +124,7 @@ class QuestionAnswering:
         self.cards = QaCards(catalog)
 
     def _known(self, entry_id: str) -> bool:
-        try:
-            self._recognizer.entry(entry_id)
-        except KeyError:
-            return False
-        return True
+        return self._recognizer.has_entry(entry_id)
 
     def actions(self) -> dict[str, Any]:
         return {

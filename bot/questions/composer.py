@@ -489,11 +489,7 @@ class Composer:
 
     # --- rendering -----------------------------------------------------------------------------------------
     def _known(self, entry_id: str) -> bool:
-        try:
-            self._recognizer.entry(entry_id)
-        except KeyError:
-            return False
-        return True
+        return self._recognizer.has_entry(entry_id)
 
     def _entry(self, entry_id: str, ctx: _Context) -> Part:
         entry = self._recognizer.entry(entry_id)
