@@ -95,6 +95,7 @@ class KnowledgeStore(TicksPeriodically):
         self._clock = clock
         self._interval = interval
         self._signature: Signature | None = None
+        self._stored_ids: set[str] = set()  # the entries indexed here that came from the table
         self._loading = asyncio.Lock()
         self._task: asyncio.Task | None = None
 
@@ -130,6 +131,7 @@ class KnowledgeStore(TicksPeriodically):
                 async with self._db.transaction() as session:
                     await KnowledgeEntries(session).remove(stored.entry_id)
             raise
+        self._stored_ids.add(stored.entry_id)
         return Added(stored, created)
 
     def _has(self, entry: KnowledgeEntry) -> bool:
@@ -155,6 +157,8 @@ class KnowledgeStore(TicksPeriodically):
                 signature = await repo.signature()
                 stored = await repo.all()
             changed = [entry for entry in map(to_entry, stored) if not self._has(entry)]
+            await self._forget(self._stored_ids - {row.entry_id for row in stored})
+            self._stored_ids = {row.entry_id for row in stored}
             indexed = 0
             try:
                 await asyncio.to_thread(self._recognizer.add_entries, changed)  # one re-index for all
@@ -169,6 +173,16 @@ class KnowledgeStore(TicksPeriodically):
             if indexed:
                 log.info("indexed %d stored knowledge entr%s", indexed, "y" if indexed == 1 else "ies")
             return indexed
+
+    async def _forget(self, gone: set[str]) -> None:
+        """Take entries whose rows were removed (by an erasure, say) out of the index here too."""
+        for entry_id in sorted(gone):
+            try:
+                await asyncio.to_thread(self._recognizer.remove_entry, entry_id)
+            except KeyError:
+                pass
+            except KnowledgeDataError as error:
+                log.error("removed knowledge entry %s is still needed: %s", entry_id, "; ".join(error.problems))
 
     async def tick(self) -> int:
         """Load the stored entries when the table changed since the last look; returns how many were indexed."""

@@ -9,6 +9,7 @@ import json
 from app import SERVICES
 from bot.questions import QUESTION_DESK
 from bot.questions.knowledge import KnowledgeStore
+from storage.questions.knowledge import KnowledgeEntries
 from tests.questions.conftest import (
     ANNA,
     BOB,
@@ -178,3 +179,23 @@ async def test_the_store_keeps_braces_as_text_and_refreshes_cheaply(db, clock):
     assert await other.tick() == 1 and await other.tick() == 0
     assert other._recognizer.entry(added.entry.entry_id).render("nl", {}) == "Zie {website} en {{dubbel}}."  # noqa: SLF001
     assert await store.load() == 0  # already indexed here: not indexed again
+
+
+async def test_a_removed_row_leaves_the_index_of_every_instance(db, clock):
+    """An erasure deletes a knowledge entry that was only the person's wording: the refresh takes it out of
+    each instance's index too, so its question is neither matched nor shown any more."""
+    store = KnowledgeStore(db=db, recognizer=fresh_recognizer(), clock=clock, interval=0)
+    other = KnowledgeStore(db=db, recognizer=fresh_recognizer(), clock=clock, interval=0)
+    added = await store.add(
+        question={"nl": "Mag de brandweercommandant mee op reis?", "en": "May the fire chief come along?"},
+        answer={"nl": "Ja, in overleg.", "en": "Yes, in agreement."},
+        examples={}, source_question_id=None, created_by="aad-olga", token="r" * 32,
+    )
+    entry_id = added.entry.entry_id
+    assert await other.tick() == 1 and other._recognizer.has_entry(entry_id)  # noqa: SLF001
+    async with db.transaction() as session:
+        await KnowledgeEntries(session).remove(entry_id)
+    await store.tick()
+    await other.tick()
+    assert not store._recognizer.has_entry(entry_id) and not other._recognizer.has_entry(entry_id)  # noqa: SLF001
+    assert store._recognizer.recognize("Mag de brandweercommandant mee op reis?", "nl").entry_id != entry_id  # noqa: SLF001
