@@ -14,7 +14,6 @@ understood, the same way in every form and prompt.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from botbuilder.core import MessageFactory
@@ -176,7 +175,7 @@ class GuidedDialog(ComponentDialog):
             return DialogTurnResult(DialogTurnStatus.Waiting)
         # A question the field cannot take is answered whatever the recognizer made of it: the answerer also
         # checks premises ("het is toch op donderdag?"), derives facts and says honestly what is not known.
-        if recognition.kind in ("answer", "suggest") or recognizer.is_question(_without_links(rest or text), lang):
+        if recognition.kind in ("answer", "suggest") or recognizer.is_question(rest or text, lang):
             await turns.answer_question(context, rest or text, recognition)
             await self.ask_again(inner_dc)
             return DialogTurnResult(DialogTurnStatus.Waiting)
@@ -200,11 +199,3 @@ class GuidedDialog(ComponentDialog):
             await turns.run_job(parent, job)
             await self.ask_again(inner_dc)
         return DialogTurnResult(DialogTurnStatus.Waiting)
-
-
-_LINK = re.compile(r"<[^>]*>|\b\w+://\S+|\bwww\.\S+")
-
-
-def _without_links(text: str) -> str:
-    """The words of a message without its links and markup: a pasted link's "?" does not make a question."""
-    return _LINK.sub(" ", text).strip()

@@ -8,6 +8,7 @@ import unicodedata
 _APOSTROPHES = re.compile(r"['\u2018\u2019`\u00b4]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUESTION_MARK = re.compile(r"[?\u00bf\uff1f]")
+_LINK = re.compile(r"\b\w+://\S+|\bwww\.\S+")
 
 
 def fold(text: str) -> str:
@@ -37,4 +38,7 @@ def capitalized_words(text: str) -> frozenset[str]:
 
 
 def has_question_mark(text: str) -> bool:
-    return _QUESTION_MARK.search(text) is not None
+    """A question mark of the writer's own: one in a pasted link ("...meetup-join/...?context=") does not count."""
+    if _QUESTION_MARK.search(text) is None:
+        return False
+    return _QUESTION_MARK.search(_LINK.sub(" ", text)) is not None

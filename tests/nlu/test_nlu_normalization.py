@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.mood import QUESTION, STATEMENT
-from bot.nlu.text import capitalized_words, fold, tokens
+from bot.nlu.text import capitalized_words, fold, has_question_mark, tokens
 
 
 def analyze(recognizer, text, lang="nl"):
@@ -96,3 +96,10 @@ def test_language_guess(recognizer):
     assert recognizer.recognize("Wanneer is de bijeenkomst?", "en").lang_guess == "nl"
     assert recognizer.recognize("When is the meeting?", "nl").lang_guess == "en"
     assert recognizer.recognize("Teams", "nl").lang_guess is None
+
+
+def test_a_question_mark_in_a_pasted_link_is_not_the_writers():
+    assert not has_question_mark("http://127.0.0.1:3978/l/meetup-join/abc?context=%7b%7d")
+    assert not has_question_mark("de link is www.example.invalid/join?id=1")
+    assert has_question_mark("is dit de link: http://127.0.0.1:3978/join?id=1 ?")
+    assert has_question_mark("Waar staat de link?")
