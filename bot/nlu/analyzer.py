@@ -10,7 +10,7 @@ computed when the analyzer is built; words seen later are cached (bounded).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import snowballstemmer
 
@@ -31,6 +31,24 @@ _CACHE_LIMIT = 50_000
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|de|ste)$")
 
 
+def replace_longest(items: list[str], table: Mapping[tuple[str, ...], str], longest: int, *, shortest: int) -> list[str]:
+    """`items` left to right, each longest run of `shortest` to `longest` items that `table` knows replaced by
+    its value ("ten behoeve van" -> one word; "gemeente" -> its concept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        for n in range(min(longest, len(items) - i), shortest - 1, -1):
+            found = table.get(tuple(items[i : i + n]))
+            if found is not None:
+                out.append(found)
+                i += n
+                break
+        else:
+            out.append(items[i])
+            i += 1
+    return out
+
+
 class WordSplitter:
     """`Analyzer.words` of one language's word lists: it does not depend on the vocabulary."""
 
@@ -42,20 +60,7 @@ class WordSplitter:
         """Folded words of `text`, informal spellings replaced and fixed expressions joined into one word."""
         spellings = self._profile.spellings
         words = [part for word in map(_plain_number, tokens(text)) for part in spellings.get(word, (word,))]
-        multiwords = self._profile.multiwords
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(self._longest, len(words) - i), 1, -1):
-                joined = multiwords.get(tuple(words[i : i + n]))
-                if joined is not None:
-                    out.append(joined)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+        return replace_longest(words, self._profile.multiwords, self._longest, shortest=2)
 
 
 class Analyzer:
@@ -217,19 +222,7 @@ class Analyzer:
         return phrases, longest
 
     def _apply_synonyms(self, terms: list[str]) -> tuple[str, ...]:
-        out: list[str] = []
-        i = 0
-        while i < len(terms):
-            for n in range(min(self._longest_phrase, len(terms) - i), 0, -1):
-                concept = self._phrases.get(tuple(terms[i : i + n]))
-                if concept is not None:
-                    out.append(concept)
-                    i += n
-                    break
-            else:
-                out.append(terms[i])
-                i += 1
-        return tuple(out)
+        return tuple(replace_longest(terms, self._phrases, self._longest_phrase, shortest=1))
 
 
 def question_terms(profile: LanguageProfile) -> frozenset[str]:
