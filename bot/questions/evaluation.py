@@ -1,5 +1,5 @@
-"""Scores composed answers against an evaluation file (tests/nlu/eval_composed.yaml, the held-out
-tests/nlu/eval_heldout.yaml); used by the tests and by benchmarks/qa_benchmark.py.
+"""Scores composed answers against an evaluation file (tests/nlu/eval_composed.yaml, a held-out set);
+used by the tests and by benchmarks/qa_benchmark.py.
 
 Format: `questions: [{text, lang, expect, after?}]`; `expect` is one label or a list (see the files). A reply
 is right when its parts' labels are exactly the expected ones (in any order); a description passage counts
