@@ -49,9 +49,10 @@ def decide(
 ) -> Recognition:
     """`ranked`: targets by descending score, ties already broken deterministically;
     `unknown_share`: the part of the question's weight in words the knowledge data does not know."""
+    unfamiliar = unknown_share >= thresholds.unknown_unsure
     if not ranked or unknown_share >= thresholds.unknown_none:
         score = ranked[0][1] if ranked else 0.0
-        return Recognition(kind="none", score=score, lang_guess=lang_guess)
+        return Recognition(kind="none", score=score, lang_guess=lang_guess, unfamiliar=unfamiliar)
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     sure_enough = unknown_share < thresholds.unknown_unsure
@@ -60,12 +61,12 @@ def decide(
         best_score >= thresholds.certain or best_score - runner_up >= thresholds.margin
     ):
         if best.kind == "intent":
-            return Recognition(kind="intent", intent=best.key, score=best_score, lang_guess=lang_guess)
-        return Recognition(kind="answer", entry_id=best.key, score=best_score, lang_guess=lang_guess)
+            return Recognition(kind="intent", intent=best.key, score=best_score, lang_guess=lang_guess, unfamiliar=unfamiliar)
+        return Recognition(kind="answer", entry_id=best.key, score=best_score, lang_guess=lang_guess, unfamiliar=unfamiliar)
 
     faqs = [(t, s) for t, s in ranked if t.kind == "faq"]
     if faqs and faqs[0][1] >= thresholds.suggest:
         floor = max(thresholds.candidate, faqs[0][1] * thresholds.candidate_ratio)
         candidates = tuple(t.key for t, s in faqs[: thresholds.max_candidates] if s >= floor)
-        return Recognition(kind="suggest", score=best_score, candidates=candidates, lang_guess=lang_guess)
-    return Recognition(kind="none", score=best_score, lang_guess=lang_guess)
+        return Recognition(kind="suggest", score=best_score, candidates=candidates, lang_guess=lang_guess, unfamiliar=unfamiliar)
+    return Recognition(kind="none", score=best_score, lang_guess=lang_guess, unfamiliar=unfamiliar)

@@ -121,7 +121,9 @@ class Recognition:
 
     kind "intent": `intent` names the task to start; "answer": `entry_id` is the entry to answer with;
     "suggest": `candidates` holds 1-3 entry ids to offer ("did you mean"); "none": nothing fits.
-    `score` is the best similarity (0..1); `lang_guess` is the language the text seems to be in, if clear.
+    `score` is the best similarity (0..1); `lang_guess` is the language the text seems to be in, if clear;
+    `unfamiliar`: much of the message is words the knowledge data does not know (it is likely about
+    something else; such a message is never answered with confidence).
     """
 
     kind: Kind
@@ -130,3 +132,4 @@ class Recognition:
     score: float = 0.0
     candidates: tuple[str, ...] = ()
     lang_guess: str | None = None
+    unfamiliar: bool = False

@@ -56,7 +56,18 @@ QUESTION_WORDS = _set(
 WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who where when how which why")
 BARE_WORDS = QUESTION_WORDS | {"laat", "lang", "time", "late", "long", "precies", "exactly"}
 PREPOSITIONS = _set("voor met van naar in op bij for with from to at on by")
-CONJUNCTION = re.compile(r"(?:\s*,\s*(?:en|and|&|plus)?|\s+(?:en|and|&|plus))\s+(?=(\w+)(?:\s+(\w+))?)", re.IGNORECASE)
+CONJUNCTION = re.compile(r"(?:\s*,\s*(?:en|and|&|plus)?|\s+(?:en|and|&|plus))\s+(?=\w)", re.IGNORECASE)
+# Words that may stand between "en"/"and" and the question they join ("en ook: hoe laat?", "and also where?").
+LINKING = _set("ook verder daarnaast bovendien tevens nog dan eigenlijk also then besides moreover furthermore additionally too")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# The lead-in of an indirect question, up to the question it asks ("Ik wil graag weten | waar het is",
+# "Could you tell me | when it starts"): the question is read without it.
+LEAD_IN = re.compile(
+    r"^(?:[^\W_]+[\s,']+){0,8}?(?:weten|vertellen|zeggen|uitleggen|know|tell (?:me|us)|explain|wonder|wondering|"
+    r"benieuwd|afvragen|vraag (?:me|ik me) af)[\s,:]+(?=(?:wanneer|waar|wie|wat|welke|welk|hoe|hoeveel|waarom|of|"
+    r"when|where|who|what|which|how|why|whether|if)\b)",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")
 COLON_LEAD = re.compile(r"^.{0,80}?:\s+(?=\S)")
 TIME_RANGE = re.compile(
@@ -149,6 +160,7 @@ class Composition:
     question: str  # the part of the message that was answered (the question found in a long message)
     parts: tuple[Part, ...]
     recognition: Recognition | None = None  # the recognizer's view of the whole question
+    indirect: bool = False  # asked indirectly ("Kunt u mij vertellen wanneer ...?"): read without its lead-in
 
     @property
     def topic(self) -> str | None:
@@ -159,7 +171,7 @@ class Composition:
     def composed(self) -> bool:
         """More than the recognizer alone would say: several parts, or a part from the facts."""
         shown = [p for p in self.parts if p.answered and p.text]
-        return len(shown) > 1 or any(p.label in FACT_LABELS for p in shown)
+        return len(shown) > 1 or any(p.label in FACT_LABELS for p in shown) or (self.indirect and bool(shown))
 
 
 @dataclass
@@ -170,6 +182,7 @@ class _Context:
     facts: dict[str, str]
     tense: Tense
     several: bool = False
+    indirect: bool = False  # asked indirectly: its short clauses are not follow-ups by their shape alone
     known: dict[str, Recognition] = field(default_factory=dict)  # recognitions already made, by text
 
 
@@ -203,6 +216,7 @@ class Composer:
         self._unknowns = [(u, [WordSet(g) for g in u.all]) for u in facts.unknowns]
         self._asked = {name: [WordSet(g) for g in groups] for name, groups in facts.asked.items()}
         self._aspects = {entry: WordSet(words) for entry, words in facts.aspects.items()}
+        self._types = [(t, [WordSet(g) for g in t.all], WordSet(t.except_)) for t in facts.question_types]
         self._passages = description.passages
         self._passage_terms = {
             lang: [set(_content_words(getattr(p, lang))) for p in description.passages] for lang in ("nl", "en")
@@ -233,6 +247,7 @@ class Composer:
         question = self.find_question(text)
         clauses = self.clauses(question)[:MAX_CLAUSES]
         ctx.several = len(clauses) > 1
+        ctx.indirect = any(LEAD_IN.match(s.strip(" ?!.;,")) for s in SENTENCE_END.split(question))
         parts: list[Part] = []
         topic = last_topic
         whole: Recognition | None = None
@@ -248,7 +263,7 @@ class Composer:
         else:
             whole = ctx.known.get(question) or self._recognizer.recognize(question, lang)
             parts = [self._unanswered(question, whole, ctx)]
-        return Composition(question=question, parts=tuple(parts), recognition=whole)
+        return Composition(question=question, parts=tuple(parts), recognition=whole, indirect=ctx.indirect)
 
     def render_entry(self, entry_id: str, lang: str, now: datetime, sessions: Sequence[Session]) -> str:
         """An entry's answer with the facts filled in, in the past tense when the session is over."""
@@ -276,20 +291,24 @@ class Composer:
         when the next part opens as a question ("... en hoe kunnen wij ...", "..., and is there ...")."""
         result: list[str] = []
         for raw in SENTENCE_END.split(text):
-            sentence = raw.strip(" ?!.;,")
+            sentence = LEAD_IN.sub("", raw.strip(" ?!.;,"))
             if not sentence:
                 continue
             mark = "?" if raw.rstrip().endswith("?") else ""  # the recognizer reads a question by its mark
             pieces, start = [], 0
             for match in CONJUNCTION.finditer(sentence):
-                first, second = (match.group(1) or "").lower(), (match.group(2) or "").lower()
+                following = WORD.findall(sentence[match.end() : match.end() + 80].lower())
+                while following and following[0] in LINKING:  # "en ook: hoe ...", "and also where ..."
+                    following = following[1:]
+                first, second = [*following, "", ""][:2]
                 before = sentence[start : match.start()]
-                opens_question = first in QUESTION_WORDS or (first in PREPOSITIONS and second in QUESTION_WORDS)
-                if opens_question and is_question(before, normalize(before)):  # "hoi, waar ..." stays one
+                opens_question = first in QUESTION_WORDS or first == "whether" or (first in PREPOSITIONS and second in QUESTION_WORDS)
+                if opens_question and _asks(before):  # "hoi, waar ..." stays one
                     pieces.append(before)
                     start = match.end()
             pieces.append(sentence[start:])
-            pieces = [p.strip(" ,") for p in pieces if p.strip(" ,")]
+            pieces = [_unlinked(LEAD_IN.sub("", p.strip(" ,"))) for p in pieces]
+            pieces = [p for p in pieces if p]
             if pieces:
                 pieces[-1] += mark
             merged: list[str] = []
@@ -308,7 +327,8 @@ class Composer:
     # --- one question --------------------------------------------------------------------------------------
     def _clause(self, clause: str, ctx: _Context, last_topic: str | None) -> list[Part]:
         norm = normalize(clause)
-        if last_topic and self._is_follow_up(norm):
+        by_shape = not ctx.indirect or norm in self._refer_back
+        if last_topic and by_shape and self._is_follow_up(norm):
             part = self._follow_up(clause, norm, ctx, last_topic)
             if part is not None:
                 return [part]
@@ -321,6 +341,9 @@ class Composer:
             part = part or self._derived_fact(norm, ctx)
         if part is not None:
             return [part]
+        typed = self._typed(norm, recognition, ctx)
+        if typed is not None:
+            return [typed]
         aspects = self._aspects_in(norm)
         if len(aspects) >= 2 and (recognition.kind != "answer" or recognition.entry_id in aspects):
             return [self._entry(entry_id, ctx) for entry_id in aspects]
@@ -371,6 +394,10 @@ class Composer:
             return self._entry(aspects[0], ctx)
         if not self._known(last_topic):
             return None
+        alone = ctx.known.get(clause) or self._recognizer.recognize(clause, ctx.lang)
+        ctx.known[clause] = alone
+        if alone.kind == "answer" and norm not in self._refer_back:
+            return None  # "wie betaalt dit?" is a question of its own, whatever was asked before
         subject = [w for w in self._recognizer.entry(last_topic).question[ctx.lang].split() if w.lower() not in QUESTION_WORDS]
         words = clause.split()
         if words and self._openers.find(normalize(words[0])) == 0:
@@ -468,6 +495,30 @@ class Composer:
                 return self._part(name, key, ctx, topic="session_when")
         return None
 
+    def _typed(self, norm: str, recognition: Recognition, ctx: _Context) -> Part | None:
+        """A why or what-for question about the initiative (content/facts.yaml `question_types`) gets the entry
+        that gives the reasons or the aims, unless the recognizer chose an entry that answers such a question
+        (it may have matched the question's topic words, not what it asks). A question that matches nothing
+        and is mostly in words the bot does not know is about something else and is left alone."""
+        if recognition.kind == "intent" or (recognition.kind == "none" and recognition.unfamiliar):
+            return None
+        for kind, groups, excepted in self._types:
+            if not all_groups(groups, norm) or norm in excepted:
+                continue
+            if recognition.kind == "answer" and recognition.entry_id in kind.answers:
+                return None
+            if self._known(kind.default):
+                return self._entry(kind.default, ctx)
+            return self._passage_of(kind.default, ctx)
+        return None
+
+    def _passage_of(self, topic: str, ctx: _Context) -> Part | None:
+        passage = next((p for p in self._passages if p.topic == topic), None)
+        if passage is None:
+            return None
+        heading = self._catalog.text(ctx.lang, "composer.from_description")
+        return Part(label="description", text=getattr(passage, ctx.lang), topic=passage.topic, title=heading)
+
     def _aspects_in(self, norm: str) -> list[str]:
         found = sorted((ws.find(norm), entry) for entry, ws in self._aspects.items() if ws.find(norm) >= 0)
         return [entry for _, entry in found if self._known(entry)]
@@ -525,6 +576,21 @@ def is_question(clause: str, norm: str) -> bool:
     """A question mark, a question word or verb first, or a tag ("..., klopt dat?", "..., right")."""
     words = norm.split()
     return clause.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS) or any(t in norm for t in TAGS)
+
+
+def _unlinked(piece: str) -> str:
+    """A joined question without the linking words before it ("ook: hoe laat" -> "hoe laat")."""
+    words = piece.split()
+    while len(words) > 1 and normalize(words[0]).strip() in LINKING:
+        words = words[1:]
+    return " ".join(words).strip(" ,:")
+
+
+def _asks(text: str) -> bool:
+    """Whether a part of a sentence asks something, directly or indirectly ("ik wil graag weten waar het is",
+    "I'd like to know when it starts"): then a question joined to it by "en"/"and" is a question of its own."""
+    norm = normalize(text)
+    return is_question(text, norm) or any(w in WH_WORDS or w == "whether" for w in norm.split())
 
 
 def _followed_by(text: str, position: int, words: set[str]) -> bool:

@@ -86,6 +86,18 @@ class Unknown(ContentModel):
     about: dict[str, str]
 
 
+class QuestionType(ContentModel):
+    """A kind of question about the initiative (why, what for): every group of `all` met by one of its
+    words and no word of `except_` there. It is answered by the entry of `answers` the question is most
+    like, or by `default` when it shares no word with any of them."""
+
+    id: str
+    all: tuple[Words, ...]
+    except_: Words = Field(default=(), alias="except")
+    answers: Words
+    default: str
+
+
 class FactBase(ContentModel):
     """content/facts.yaml: the initiative's facts and the words people use to ask about them."""
 
@@ -99,6 +111,7 @@ class FactBase(ContentModel):
     purpose_of: dict[str, str]
     task_answers: dict[str, str]
     aspects: dict[str, Words]
+    question_types: tuple[QuestionType, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> FactBase:
@@ -107,6 +120,8 @@ class FactBase(ContentModel):
         problems += [f"unknowns ({u.id}).about: needs nl and en" for u in base.unknowns if set(u.about) != {"nl", "en"}]
         if base.initiative.fund["nl"] != FUND_NAME:
             problems.append("initiative.fund: must be the fund's name the answers use")
+        problems += [f"question_types ({t.id}).default: must be one of its answers" for t in base.question_types
+                     if t.default not in t.answers]
         if "default" not in base.purpose_of:
             problems.append("purpose_of: needs a default")
         if problems:

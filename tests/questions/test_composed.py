@@ -201,3 +201,47 @@ async def test_after_the_session_registering_for_it_is_spoken_of_as_over(lang, l
     question = "Hoe kan ik me inschrijven voor de bijeenkomst?" if lang == "nl" else "How can I sign up for the session?"
     text = one_card_text(await later[lang].say(question))
     assert msg(lang, "composer.past.session_registration", **facts(lang, AFTER)) in text
+
+
+WHY = {
+    "nl": ["Waarom doet de Nederlandse overheid hieraan mee?", "Waarom helpt de VNG Oekraïne hiermee?"],
+    "en": ["Why is the Netherlands backing this initiative?", "Why is VNG taking part in this?"],
+}
+WHAT_FOR = {"nl": "Wat wil VNG hiermee bereiken?", "en": "What does VNG aim to achieve with this?"}
+CONTACT = {"nl": "Hoe kan ik VNG bereiken?", "en": "How can I reach VNG?"}
+NOT_OURS = {"nl": "Waarom is de zee zout?", "en": "Why is the sea salty?"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_why_and_what_for_questions_about_the_initiative_get_the_reasons_and_the_aims(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    for question in WHY[lang]:
+        assert answer_part(lang, "why_now") in one_card_text(await conversation.say(question)), question
+    aims = one_card_text(await conversation.say(WHAT_FOR[lang]))
+    assert answer_part(lang, "vng_role") in aims and answer_part(lang, "contact_person") not in aims
+    # "bereiken" as "reach" stays a question about contact; a why-question about something else is not ours
+    assert answer_part(lang, "contact_person") in one_card_text(await conversation.say(CONTACT[lang]))
+    nothing = await conversation.say(NOT_OURS[lang])
+    assert msg(lang, "qa.unknown") in all_text(nothing) and answer_part(lang, "why_now") not in all_text(nothing)
+
+
+JOINED = {
+    "nl": [
+        ("Ik wil graag weten waar het is, en ook: kan ik online meedoen?", ["session_location", "session_online"]),
+        ("Wie betaalt dit, en daarnaast: hoe kunnen wij als gemeente doneren?", ["funding", "donate"]),
+        ("Kunt u mij vertellen wanneer het begint?", ["session_when"]),
+    ],
+    "en": [
+        ("Can you tell me where it is, and also whether I can join online?", ["session_location", "session_online"]),
+        ("Who is paying for this, and besides: how can our municipality donate?", ["funding", "donate"]),
+        ("Could you tell me when it starts?", ["session_when"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_questions_joined_with_linking_words_or_asked_indirectly_are_each_answered(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    for question, entries in JOINED[lang]:
+        text = one_card_text(await conversation.say(question))
+        assert all(answer_part(lang, entry) in text for entry in entries), (question, text)
