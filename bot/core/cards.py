@@ -7,9 +7,9 @@ shape: version 1.5, a plain-text `fallbackText`, and `Action.Submit` data with a
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, Attachment
@@ -150,12 +150,34 @@ class OrganizerCommand:
 MAX_ORGANIZER_BUTTONS = 3  # Teams guidance: at most three primary actions
 
 
+@dataclass(frozen=True)
+class SessionOutlook:
+    """What the welcome, menu and help say about the information session at this moment: `coming`, one can
+    still register for it; `past`, the last one is over; `closed`, none takes registrations now.
+    `facts`: the session's facts as answers show them ({session_date})."""
+
+    state: Literal["coming", "past", "closed"]
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+
+REGISTER_JOB = "register"
+
+
 class CoreCards:
-    """Welcome, menu and help cards (the organizers' own welcome and help list their commands)."""
+    """Welcome, menu and help cards (the organizers' own welcome and help list their commands). What they
+    say about the information session follows the clock and the session data (`set_session_outlook`)."""
 
     def __init__(self, catalog: Catalog):
         self._catalog = catalog
         self._organizer_commands: list[OrganizerCommand] = []
+        self._outlook: Callable[[str], SessionOutlook] | None = None
+
+    def set_session_outlook(self, outlook: Callable[[str], SessionOutlook]) -> None:
+        """Called by the sessions feature's install: the session's state and facts now, in a language."""
+        self._outlook = outlook
+
+    def _session_outlook(self, lang: str) -> SessionOutlook | None:
+        return self._outlook(lang) if self._outlook is not None else None
 
     def add_organizer_command(self, command: OrganizerCommand) -> None:
         """Called by a feature's install: its command is listed on the organizers' welcome and help."""
@@ -192,7 +214,10 @@ class CoreCards:
         return card(body, fallback=fallback, actions=actions or None)
 
     def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
-        labels = self._catalog.lines(lang, "jobs")
+        labels = dict(self._catalog.lines(lang, "jobs"))
+        outlook = self._session_outlook(lang)
+        if outlook is not None and outlook.state != "coming":  # no session to register for: ask to hear of one
+            labels[REGISTER_JOB] = self._catalog.text(lang, "menu.register_later")
         return [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS]
 
     def welcome(self, lang: str, *, organizer: bool = False) -> dict[str, Any]:
@@ -220,8 +245,12 @@ class CoreCards:
         if organizer:
             return self._organizer_card(lang, "organizer_cards.help")
         t = lambda key: self._catalog.text(lang, key)  # noqa: E731
+        body = [heading(t("help.title")), paragraph(t("help.body"))]
+        outlook = self._session_outlook(lang)
+        if outlook is not None:
+            body.append(paragraph(self._catalog.text(lang, f"help.session.{outlook.state}", **outlook.facts)))
         return card(
-            [heading(t("help.title")), paragraph(t("help.body")), paragraph(t("help.commands")), paragraph(t("help.person"))],
+            [*body, paragraph(t("help.commands")), paragraph(t("help.person"))],
             fallback=t("help.fallback"),
             actions=self._menu_actions(lang),
         )

@@ -56,6 +56,10 @@ class Answerer(Protocol):
         """True when a message recognized as a task asks questions instead (several, or a claim to check)."""
         ...
 
+    async def task_started(self, turn_context: TurnContext, job: str) -> None:
+        """A task is starting: what it is about becomes the topic that follow-ups ("en hoe laat?") refer to."""
+        ...
+
 
 class Router:
     def __init__(
@@ -293,6 +297,8 @@ class Router:
         if job in self._personal_jobs and self._personal_chat is not None and is_group(dc.context.activity):
             await self._personal_chat.move(dc.context, job)
             return
+        if self._answerer is not None and job not in SMALL_JOBS:
+            await self._answerer.task_started(dc.context, job)
         dialog_id = self._job_dialogs.get(job)
         if dialog_id is not None:
             if dc.active_dialog is not None:

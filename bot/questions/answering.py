@@ -153,6 +153,13 @@ class QuestionAnswering:
         composition = await self._compose(turn_context, text, recognition)
         return composition.composed
 
+    async def task_started(self, turn_context: TurnContext, job: str) -> None:
+        """The entry that explains a task (content/facts.yaml `task_answers`) becomes the last topic, so that a
+        follow-up after the task ("en hoe laat?", "wat is het doel ervan?") is read against it."""
+        topic = self._composer.topic_of_task(job)
+        if topic is not None and self._known(topic):
+            await self._last_topic.set(turn_context, topic)
+
     async def respond(self, turn_context: TurnContext, text: str, recognition: Recognition) -> None:
         lang = lang_of(turn_context)
         composition = await self._compose(turn_context, text, recognition)

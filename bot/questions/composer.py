@@ -265,6 +265,10 @@ class Composer:
             parts = [self._unanswered(question, whole, ctx)]
         return Composition(question=question, parts=tuple(parts), recognition=whole, indirect=ctx.indirect)
 
+    def topic_of_task(self, job: str) -> str | None:
+        """The entry that explains a task (content/facts.yaml `task_answers`): the topic while it runs."""
+        return self._base.task_answers.get(job)
+
     def render_entry(self, entry_id: str, lang: str, now: datetime, sessions: Sequence[Session]) -> str:
         """An entry's answer with the facts filled in, in the past tense when the session is over."""
         return self._entry(entry_id, self._context(lang, now, sessions)).text

@@ -10,18 +10,21 @@ Public interface (for app.py, other features and tests):
 - `FactBase` (content/facts.yaml: the initiative's facts and the words of claims about them), `tense_of`,
   `duration_parts`, `featured_session`: what composed answers derive from a session;
 - `SESSION_DESK`: the app key of the desk (tests).
-The feature publishes `CapacityChanged` when an organizer changes a capacity.
+It tells the core's welcome, menu and help cards whether the session is coming, past or closed
+(`session_outlook`). The feature publishes `CapacityChanged` when an organizer changes a capacity.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.cards import OrganizerCommand
+from bot.core.cards import OrganizerCommand, SessionOutlook
+from bot.core.clock import Clock
+from bot.core.i18n import Catalog
 from bot.core.wiring import Core
 from bot.sessions.book import SessionBook
 from bot.sessions.desk import ACTION_ADD, ACTION_CHANGE, ACTION_LIST, SessionDesk, SessionDeskCards
-from bot.sessions.facts import FUND_NAME, FactBase, answer_facts, duration_parts, tense_of
+from bot.sessions.facts import FUND_NAME, FactBase, answer_facts, duration_parts, session_facts, tense_of
 from dialogs.sessions.edit_session import AddSessionDialog, EditSessionDialog
 from storage.sessions.repository import SessionStore
 from storage.sessions.schedule import MODES, Mode, Session, featured_session
@@ -33,6 +36,18 @@ __all__ = [
 
 SESSION_BOOK = web.AppKey("session_book", SessionBook)
 SESSION_DESK = web.AppKey("session_desk", SessionDesk)
+
+
+def session_outlook(book: SessionBook, clock: Clock, catalog: Catalog, lang: str) -> SessionOutlook:
+    """The session the cards talk about (the next open one, else the last one) and its state now."""
+    now = clock.now()
+    session = featured_session(book.sessions, now)
+    if session is None:
+        return SessionOutlook("closed")
+    facts = session_facts(catalog, session, lang)
+    if session.is_open(now):
+        return SessionOutlook("coming", facts)
+    return SessionOutlook("past" if tense_of(session, now) == "past" else "closed", facts)
 
 
 def install(app: web.Application, core: Core) -> None:
@@ -72,6 +87,7 @@ def install(app: web.Application, core: Core) -> None:
     router.add_action(ACTION_CHANGE, desk.on_change)
     router.add_action(f"{AddSessionDialog.ID}.confirm", desk.on_confirm_again)
     router.add_action(f"{EditSessionDialog.ID}.confirm", desk.on_confirm_again)
+    core.cards.set_session_outlook(lambda lang: session_outlook(book, core.clock, core.catalog, lang))
     app[SESSION_BOOK] = book
     app[SESSION_DESK] = desk
 
