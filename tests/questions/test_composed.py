@@ -210,6 +210,7 @@ WHY = {
 WHAT_FOR = {"nl": "Wat wil VNG hiermee bereiken?", "en": "What does VNG aim to achieve with this?"}
 CONTACT = {"nl": "Hoe kan ik VNG bereiken?", "en": "How can I reach VNG?"}
 NOT_OURS = {"nl": "Waarom is de zee zout?", "en": "Why is the sea salty?"}
+WHY_UNKNOWN = {"nl": "Waarom krijgen experts van dit project geen vergoeding?", "en": "Why aren't the experts on this project paid?"}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -223,6 +224,9 @@ async def test_why_and_what_for_questions_about_the_initiative_get_the_reasons_a
     assert answer_part(lang, "contact_person") in one_card_text(await conversation.say(CONTACT[lang]))
     nothing = await conversation.say(NOT_OURS[lang])
     assert msg(lang, "qa.unknown") in all_text(nothing) and answer_part(lang, "why_now") not in all_text(nothing)
+    # a why-question about what the data does not hold stays "not known yet", never the reasons instead
+    unknown = one_card_text(await conversation.say(WHY_UNKNOWN[lang]))
+    assert msg_part(lang, "composer.not_known") in unknown and answer_part(lang, "why_now") not in unknown
 
 
 JOINED = {
