@@ -157,9 +157,9 @@ def calibrate(knowledge: Path, questions: list[EvalQuestion]) -> None:
 
 
 def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool, report: dict[str, Any]) -> list[str]:
-    """Composed answers (several parts, facts, premises, unknowns, follow-ups) on each evaluation set; the
-    CPU and wall-clock time of a whole message through the composer (the gate is on CPU). Returns failures
-    and adds the figures to `report`."""
+    """Composed answers (several parts, facts, premises, unknowns, follow-ups) on the tuning set and,
+    separately, the held-out set (written blind on 2026-12-03); the CPU and wall-clock time of a whole message
+    through the composer (the gate is on CPU). Returns failures and adds the figures to `report`."""
     content = ROOT / "content"
     composer = Composer.from_content(
         content, recognizer=recognizer, catalog=Catalog.load(content / "messages"), settings=Settings(_env_file=None)
@@ -169,7 +169,10 @@ def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool, repo
     check = FactCheck(ROOT / "tests" / "nlu" / "facts.yaml")
     failures = []
     all_questions = []
-    for name, file in (("tuning", "eval_composed.yaml"),):
+    for name, file in (
+        ("tuning", "eval_composed.yaml"),
+        ("held-out (blind, 2026-12-03)", "eval_heldout2.yaml"),
+    ):
         questions = load_composed_set(ROOT / "tests" / "nlu" / file)
         all_questions += questions
         outcomes = evaluate_composed(composer, questions, sessions, now, check)
