@@ -184,7 +184,7 @@ def install_core(app: web.Application, core: Core, *, version: str) -> None:
     async def database_lifetime(_app: web.Application) -> AsyncIterator[None]:
         await core.db.migrate()
         yield
-        await core.turn_store.flush()
+        await core.turn_store.close()
         await close_adapter(core.adapter)
         await core.db.dispose()
 
