@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.offers.conftest import (
     ANNA,
-    OFFER_CARD,
     BOB,
+    OFFER_CARD,
     buttons,
     contribution_by_card,
     drain,
