@@ -246,16 +246,20 @@ class CoreCards:
         fallback = "\n".join([t(f"{prefix}.title"), *lines])
         return card(body, fallback=fallback, actions=actions or None)
 
-    def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
+    def _job_labels(self, lang: str) -> dict[str, str]:
         labels = dict(self._catalog.lines(lang, "jobs"))
         outlook = self._session_outlook(lang)
         if outlook is not None and outlook.state != "coming":  # no session to register for: ask to hear of one
             labels[REGISTER_JOB] = self._catalog.text(lang, "menu.register_later")
+        return labels
+
+    def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
+        labels = self._job_labels(lang)
         return [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS]
 
     def _primary_actions(self, lang: str) -> list[dict[str, Any]]:
         """The three primary jobs as buttons, then "More": the other jobs, one a line, shown on click."""
-        labels = self._catalog.lines(lang, "jobs")
+        labels = self._job_labels(lang)
         primary = [submit(labels[job], ACTION_JOB_START, job=job) for job in PRIMARY_JOBS]
         others = [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS if job not in PRIMARY_JOBS]
         more = {
