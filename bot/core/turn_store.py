@@ -4,8 +4,11 @@ At the start, one transaction: the redelivery claim (an activity id is processed
 slow turns), the conversation reference (for proactive messages; messages only), and the turn's bot state
 rows (conversation, user, private), kept for the turn so that loading the state objects costs no query.
 At the end, one transaction when the turn changed state: the state rows and the claim's "finished" mark.
-A turn that changed no state leaves its finished mark for the next transaction of this process (it rides
-along with the next turn's start, or the shutdown), so a plain turn costs one round trip.
+A turn that changed no state does not wait for its finished mark: the mark rides along with the next
+transaction of this process (the next turn's start), or is written in the background `finish_delay` after
+the turn at the latest, so a plain turn costs one round trip on its way and the mark is durable within a
+fraction of a second (another instance, or this one restarted, drops a late re-delivery of that activity
+instead of answering it twice).
 
 Claims:
 - the first turn for an activity id takes the claim; the claim records when;
@@ -18,6 +21,9 @@ Claims:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import contextvars
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -41,6 +47,7 @@ log = logging.getLogger(__name__)
 NextFn = Callable[[], Awaitable[None]]
 PRUNE_AFTER = timedelta(days=2)
 DEFAULT_LEASE = timedelta(seconds=30)  # Teams waits 15 s for a turn; a claim older than this is a dead turn's
+DEFAULT_FINISH_DELAY = 0.2  # seconds: finished marks of turns without state changes are written together
 _CLAIM_KEY = "vng.claim"
 _FINISHED_KEY = "vng.claim_finished"
 _CLAIMED_TYPES = (ActivityTypes.message, ActivityTypes.invoke)
@@ -55,6 +62,7 @@ class TurnStore(Middleware):
         states: tuple[BotState, ...],
         *,
         lease: timedelta = DEFAULT_LEASE,
+        finish_delay: float = DEFAULT_FINISH_DELAY,
     ):
         self._db = db
         self._clock = clock
@@ -62,6 +70,8 @@ class TurnStore(Middleware):
         self._states = states
         self._lease = lease
         self._unflushed: set[str] = set()  # claims whose turns finished, not yet marked in the database
+        self._finish_delay = finish_delay
+        self._flusher: asyncio.Task[None] | None = None  # writes `_unflushed` soon when no turn takes it along
         self._claims = 0
 
     async def on_turn(self, context: TurnContext, logic: NextFn):
@@ -127,8 +137,21 @@ class TurnStore(Middleware):
                     await ProcessedActivities(session).release(key)
             raise
         if key is not None and not context.turn_state.get(_FINISHED_KEY):
-            self._unflushed.add(key)  # marked with the next transaction (see the module text)
+            self._unflushed.add(key)  # marked with the next transaction, or soon (see the module text)
+            self._flush_soon()
         return
+
+    def _flush_soon(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            # A fresh context: the background write is no part of this turn (its rows, its trace).
+            self._flusher = asyncio.create_task(self._flush_later(), context=contextvars.Context())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self._finish_delay)
+        try:
+            await self._write_finished()
+        except Exception:  # the database is away: the marks stay for the next transaction
+            log.warning("could not mark finished turns now; they are marked with the next transaction", exc_info=True)
 
     async def save(self, context: TurnContext) -> None:
         """Send the step's replies, then save the state this turn changed and mark its claim finished, in one
@@ -153,10 +176,23 @@ class TurnStore(Middleware):
 
     async def flush(self) -> None:
         """Mark the finished claims not yet marked (at shutdown)."""
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None and not flusher.done():
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+        await self._write_finished()
+
+    async def _write_finished(self) -> None:
         finishing, self._unflushed = self._unflushed, set()
-        if finishing:
+        if not finishing:
+            return
+        try:
             async with self._db.transaction() as session:
                 await ProcessedActivities(session).finish(sorted(finishing), self._clock.now())
+        except BaseException:
+            self._unflushed |= finishing
+            raise
 
     def _state_keys(self, context: TurnContext) -> list[str]:
         keys = []
