@@ -44,13 +44,19 @@ class HangingConnector(FakeConnector):
     def __init__(self) -> None:
         super().__init__()
         self.hang_on: str | None = None
-        self.hanging = asyncio.Event()  # a reply to `hang_on` arrived (and waits forever)
+        self.hanging = asyncio.Event()  # a reply to `hang_on` arrived (and waits until the connector closes)
+        self._closing = asyncio.Event()
 
     async def _post_activity(self, request: web.Request) -> web.Response:
         if self.hang_on is not None and request.match_info.get("aid") == self.hang_on:
             self.hanging.set()
-            await asyncio.Event().wait()  # until the bot's process is gone and the server closes
+            await self._closing.wait()  # the bot's process is killed meanwhile
+            return web.Response(status=503)
         return await super()._post_activity(request)
+
+    async def close(self) -> None:
+        self._closing.set()
+        await super().close()
 
 
 def _free_port() -> int:
