@@ -70,7 +70,7 @@ class TurnStore(Middleware):
         self._states = states
         self._lease = lease
         self._unflushed: set[str] = set()  # claims whose turns finished, not yet marked in the database
-        self._finish_delay = finish_delay
+        self.finish_delay = finish_delay  # seconds until the background write of finished marks
         self._flusher: asyncio.Task[None] | None = None  # writes `_unflushed` soon when no turn takes it along
         self._claims = 0
 
@@ -147,7 +147,7 @@ class TurnStore(Middleware):
             self._flusher = asyncio.create_task(self._flush_later(), context=contextvars.Context())
 
     async def _flush_later(self) -> None:
-        await asyncio.sleep(self._finish_delay)
+        await asyncio.sleep(self.finish_delay)
         try:
             await self._write_finished()
         except Exception:  # the database is away: the marks stay for the next transaction
