@@ -32,6 +32,7 @@ class FakeConnector:
         self.created: list[dict[str, Any]] = []  # conversations the bot opened (create_conversation)
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
+        self.member_calls = 0  # roster calls (TeamsInfo.get_member) the bot made
         # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value);
         # None takes that post as usual
         self.fail_next: list[int | tuple[int, str] | None] = []
@@ -77,9 +78,10 @@ class FakeConnector:
             self.by_conversation[request.match_info["cid"]].append(body)
             self.posted.append(body)
             return web.json_response({"id": request.match_info["aid"]})
+        body["_id"] = f"reply-{next(_ids)}"  # the id the bot gets back (and updates the message by)
         self.posted.append(body)
         self.by_conversation[request.match_info["cid"]].append(body)
-        return web.json_response({"id": f"reply-{next(_ids)}"})
+        return web.json_response({"id": body["_id"]})
 
     def _check_cards(self, activity: dict[str, Any]) -> None:
         from tests.card_rules import card_problems
@@ -91,6 +93,7 @@ class FakeConnector:
             self.card_problems.append("an empty message was sent")
 
     async def _get_member(self, request: web.Request) -> web.Response:
+        self.member_calls += 1
         member = self.members.get(request.match_info["uid"])
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
