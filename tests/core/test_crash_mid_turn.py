@@ -39,7 +39,8 @@ LEASE_SECONDS = 1.5
 
 
 class HangingConnector(FakeConnector):
-    """A fake Bot Connector that never answers the replies to the activity id in `hang_on`."""
+    """A fake Bot Connector that, while `hang_on` is set, does not answer a reply (a new message or an update
+    of the card the step replaces) in the conversation `hang_on` names."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,7 +49,7 @@ class HangingConnector(FakeConnector):
         self._closing = asyncio.Event()
 
     async def _post_activity(self, request: web.Request) -> web.Response:
-        if self.hang_on is not None and request.match_info.get("aid") == self.hang_on:
+        if self.hang_on is not None and request.match_info.get("cid") == self.hang_on:
             self.hanging.set()
             await self._closing.wait()  # the bot's process is killed meanwhile
             return web.Response(status=503)
@@ -136,7 +137,7 @@ async def test_a_turn_killed_inside_its_send_is_processed_when_teams_resends(db_
             assert [a for c in cards([form]) for a in submit_actions(c) if a["data"]["action"] == "offer.submit"]
 
             # The person submits the filled-in card; the reply (the summary) never gets through.
-            connector.hang_on = submit["id"]
+            connector.hang_on = conversation_id
             posted = asyncio.ensure_future(http.post(base + "/api/messages", json=submit))
             await asyncio.wait_for(connector.hanging.wait(), 20)
             _kill(first)  # inside the send: nothing after it ran
