@@ -137,7 +137,8 @@ def calibrate(knowledge: Path, questions: list[EvalQuestion]) -> None:
 
 def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool) -> list[str]:
     """Composed answers (several parts, facts, premises, unknowns, follow-ups) on the tuning set and,
-    separately, the held-out set; the latency of a whole message through the composer. Returns failures."""
+    separately, the held-out set and the second held-out set (written blind on 2026-12-03); the latency of a
+    whole message through the composer. Returns failures."""
     content = ROOT / "content"
     composer = Composer.from_content(
         content, recognizer=recognizer, catalog=Catalog.load(content / "messages"), settings=Settings(_env_file=None)
@@ -147,7 +148,11 @@ def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool) -> l
     check = FactCheck(ROOT / "tests" / "nlu" / "facts.yaml")
     failures = []
     all_questions = []
-    for name, file in (("tuning", "eval_composed.yaml"), ("held-out", "eval_heldout.yaml")):
+    for name, file in (
+        ("tuning", "eval_composed.yaml"),
+        ("held-out", "eval_heldout.yaml"),
+        ("held-out (blind, 2026-12-03)", "eval_heldout2.yaml"),
+    ):
         questions = load_composed_set(ROOT / "tests" / "nlu" / file)
         all_questions += questions
         outcomes = evaluate_composed(composer, questions, sessions, now, check)
