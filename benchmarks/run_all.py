@@ -1,10 +1,11 @@
 """`make bench`: every benchmark in turn, each in its own process, with one summary report.
 
-Runs the question-answering benchmark, the turn benchmark and the export benchmark (`BENCHMARKS` below).
+Runs the question-answering benchmark, the cold start, the turn benchmark and the export benchmark
+(`BENCHMARKS` below).
 A script that takes `--json PATH` (its `--help` says so) writes its own report to
 `benchmarks/results/<name>.json`; for every script the summary `benchmarks/results/bench.json` records the
 command, exit status, duration and printed output. Extra arguments for one script come from the environment:
-QA_BENCH_ARGS, TURN_BENCH_ARGS, EXPORT_BENCH_ARGS. Exits 1 when any script did (a missed target).
+QA_BENCH_ARGS, COLD_BENCH_ARGS, TURN_BENCH_ARGS, EXPORT_BENCH_ARGS. Exits 1 when any script did (a missed target).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-BENCHMARKS = (("qa", "qa_benchmark.py", "QA_BENCH_ARGS"), ("turn", "turn_benchmark.py", "TURN_BENCH_ARGS"),
-              ("export", "export_benchmark.py", "EXPORT_BENCH_ARGS"))
+BENCHMARKS = (("qa", "qa_benchmark.py", "QA_BENCH_ARGS"), ("cold_start", "cold_start.py", "COLD_BENCH_ARGS"),
+              ("turn", "turn_benchmark.py", "TURN_BENCH_ARGS"), ("export", "export_benchmark.py", "EXPORT_BENCH_ARGS"))
 
 
 def main() -> int:

@@ -134,7 +134,11 @@ class FormDialog(GuidedDialog):
             found["name"] = activity.from_property.name
         if activity.channel_id == "msteams" and activity.from_property is not None:
             try:
-                member = await TeamsInfo.get_member(turn_context, activity.from_property.id)
+                members = self.services.members
+                if members is not None:
+                    member = await members.get(turn_context, activity.from_property.id)
+                else:
+                    member = await TeamsInfo.get_member(turn_context, activity.from_property.id)
             except Exception:  # noqa: BLE001 - the profile is a convenience; the user can type it
                 member = None
             if member is not None:

@@ -15,6 +15,7 @@ from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.core.cards import CoreCards
+    from bot.core.members import TeamsMembers
     from bot.nlu import Recognizer
     from dialogs.validators import Municipalities
 
@@ -56,3 +57,4 @@ class DialogServices:
     clock: Clock
     municipalities: Municipalities | None = None  # None: any plausible name is taken
     turns: TurnPort | None = None  # None: only the strict commands interrupt a guided conversation
+    members: TeamsMembers | None = None  # the roster call, remembered a while (None: asked every time)

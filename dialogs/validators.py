@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.core.content import SafeLoader
+
 
 class Invalid(ValueError):
     """The input cannot be used; `key` names the catalog message that says why, `params` fill it."""
@@ -54,7 +56,7 @@ class Municipalities:
 
     @classmethod
     def from_file(cls, path: Path) -> Municipalities:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}  # libyaml when available
         names = [str(name) for names in (data.get("provinces") or {}).values() for name in names]
         aliases = {str(k): str(v) for k, v in (data.get("aliases") or {}).items()}
         unknown = sorted(target for target in aliases.values() if target not in names)

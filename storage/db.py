@@ -30,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,30 @@ class Database:
             self._report(error)
             raise
 
+    @asynccontextmanager
+    async def core_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A unit of work on a bare connection, for Core statements only (no ORM session: its bookkeeping
+        costs more than the statements of a turn). The same rules as `transaction()`: committed when the
+        block ends, rolled back on error, and on SQLite in this process's turn."""
+        try:
+            if self._sqlite_turns is None:
+                async with self.engine.begin() as conn:
+                    yield conn
+                return
+            try:
+                async with asyncio.timeout(self.statement_timeout):
+                    await self._sqlite_turns.acquire()
+            except TimeoutError:
+                raise DatabaseBusy("waited too long for this process's turn to write") from None
+            try:
+                async with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                self._sqlite_turns.release()
+        except SQLAlchemyError as error:
+            self._report(error)
+            raise
+
     async def ping(self, timeout: float = 2.0) -> bool:
         try:
             async with asyncio.timeout(timeout):
@@ -214,13 +238,19 @@ def _upgrade_to_head(sync_connection) -> None:
     command.upgrade(config, "heads")  # feature branches of the migration tree may each have a head
 
 
-def insert_for(session: AsyncSession):
+def dialect_name(session: AsyncSession | AsyncConnection) -> str:
+    if isinstance(session, AsyncConnection):
+        return session.dialect.name
+    return session.get_bind().dialect.name
+
+
+def insert_for(session: AsyncSession | AsyncConnection):
     """The dialect's `insert` (both have `on_conflict_do_nothing` and `on_conflict_do_update`)."""
-    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    return sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
 
 
-def is_postgresql(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgresql(session: AsyncSession | AsyncConnection) -> bool:
+    return dialect_name(session) == "postgresql"
 
 
 def rowcount(result: Result[Any]) -> int:

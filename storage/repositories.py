@@ -1,4 +1,5 @@
-"""Repositories: the only code that queries. Each takes an `AsyncSession`; the caller owns the transaction."""
+"""Repositories: the only code that queries. Each takes an `AsyncSession` (those a turn uses also a bare
+`AsyncConnection`: Core statements only); the caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import hashlib
 import typing
 from datetime import datetime
 
-from sqlalchemy import String, Table, case, cast, delete, func, literal, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import String, Table, bindparam, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.db import insert_for, rowcount
+from storage.db import dialect_name, insert_for, rowcount
 from storage.models import (
     AnswerFeedback,
     ConversationReferenceRecord,
@@ -28,10 +29,50 @@ def _erased_id(column):
     return literal(f"{ERASED}:").concat(cast(column, String))
 
 
+_PROCESSED = typing.cast(Table, ProcessedActivity.__table__)
+_REFERENCES = typing.cast(Table, ConversationReferenceRecord.__table__)
+# The statements of every turn, built once per dialect with bound parameters: building and hashing a statement
+# costs more than SQLite takes to run it.
+_turn_statements: dict[tuple[str, str], typing.Any] = {}
+
+
+def _turn_statement(executor: AsyncSession | AsyncConnection, name: str) -> typing.Any:
+    dialect = dialect_name(executor)
+    stmt = _turn_statements.get((dialect, name))
+    if stmt is None:
+        insert = insert_for(executor)
+        when = _PROCESSED.c.seen_at.type
+        if name == "claim":
+            # (bound parameters are named b_<...>: SQLAlchemy keeps the column names for itself in INSERT and UPDATE)
+            now = bindparam("b_now", type_=when)
+            stmt = insert(_PROCESSED).values(key=bindparam("b_key", type_=_PROCESSED.c.key.type), seen_at=now, finished_at=None)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[_PROCESSED.c.key],
+                set_={"seen_at": now},
+                where=_PROCESSED.c.finished_at.is_(None) & (_PROCESSED.c.seen_at < bindparam("b_stale_before", type_=when)),
+            )
+        elif name == "finish":
+            stmt = (
+                update(_PROCESSED)
+                .where(_PROCESSED.c.key.in_(bindparam("b_keys", expanding=True)))
+                .values(finished_at=bindparam("b_now", type_=when))
+            )
+        elif name == "reference":
+            columns = ("conversation_type", "user_id", "aad_object_id", "tenant_id", "service_url", "reference", "updated_at")
+            values = {column: bindparam(f"b_{column}", type_=_REFERENCES.c[column].type) for column in columns}
+            key = bindparam("b_conversation_id", type_=_REFERENCES.c.conversation_id.type)
+            stmt = insert(_REFERENCES).values(conversation_id=key, removed=False, **values)
+            stmt = stmt.on_conflict_do_update(index_elements=[_REFERENCES.c.conversation_id], set_={**values, "removed": False})
+        else:
+            raise KeyError(name)
+        _turn_statements[(dialect, name)] = stmt
+    return stmt
+
+
 class ProcessedActivities:
     """Remembers inbound activity ids so a re-delivered activity is handled once."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession | AsyncConnection):
         self._session = session
 
     @staticmethod
@@ -42,43 +83,40 @@ class ProcessedActivities:
     async def claim(self, key: str, now: datetime, stale_before: datetime) -> bool:
         """True when this turn may process the activity: the key is new, or its earlier claim did not finish
         and was made before `stale_before` (its process died or hung: taken over). False otherwise."""
-        # Core statements on the table (not the ORM entity): this runs on every turn.
-        table = ProcessedActivity.__table__
-        insert = insert_for(self._session)
-        stmt = insert(table).values(key=key, seen_at=now, finished_at=None)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={"seen_at": now},
-            where=table.c.finished_at.is_(None) & (table.c.seen_at < stale_before),
-        )
-        result = await self._session.execute(stmt)
+        stmt = _turn_statement(self._session, "claim")
+        result = await self._session.execute(stmt, {"b_key": key, "b_now": now, "b_stale_before": stale_before})
         return rowcount(result) == 1
 
     async def is_finished(self, key: str) -> bool:
-        stmt = select(ProcessedActivity.finished_at).where(ProcessedActivity.key == key)
+        stmt = select(_PROCESSED.c.finished_at).where(_PROCESSED.c.key == key)
         return (await self._session.execute(stmt)).scalar_one_or_none() is not None
 
     async def finish(self, keys: list[str], now: datetime) -> None:
         """The turns of these claims completed: their re-deliveries are dropped from now on."""
-        table = typing.cast(Table, ProcessedActivity.__table__)
-        await self._session.execute(update(table).where(table.c.key.in_(keys)).values(finished_at=now))
+        await self._session.execute(_turn_statement(self._session, "finish"), {"b_keys": keys, "b_now": now})
 
     async def release(self, key: str) -> None:
         """Forget a claim (the turn failed before doing anything), so a retry is processed."""
-        await self._session.execute(delete(ProcessedActivity).where(ProcessedActivity.key == key))
+        await self._session.execute(delete(_PROCESSED).where(_PROCESSED.c.key == key))
 
     async def prune(self, older_than: datetime) -> int:
-        result = await self._session.execute(
-            delete(ProcessedActivity).where(ProcessedActivity.seen_at < older_than)
-        )
+        result = await self._session.execute(delete(_PROCESSED).where(_PROCESSED.c.seen_at < older_than))
         return rowcount(result) or 0
 
 
 class ConversationReferences:
     """Conversation references for proactive messages, one per conversation."""
 
-    def __init__(self, session: AsyncSession):
+    # How many times this process marked references removed or deleted them: a cache of what the turns
+    # stored (bot/core/turn_store.py) is void when this moved.
+    changes = 0
+
+    def __init__(self, session: AsyncSession | AsyncConnection):
         self._session = session
+
+    def _orm(self) -> AsyncSession:
+        assert isinstance(self._session, AsyncSession), "this query needs an ORM session"
+        return self._session
 
     async def upsert(
         self,
@@ -93,23 +131,19 @@ class ConversationReferences:
         now: datetime,
     ) -> None:
         values = dict(
-            conversation_type=conversation_type,
-            user_id=user_id,
-            aad_object_id=aad_object_id,
-            tenant_id=tenant_id,
-            service_url=service_url,
-            reference=reference_json,
-            removed=False,
-            updated_at=now,
+            b_conversation_id=conversation_id,
+            b_conversation_type=conversation_type,
+            b_user_id=user_id,
+            b_aad_object_id=aad_object_id,
+            b_tenant_id=tenant_id,
+            b_service_url=service_url,
+            b_reference=reference_json,
+            b_updated_at=now,
         )
-        table = ConversationReferenceRecord.__table__  # a Core statement: this runs on every message
-        insert = insert_for(self._session)
-        stmt = insert(table).values(conversation_id=conversation_id, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.conversation_id], set_=values)
-        await self._session.execute(stmt)
+        await self._session.execute(_turn_statement(self._session, "reference"), values)
 
     async def get(self, conversation_id: str) -> ConversationReferenceRecord | None:
-        return await self._session.get(ConversationReferenceRecord, conversation_id)
+        return await self._orm().get(ConversationReferenceRecord, conversation_id)
 
     async def personal_for(self, aad_object_id: str) -> ConversationReferenceRecord | None:
         """The user's personal (1:1) chat with the bot, if the app is installed."""
@@ -126,7 +160,8 @@ class ConversationReferences:
         return (await self._session.execute(stmt)).scalars().first()
 
     async def mark_removed(self, conversation_id: str, now: datetime) -> None:
-        record = await self._session.get(ConversationReferenceRecord, conversation_id)
+        ConversationReferences.changes += 1
+        record = await self._orm().get(ConversationReferenceRecord, conversation_id)
         if record is not None:
             record.removed = True
             record.updated_at = now
@@ -154,6 +189,7 @@ class ConversationReferences:
         condition = self._of_user(aad_object_id, user_id)
         if condition is None:
             return 0
+        ConversationReferences.changes += 1
         result = await self._session.execute(delete(ConversationReferenceRecord).where(condition))
         return rowcount(result) or 0
 

@@ -32,6 +32,7 @@ class FakeConnector:
         self.created: list[dict[str, Any]] = []  # conversations the bot opened (create_conversation)
         self.by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.members: dict[str, dict[str, Any]] = {}
+        self.member_calls = 0  # roster calls (TeamsInfo.get_member) the bot made
         # statuses to answer the next posts with (e.g. 403, 429), or (status, Retry-After header value);
         # None takes that post as usual
         self.fail_next: list[int | tuple[int, str] | None] = []
@@ -91,6 +92,7 @@ class FakeConnector:
             self.card_problems.append("an empty message was sent")
 
     async def _get_member(self, request: web.Request) -> web.Response:
+        self.member_calls += 1
         member = self.members.get(request.match_info["uid"])
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)

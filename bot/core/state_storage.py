@@ -29,7 +29,7 @@ from typing import Any
 
 from botbuilder.core import BotState, ConversationState, PrivateConversationState, Storage, TurnContext, UserState
 from botbuilder.core.bot_state import CachedBotState
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.bot_state import BotStates
 from storage.db import Database
@@ -97,7 +97,7 @@ class SqlStorage(Storage):
             new_etags = await self.write_in(session, changes)
         self.written(changes, new_etags)
 
-    async def write_in(self, session: AsyncSession, changes: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    async def write_in(self, session: AsyncSession | AsyncConnection, changes: dict[str, Any]) -> dict[str, tuple[str, str]]:
         """Write `changes` in the caller's transaction; key -> (new e-tag, data). Call `written` after the commit."""
         written: dict[str, tuple[str, str]] = {}
         repo = BotStates(session)

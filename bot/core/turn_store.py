@@ -4,8 +4,14 @@ At the start, one transaction: the redelivery claim (an activity id is processed
 slow turns), the conversation reference (for proactive messages; messages only), and the turn's bot state
 rows (conversation, user, private), kept for the turn so that loading the state objects costs no query.
 At the end, one transaction when the turn changed state: the state rows and the claim's "finished" mark.
-A turn that changed no state leaves its finished mark for the next transaction of this process (it rides
-along with the next turn's start, or the shutdown), so a plain turn costs one round trip.
+A turn that changed no state leaves its finished mark for a later transaction of this process: the marks
+ride along with the first turn that starts at least `finish_delay` (a quarter of a second) after the oldest
+waiting one, or are written on their own after that delay, or at shutdown; so a plain turn costs one round
+trip, and under load one statement marks the turns of a quarter second. (A re-delivery in the meantime is
+dropped by this process, which knows the mark; another instance answers 503 and Teams sends it again.)
+The conversation reference is written when it changed, and otherwise once every `reference_refresh`
+(a minute) per conversation; a reference this process marked removed or deleted is written again at once.
+These transactions use a bare connection with Core statements built once (storage/repositories.py).
 
 Claims:
 - the first turn for an activity id takes the claim; the claim records when;
@@ -18,8 +24,10 @@ Claims:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -41,6 +49,8 @@ log = logging.getLogger(__name__)
 NextFn = Callable[[], Awaitable[None]]
 PRUNE_AFTER = timedelta(days=2)
 DEFAULT_LEASE = timedelta(seconds=30)  # Teams waits 15 s for a turn; a claim older than this is a dead turn's
+FINISH_DELAY = 0.25  # seconds a finished mark may wait for a transaction to ride along with (far below the lease)
+REFERENCE_REFRESH = 60.0  # seconds: an unchanged conversation reference is written again after this
 _CLAIM_KEY = "vng.claim"
 _FINISHED_KEY = "vng.claim_finished"
 _CLAIMED_TYPES = (ActivityTypes.message, ActivityTypes.invoke)
@@ -55,14 +65,23 @@ class TurnStore(Middleware):
         states: tuple[BotState, ...],
         *,
         lease: timedelta = DEFAULT_LEASE,
+        finish_delay: float = FINISH_DELAY,
+        reference_refresh: float = REFERENCE_REFRESH,
     ):
         self._db = db
         self._clock = clock
         self._storage = storage
         self._states = states
         self._lease = lease
+        self.finish_delay = finish_delay
+        self.reference_refresh = reference_refresh
         self._unflushed: set[str] = set()  # claims whose turns finished, not yet marked in the database
+        self._unflushed_since = 0.0  # when the oldest of them finished (time.monotonic)
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._references: dict[str, tuple[tuple, float]] = {}  # conversation -> (what was written, when)
+        self._references_at = ConversationReferences.changes
         self._claims = 0
+        self._flushing: set[asyncio.Task] = set()
 
     async def on_turn(self, context: TurnContext, logic: NextFn):
         token = use_turn_rows(None)
@@ -82,14 +101,17 @@ class TurnStore(Middleware):
                 return
         state_keys = self._state_keys(context)
         now = self._clock.now()
-        finishing, self._unflushed = self._unflushed, set()
+        finishing: set[str] = set()
+        if self._unflushed and time.monotonic() - self._unflushed_since >= self.finish_delay:
+            finishing, self._unflushed = self._unflushed, set()
+        reference = self._reference_to_write(context) if activity.type == ActivityTypes.message else None
         try:
-            async with self._db.transaction() as session:
+            async with self._db.core_transaction() as conn:
                 if finishing:
-                    await ProcessedActivities(session).finish(sorted(finishing), now)
+                    await ProcessedActivities(conn).finish(sorted(finishing), now)
                 taken, finished = True, False
                 if key is not None:
-                    repo = ProcessedActivities(session)
+                    repo = ProcessedActivities(conn)
                     taken = await repo.claim(key, now, now - self._lease)
                     self._claims += 1
                     if taken and self._claims % 500 == 0:
@@ -97,12 +119,14 @@ class TurnStore(Middleware):
                     if not taken:
                         finished = await repo.is_finished(key)
                 if taken:
-                    rows = await BotStates(session).read(state_keys) if state_keys else {}
-                    if activity.type == ActivityTypes.message:
-                        await self._remember_conversation(session, context)
+                    rows = await BotStates(conn).read(state_keys) if state_keys else {}
+                    if reference is not None:
+                        await ConversationReferences(conn).upsert(**reference[1], now=now)
         except BaseException:
             self._unflushed |= finishing
             raise
+        if taken and reference is not None:
+            self._references[reference[0]] = (reference[2], time.monotonic())
         if not taken:
             if finished:
                 log.info("dropped a re-delivered activity")
@@ -127,8 +151,29 @@ class TurnStore(Middleware):
                     await ProcessedActivities(session).release(key)
             raise
         if key is not None and not context.turn_state.get(_FINISHED_KEY):
-            self._unflushed.add(key)  # marked with the next transaction (see the module text)
+            self._mark_later(key)
         return
+
+    def _mark_later(self, key: str) -> None:
+        """The turn of `key` finished without a transaction of its own: mark it with a later one (module text)."""
+        if not self._unflushed:
+            self._unflushed_since = time.monotonic()
+        self._unflushed.add(key)
+        if self._flush_timer is None:
+            self._flush_timer = asyncio.get_running_loop().call_later(self.finish_delay * 2, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._flush_timer = None
+        if self._unflushed:
+            task = asyncio.get_running_loop().create_task(self._flush_quietly())
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.flush()
+        except Exception:  # noqa: BLE001 - the marks stay waiting for the next transaction
+            log.warning("could not mark finished turns now; they ride along with the next turn")
 
     async def save(self, context: TurnContext) -> None:
         """Send the step's replies, then save the state this turn changed and mark its claim finished, in one
@@ -141,10 +186,11 @@ class TurnStore(Middleware):
             return
         items = {storage_key: state for storage_key, state, _cache in changes}
         key = context.turn_state.get(_CLAIM_KEY)
-        async with self._db.transaction() as session:
-            rows = await self._storage.write_in(session, items)
-            if key is not None:
-                await ProcessedActivities(session).finish([key], self._clock.now())
+        finishing = [key] if key is not None else []
+        async with self._db.core_transaction() as conn:
+            rows = await self._storage.write_in(conn, items)
+            if finishing:
+                await ProcessedActivities(conn).finish(finishing, self._clock.now())
         self._storage.written(items, rows)
         for _storage_key, state, cache in changes:
             cache.hash = cache.compute_hash(state)
@@ -152,11 +198,47 @@ class TurnStore(Middleware):
             context.turn_state[_FINISHED_KEY] = True
 
     async def flush(self) -> None:
-        """Mark the finished claims not yet marked (at shutdown)."""
+        """Mark the finished claims not yet marked (after `finish_delay`, and at shutdown); when it returns,
+        every turn finished before the call is marked."""
+        current = asyncio.current_task()
+        for task in list(self._flushing):
+            if task is not current:
+                await asyncio.shield(task)  # marks a timed write took are written once it is done
+        if self._flush_timer is not None and not self._unflushed:
+            self._flush_timer.cancel()
+            self._flush_timer = None
         finishing, self._unflushed = self._unflushed, set()
         if finishing:
-            async with self._db.transaction() as session:
-                await ProcessedActivities(session).finish(sorted(finishing), self._clock.now())
+            try:
+                async with self._db.core_transaction() as conn:
+                    await ProcessedActivities(conn).finish(sorted(finishing), self._clock.now())
+            except BaseException:
+                self._unflushed |= finishing
+                raise
+
+    async def close(self) -> None:
+        """At shutdown: no more timed marks; the waiting ones are written now."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        await self.flush()
+
+    def _reference_to_write(self, context: TurnContext) -> tuple[str, dict[str, Any], tuple] | None:
+        """(conversation id, the row's values, what identifies them) when the conversation reference must be
+        written in this turn: new to this process, changed, or last written `reference_refresh` ago."""
+        found = reference_values(context)
+        if found is None:
+            return None
+        values, written = found
+        if self._references_at != ConversationReferences.changes:  # this process removed or deleted references
+            self._references.clear()
+            self._references_at = ConversationReferences.changes
+        known = self._references.get(values["conversation_id"])
+        if known is not None and known[0] == written and time.monotonic() - known[1] < self.reference_refresh:
+            return None
+        if len(self._references) > 50_000:
+            self._references.clear()  # bounded: an unknown conversation only costs one write
+        return values["conversation_id"], values, written
 
     def _state_keys(self, context: TurnContext) -> list[str]:
         keys = []
@@ -167,25 +249,36 @@ class TurnStore(Middleware):
                 continue
         return keys
 
-    async def _remember_conversation(self, session: Any, context: TurnContext) -> None:
-        """Keep the conversation reference fresh, for proactive messages (reminders, answers, posts)."""
-        await remember_conversation(session, context, self._clock)
+
+
+def reference_values(context: TurnContext) -> tuple[dict[str, Any], tuple] | None:
+    """The conversation reference row of this activity's conversation, and what identifies where it leads
+    (the same row but for the id of the message it came with); None when the activity has no reference."""
+    activity = context.activity
+    if activity.conversation is None or not activity.service_url:
+        return None
+    reference = TurnContext.get_conversation_reference(activity)
+    message_id, reference.activity_id = reference.activity_id, None
+    data = to_json(reference)  # what msrest's serialize() gives, cheaper
+    where = json.dumps(data)
+    if message_id is not None:
+        data["activityId"] = message_id
+    user_id, aad_object_id = user_ids(activity)
+    conversation_type = activity.conversation.conversation_type or ("group" if activity.conversation.is_group else "personal")
+    values = {
+        "conversation_id": activity.conversation.id,
+        "conversation_type": conversation_type,
+        "user_id": user_id if conversation_type == "personal" else None,
+        "aad_object_id": aad_object_id if conversation_type == "personal" else None,
+        "tenant_id": tenant_id(activity),
+        "service_url": activity.service_url,
+    }
+    fingerprint = (*values.values(), where)
+    values["reference_json"] = json.dumps(data) if message_id is not None else where
+    return values, fingerprint
 
 
 async def remember_conversation(session: Any, context: TurnContext, clock: Clock) -> None:
-    activity = context.activity
-    if activity.conversation is None or not activity.service_url:
-        return
-    reference = TurnContext.get_conversation_reference(activity)
-    user_id, aad_object_id = user_ids(activity)
-    conversation_type = activity.conversation.conversation_type or ("group" if activity.conversation.is_group else "personal")
-    await ConversationReferences(session).upsert(
-        conversation_id=activity.conversation.id,
-        conversation_type=conversation_type,
-        user_id=user_id if conversation_type == "personal" else None,
-        aad_object_id=aad_object_id if conversation_type == "personal" else None,
-        tenant_id=tenant_id(activity),
-        service_url=activity.service_url,
-        reference_json=json.dumps(to_json(reference)),  # what msrest's serialize() gives, cheaper
-        now=clock.now(),
-    )
+    found = reference_values(context)
+    if found is not None:
+        await ConversationReferences(session).upsert(**found[0], now=clock.now())

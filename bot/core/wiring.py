@@ -24,6 +24,7 @@ from bot.core.events import EventBus
 from bot.core.handler import VngBot
 from bot.core.http import healthz_handler, messages_handler
 from bot.core.i18n import Catalog
+from bot.core.members import TeamsMembers
 from bot.core.metrics import TurnMetrics, database_error, metrics_handler
 from bot.core.middleware import ChooseLanguage, MentionRule, TenantGuard
 from bot.core.organizers import Organizers
@@ -122,6 +123,7 @@ def build_core(
     services = DialogServices(
         settings=settings, catalog=catalog, recognizer=recognizer, cards=cards, db=db, clock=clock,
         municipalities=Municipalities.from_file(settings.content_dir / MUNICIPALITIES_FILE), turns=router,
+        members=TeamsMembers(),
     )
     bot = VngBot(
         router=router,
@@ -184,7 +186,7 @@ def install_core(app: web.Application, core: Core, *, version: str) -> None:
     async def database_lifetime(_app: web.Application) -> AsyncIterator[None]:
         await core.db.migrate()
         yield
-        await core.turn_store.flush()
+        await core.turn_store.close()
         await close_adapter(core.adapter)
         await core.db.dispose()
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from bot.core.i18n import Catalog, language_for_locale, normalize_language
 from bot.sessions import Session, SessionBook
 from storage.registration.models import ACTIVE_STATUSES, CONFIRMED, Registration
 from storage.registration.repository import Registrar
+
+if TYPE_CHECKING:  # icalendar is imported when a calendar file is made, not at start-up
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ def vtimezone(tz: ZoneInfo, around: datetime) -> Timezone:
     year = around.astimezone(tz).year
     window_start = datetime(year - 1, 1, 1, tzinfo=UTC)
     window_end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard  # noqa: PLC0415 - see the imports
+
     component = Timezone()
     component.add("tzid", tz.key)
     transitions = _transitions(tz, window_start, window_end)
@@ -101,6 +106,8 @@ def build_ics(
     confirmed: bool,
 ) -> str:
     tz = session.timezone
+    from icalendar import Calendar, Event  # noqa: PLC0415 - see the imports
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp.astimezone(UTC))

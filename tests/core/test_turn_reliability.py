@@ -5,6 +5,7 @@ claims of dead turns expire."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from app import SERVICES
 from bot.core.adapter import connectors_of
 from bot.core.turn_store import DEFAULT_LEASE
 from storage.models import ProcessedActivity
-from storage.repositories import ProcessedActivities
+from storage.repositories import ConversationReferences, ProcessedActivities
 from tests.support import all_text
 from tests.wording import msg, msg_part
 
@@ -110,6 +111,7 @@ async def test_a_failed_turn_releases_its_claim(client, nl, monkeypatch):
 
 
 async def test_finished_claims_are_marked_with_a_later_transaction(client, nl):
+    client.app[SERVICES].turn_store.finish_delay = 0.0  # every later transaction takes the waiting marks
     await nl.say("hallo")  # a turn that changes no state: its claim is marked with the next transaction
     await nl.say("hallo")
     claims = await _claims(client)
@@ -118,21 +120,77 @@ async def test_finished_claims_are_marked_with_a_later_transaction(client, nl):
     assert all(claim.finished_at is not None for claim in await _claims(client))
 
 
+async def test_finished_claims_are_marked_soon_without_another_turn(client, nl):
+    """Marks wait a moment for a transaction to ride along with (under load one statement marks many
+    turns), and are written on their own when none comes."""
+    store = client.app[SERVICES].turn_store
+    store.finish_delay = 0.05
+    await nl.say("hallo")
+    await nl.say("hallo")  # within the delay: the first mark is still waiting
+    assert sum(claim.finished_at is None for claim in await _claims(client)) >= 1
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        claims = await _claims(client)
+        if all(claim.finished_at is not None for claim in claims):
+            break
+    assert len(claims) == 2 and all(claim.finished_at is not None for claim in claims)
+
+
 async def test_a_plain_faq_turn_costs_one_database_round_trip(client, nl, monkeypatch):
     """Claim, conversation reference and state read in one transaction; nothing else for a plain answer."""
     db = client.app[SERVICES].db
-    opened: list[int] = []
-    transaction = db.transaction
+    opened: list[str] = []
+    transaction, core_transaction = db.transaction, db.core_transaction
 
     def counting():
-        opened.append(1)
+        opened.append("session")
         return transaction()
 
+    def counting_core():
+        opened.append("core")
+        return core_transaction()
+
+    client.app[SERVICES].turn_store.finish_delay = 3600.0  # no timed mark of the first turn in between
     await nl.say("Wanneer is de bijeenkomst?")
     monkeypatch.setattr(db, "transaction", counting)
+    monkeypatch.setattr(db, "core_transaction", counting_core)
     replies = await nl.say("Hoe laat begint de bijeenkomst?")
     assert all_text(replies)
-    assert len(opened) == 1
+    assert opened == ["core"]
+
+
+async def test_the_conversation_reference_is_written_when_it_changes_not_on_every_message(client, nl):
+    """Every message carries the conversation reference; an unchanged one is not written again within
+    `reference_refresh`, a changed one (another service URL) at once, and one this process marked removed
+    (the app was uninstalled) is stored again with the next message."""
+    from storage.models import ConversationReferenceRecord
+
+    services = client.app[SERVICES]
+
+    async def stored() -> ConversationReferenceRecord:
+        async with services.db.transaction() as session:
+            record = await session.get(ConversationReferenceRecord, nl.conversation_id)
+        assert record is not None
+        return record
+
+    await nl.say("hallo")
+    first = await stored()
+    services.clock.set(services.clock.now() + timedelta(seconds=5))
+    await nl.say("Wanneer is de bijeenkomst?")
+    assert (await stored()).updated_at == first.updated_at  # unchanged: not written again
+
+    async with services.db.transaction() as session:
+        await ConversationReferences(session).mark_removed(nl.conversation_id, services.clock.now())
+    assert (await stored()).removed
+    await nl.say("hallo")
+    assert not (await stored()).removed  # written again at once
+
+    nl.base["from"]["name"] = "Anna de Vries-Bakker"  # the reference names the user
+    services.clock.set(services.clock.now() + timedelta(seconds=5))
+    before = (await stored()).updated_at
+    await nl.say("hallo")
+    record = await stored()
+    assert "Anna de Vries-Bakker" in record.reference and record.updated_at > before
 
 
 async def test_a_step_whose_second_reply_fails_is_done_again_in_full(client, nl, connector, waits):
