@@ -41,7 +41,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActivityTypes
 
-from bot.core.cards import card, card_activity, heading, paragraph, replace_or_send, submit
+from bot.core.cards import CARD_ID, IN_PLACE, card, card_activity, heading, paragraph, replace_or_send, submit
 from bot.core.i18n import Catalog
 from bot.core.turn import card_value, clean_text, lang_of
 from dialogs import validators
@@ -93,9 +93,6 @@ class FormSpec:
     id: str
     fields: tuple[Field, ...]
     summary_extra: Callable[[dict[str, Any], str], list[tuple[str, str]]] | None = field(default=None)
-    # Where a form started with complete values (editing) opens: "summary" (confirm as they are) or "change"
-    # (choose what to change, with the current values shown; nothing to confirm before anything changed).
-    edit_opens_at: str = "summary"
 
     def get(self, name: str) -> Field:
         for item in self.fields:
@@ -253,12 +250,13 @@ class _FormEngine(Dialog):
                 said = self.form.understand(utterance, lang, state["values"])
                 state["values"].update(said)
         if state["editing"] and self._missing(state["values"]) is None:
-            if self.spec.edit_opens_at == "change":
-                state["phase"], state["current"] = "pick_change", None
-                payload = self._change_card(lang, state["values"], show_current=True)
-                await replace_or_send(dc.context, state, card_activity(payload), replace=False)
-                return Dialog.end_of_turn
-            return await self._show_summary(dc)
+            # Changing something stored: choose what to change, with the values as they are now. Nothing to
+            # confirm before anything changed; coming back unchanged, the form says so and ends.
+            state["initial"] = _comparable(state["values"])
+            state["phase"], state["current"] = "pick_change", None
+            payload = self._change_card(lang, state["values"], show_current=True)
+            await replace_or_send(dc.context, state, card_activity(payload), replace=False)
+            return Dialog.end_of_turn
         missing = self._missing(state["values"])
         state["phase"], state["current"] = "collect", missing.name if missing else None
         payload = self._form_card(lang, state["values"], first=missing)
@@ -588,16 +586,29 @@ class _FormEngine(Dialog):
 
     async def _show_summary(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
+        from_card = card_value(dc.context.activity) is not None
+        if state.get("initial") is not None and _comparable(state["values"]) == state["initial"]:
+            text = MessageFactory.text(self.form.t(lang_of(dc.context), "form.unchanged"))
+            await replace_or_send(dc.context, state, text, replace=from_card)
+            return await dc.end_dialog(None)
         state["phase"], state["current"] = "summary", None
         state["token"] = uuid.uuid4().hex
         payload = self._summary_card(lang_of(dc.context), state["values"], state["token"])
-        await replace_or_send(dc.context, state, card_activity(payload), replace=card_value(dc.context.activity) is not None)
+        await replace_or_send(dc.context, state, card_activity(payload), replace=from_card)
         return Dialog.end_of_turn
 
     async def _confirm(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
         values = {k: v for k, v in state["values"].items() if not k.endswith("__raw")}
-        if await self.form.on_confirm(dc.context, values, state["token"]) is False:
+        # One message per step: confirmed on the summary card, the outcome the feature sends with
+        # `send_in_place` (bot/core/cards.py) takes the summary's place.
+        if card_value(dc.context.activity) is not None and state.get(CARD_ID):
+            dc.context.turn_state[IN_PLACE] = state[CARD_ID]
+        try:
+            saved = await self.form.on_confirm(dc.context, values, state["token"])
+        finally:
+            dc.context.turn_state.pop(IN_PLACE, None)
+        if saved is False:
             return await self._show_summary(dc)  # not saved (the feature said why): everything stays
         return await dc.end_dialog(values)
 
@@ -799,6 +810,17 @@ class _FormEngine(Dialog):
                 submit(self.form.t(lang, "form.cancel"), f"{self.spec.id}.cancel", validate=False),
             ],
         )
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values as compared to tell whether an edit changed anything: empty ones left out, numbers and
+    texts alike, the order of a multiple choice ignored."""
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.endswith("__raw") or value in (None, "", []):
+            continue
+        plain[name] = sorted(str(v) for v in value) if isinstance(value, list) else str(value)
+    return plain
 
 
 def _as_number(value: Any) -> int | float | None:

@@ -78,9 +78,10 @@ class FakeConnector:
             self.by_conversation[request.match_info["cid"]].append(body)
             self.posted.append(body)
             return web.json_response({"id": request.match_info["aid"]})
+        body["_id"] = f"reply-{next(_ids)}"  # the id the bot gets back (and updates the message by)
         self.posted.append(body)
         self.by_conversation[request.match_info["cid"]].append(body)
-        return web.json_response({"id": f"reply-{next(_ids)}"})
+        return web.json_response({"id": body["_id"]})
 
     def _check_cards(self, activity: dict[str, Any]) -> None:
         from tests.card_rules import card_problems

@@ -16,7 +16,7 @@ from bot.core.config import Settings
 from bot.core.connector import RETRY_STATUSES, AppTokens, AsyncConnectorFactory, ConnectorError, Connectors, HttpSession
 from bot.core.i18n import Catalog, language_for_locale
 from bot.core.state_storage import StateConflictError
-from bot.core.turn import LANG_KEY, TurnNotCompleted
+from bot.core.turn import AFTER_SEND, LANG_KEY, TurnNotCompleted
 from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -76,21 +76,31 @@ class BatchingTurnContext(TurnContext):
     replies cannot be delivered nothing of the turn is saved (the handler flushes before it saves).
 
     Replies are copied shallowly (botbuilder deep-copies every reply, card and all, only to set the
-    addressing fields on the copy)."""
+    addressing fields on the copy). A held reply's response gets its id when the batch is sent; then the
+    callables in turn_state[AFTER_SEND] run (e.g. to remember a card's id, to update it in place later)."""
 
     _batch: list[Activity] | None = None
+    _held: list[ResourceResponse]
 
     def start_batch(self) -> None:
         self._batch = []
+        self._held = []
 
     def discard_batch(self) -> None:
         self._batch = None
+        self._held = []
+        self.turn_state.pop(AFTER_SEND, None)
 
     async def flush_batch(self) -> None:
         batch = self._batch
         if batch:
             self._batch = []
-            await self.adapter.send_activities(self, batch)
+            held, self._held = self._held, []
+            responses = await self.adapter.send_activities(self, batch) or []
+            for placeholder, response in zip(held, responses, strict=False):
+                placeholder.id = getattr(response, "id", None) or ""
+        for callback in self.turn_state.pop(AFTER_SEND, None) or []:
+            callback()
 
     async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
         if self.activity.delivery_mode == DeliveryModes.expect_replies or self._on_send_activities:
@@ -107,7 +117,9 @@ class BatchingTurnContext(TurnContext):
             self.responded = True
         if self._batch is not None and all(reply.type == ActivityTypes.message for reply in output):
             self._batch.extend(output)
-            return [ResourceResponse(id="") for _ in output]
+            held = [ResourceResponse(id="") for _ in output]  # the ids follow when the batch is sent
+            self._held.extend(held)
+            return held
         await self.flush_batch()  # keep the order
         return await self.adapter.send_activities(self, output)
 

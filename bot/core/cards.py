@@ -15,16 +15,24 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, Attachment
 
 from bot.core.i18n import Catalog
+from bot.core.turn import AFTER_SEND
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 # The jobs of the main menu, in display order; each is also an intent name.
 MENU_JOBS = ("ask_question", "register", "offer_expertise", "contribute", "my_data", "help")
+# Teams' card guidance: at most three primary actions. The welcome and help show these; the other jobs are
+# behind "More" (an Action.ShowCard with a vertical list). The menu itself lists every job, one a line.
+PRIMARY_JOBS = ("register", "offer_expertise", "contribute")
+MAX_PRIMARY_ACTIONS = 3
 
 ACTION_JOB_START = "job.start"
 # Where a guided conversation keeps the id of the card it shows, to update that card in place.
 CARD_ID = "card_id"
+# Turn state: the id of the card that the step's outcome replaces (set by the form engine while a summary's
+# confirmation is handled; `send_in_place` uses it once).
+IN_PLACE = "cards.in_place"
 # Teams shows a card's buttons side by side in one row and cuts off titles that do not fit. Buttons are
 # kept side by side only when there are at most three and each title fits its share of the row (in
 # characters, for a card about 450 px wide); otherwise they are stacked, one full-width button a line.
@@ -129,8 +137,33 @@ async def replace_or_send(
             log.info("could not update card %s; sending a new one", card_id)
             activity.id = None
     response = await context.send_activity(activity)
-    if response is not None and response.id:
+    if response is None:
+        return
+    if response.id:
         state[CARD_ID] = response.id
+        return
+
+    def remember() -> None:  # a reply held until the end of the step: its id is known once it is sent
+        if response.id:
+            state[CARD_ID] = response.id
+
+    context.turn_state.setdefault(AFTER_SEND, []).append(remember)
+
+
+async def send_in_place(context: TurnContext, activity: Activity) -> None:
+    """A step's outcome in place of the card it answers (a form's confirmation replaces its summary): the
+    first reply of the turn sent this way updates the card whose id `IN_PLACE` holds in the turn state; any
+    other is sent as a new message. A card that can no longer be updated is sent anew."""
+    card_id = context.turn_state.pop(IN_PLACE, None)
+    if card_id:
+        activity.id = card_id
+        try:
+            await context.update_activity(activity)
+            return
+        except Exception:  # noqa: BLE001 - e.g. the message was deleted: a new one is as good
+            log.info("could not update card %s; sending a new one", card_id)
+            activity.id = None
+    await context.send_activity(activity)
 
 
 @dataclass(frozen=True)
@@ -147,7 +180,7 @@ class OrganizerCommand:
     action: str | None = None
 
 
-MAX_ORGANIZER_BUTTONS = 3  # Teams guidance: at most three primary actions
+MAX_ORGANIZER_BUTTONS = MAX_PRIMARY_ACTIONS
 
 
 class CoreCards:
@@ -195,6 +228,18 @@ class CoreCards:
         labels = self._catalog.lines(lang, "jobs")
         return [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS]
 
+    def _primary_actions(self, lang: str) -> list[dict[str, Any]]:
+        """The three primary jobs as buttons, then "More": the other jobs, one a line, shown on click."""
+        labels = self._catalog.lines(lang, "jobs")
+        primary = [submit(labels[job], ACTION_JOB_START, job=job) for job in PRIMARY_JOBS]
+        others = [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS if job not in PRIMARY_JOBS]
+        more = {
+            "type": "AdaptiveCard",
+            "version": CARD_VERSION,
+            "body": [paragraph(self._catalog.text(lang, "menu.more_intro")), *stacked(others)],
+        }
+        return [*primary, {"type": "Action.ShowCard", "title": self._catalog.text(lang, "menu.more"), "card": more}]
+
     def welcome(self, lang: str, *, organizer: bool = False) -> dict[str, Any]:
         if organizer:
             return self._organizer_card(lang, "organizer_cards.welcome")
@@ -207,7 +252,7 @@ class CoreCards:
                 paragraph(t("welcome.choose"), weight="Bolder"),
             ],
             fallback=t("welcome.fallback"),
-            actions=self._menu_actions(lang),
+            actions=self._primary_actions(lang),
         )
 
     def menu(self, lang: str, *, note: str | None = None) -> dict[str, Any]:
@@ -223,5 +268,5 @@ class CoreCards:
         return card(
             [heading(t("help.title")), paragraph(t("help.body")), paragraph(t("help.commands")), paragraph(t("help.person"))],
             fallback=t("help.fallback"),
-            actions=self._menu_actions(lang),
+            actions=self._primary_actions(lang),
         )

@@ -163,11 +163,23 @@ def _differences(messages: Mapping[str, Mapping[str, str]], origin: Mapping[tupl
 _BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
 
 
+# The one way dates and times are shown to people, in every card and message (tests/core/test_dates.py).
 def format_day(moment: datetime, lang: str) -> str:
     """'dinsdag 4 oktober 2022' / 'Tuesday 4 October 2022'."""
     return format_date(moment, "EEEE d MMMM y", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
 
 
 def format_clock(moment: datetime, lang: str) -> str:
+    """'10:00' (24-hour clock in both languages)."""
     return format_time(moment, "HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+
+
+def format_moment(moment: datetime, lang: str) -> str:
+    """A day and a time: 'dinsdag 20 september 2022, 10:00' / 'Tuesday 20 September 2022, 10:00'."""
+    return f"{format_day(moment, lang)}, {format_clock(moment, lang)}"
+
+
+def format_weekday(moment: datetime, lang: str) -> str:
+    """'dinsdag' / 'Tuesday'."""
+    return format_date(moment, "EEEE", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
 

@@ -116,8 +116,11 @@ class Router:
         """The jobs done in a personal chat only (registered with `personal=True`)."""
         return frozenset(self._personal_jobs)
 
-    def add_job(self, job: str, handler: JobHandler) -> None:
+    def add_job(self, job: str, handler: JobHandler, *, personal: bool = False) -> None:
+        """A job done by a handler; a `personal` one moves to a personal chat like a personal job dialog."""
         self._jobs[job] = handler
+        if personal:
+            self._personal_jobs.add(job)
 
     def add_action(self, action: str, handler: ActionHandler) -> None:
         self._actions[action] = handler

@@ -12,6 +12,8 @@ from botbuilder.schema import Activity
 from bot.core.i18n import DEFAULT_LANGUAGE
 
 LANG_KEY = "vng.lang"
+# Turn state: callables run once the step's replies are sent (a batched reply's id is known only then).
+AFTER_SEND = "vng.after_send"
 
 
 class TurnNotCompleted(Exception):

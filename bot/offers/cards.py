@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from bot.core.cards import ACTION_JOB_START, card, heading, paragraph, submit
 from bot.core.clock import DISPLAY_TZ
 from bot.core.content import ContentModel, load, repeated
-from bot.core.i18n import LANGUAGES, Catalog, format_clock, format_day
+from bot.core.i18n import LANGUAGES, Catalog, format_moment
 from bot.sessions import FUND_NAME
 from storage.offers.models import OTHER, WORK_MODES
 from storage.offers.repository import ContributionView, OfferView
@@ -262,7 +262,7 @@ class OfferCards:
 
     def _moment(self, lang: str, moment: datetime) -> str:
         local = moment.astimezone(DISPLAY_TZ)
-        return self.t(lang, "offers.post.moment", day=format_day(local, lang), time=format_clock(local, lang))
+        return format_moment(local, lang)
 
 
 def _facts(pairs: list[tuple[str, str]]) -> dict[str, Any]:

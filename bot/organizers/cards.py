@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.cards import card, heading, open_url, paragraph, submit
 from bot.core.clock import DISPLAY_TZ
-from bot.core.i18n import Catalog, format_clock, format_day
+from bot.core.i18n import Catalog, format_clock, format_day, format_moment
 from bot.offers import OfferOptions, euro
 from bot.organizers.exports import DATASETS, FORMATS, Exporter, Link
 from bot.sessions import MODES, SessionBook
@@ -56,7 +56,7 @@ class OrganizerCards:
         local = now.astimezone(DISPLAY_TZ)
         body: list[dict[str, Any]] = [
             heading(self.t(lang, "overview.title")),
-            paragraph(self.t(lang, "overview.as_of", date=format_day(local, lang), time=format_clock(local, lang)), isSubtle=True),
+            paragraph(self.t(lang, "overview.as_of", moment=format_moment(local, lang)), isSubtle=True),
         ]
         body += self._registrations(lang, overview.registrations)
         body += self._offers(lang, overview)

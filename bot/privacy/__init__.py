@@ -62,7 +62,6 @@ def install(app: web.Application, core: Core) -> None:
         db=core.db,
         clock=core.clock,
         book=book,
-        messenger=core.messenger,
         profile=core.profile,
         states=(core.user_state, core.private_state),
         is_registered=app[REGISTRATION].is_registered,
@@ -73,7 +72,7 @@ def install(app: web.Application, core: Core) -> None:
     router = core.router
     core.dialogs.add(DeleteMyDataDialog(core.services, desk))
     router.add_job_dialog("delete_my_data", DeleteMyDataDialog.ID, personal=True)
-    router.add_job("my_data", desk.show_my_data)
+    router.add_job("my_data", desk.show_my_data, personal=True)
     router.add_action(ACTION_SHOW, desk.show_statement)
     router.add_command(desk.matches, desk.show_statement)
 

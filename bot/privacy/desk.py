@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiohttp import web
-from botbuilder.core import BotState, MessageFactory, StatePropertyAccessor, TurnContext
+from botbuilder.core import BotState, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 
 from bot.core.background import TicksPeriodically
@@ -37,16 +37,14 @@ from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_
 from bot.core.clock import DISPLAY_TZ, Clock
 from bot.core.events import EventBus, RecordWithdrawn, WaitlistMoved
 from bot.core.i18n import LANGUAGES, Catalog, format_day
-from bot.core.proactive import Delivery, Messenger
 from bot.core.profile import UserProfile
-from bot.core.turn import is_group, lang_of, user_ids, user_key
+from bot.core.turn import lang_of, user_ids, user_key
 from bot.nlu.commands import CommandWords
 from bot.offers import euro
 from bot.sessions import SessionBook
 from storage.db import Database
 from storage.offers.repository import ContributionView, OfferView
 from storage.privacy.personal_data import Erasure, Person, PersonalData, PersonalRecords, RegistrationRecord
-from storage.repositories import ConversationReferences
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +457,6 @@ class PrivacyDesk:
         db: Database,
         clock: Clock,
         book: SessionBook,
-        messenger: Messenger,
         profile: StatePropertyAccessor,
         states: tuple[BotState, ...],
         is_registered: Callable[[str], Awaitable[bool]],
@@ -472,7 +469,6 @@ class PrivacyDesk:
         self._db = db
         self._clock = clock
         self._book = book
-        self._messenger = messenger
         self._profile = profile
         self._states = states
         self._is_registered = is_registered
@@ -501,32 +497,13 @@ class PrivacyDesk:
 
     # --- 'my data' ----------------------------------------------------------------------------
     async def show_my_data(self, dc: DialogContext) -> None:
-        """The user's own records on one card, in a personal chat only."""
+        """The user's own records on one card. A personal job: asked for in a channel or group chat, the router
+        moves it to a personal chat (bot/core/personal_chat.py) and nothing is shown here."""
         context = dc.context
         lang = lang_of(context)
-        person = self.person(context)
-        records = await self.personal_data.collect(person)
+        records = await self.personal_data.collect(self.person(context))
         profile: UserProfile = await self._profile.get(context, UserProfile)
-        payload = self.cards.my_data(lang, records, language=profile.language)
-        if not is_group(context.activity):
-            await context.send_activity(card_activity(payload))
-            return
-        sent = await self._send_privately(person, payload)
-        key = "my_data.group_sent" if sent else "my_data.group_private"
-        await context.send_activity(MessageFactory.text(self._catalog.text(lang, key)))
-
-    async def _send_privately(self, person: Person, payload: dict[str, Any]) -> bool:
-        if not person.aad_object_id:
-            return False
-        async with self._db.transaction() as session:
-            reference = await ConversationReferences(session).personal_for(person.aad_object_id)
-        if reference is None:
-            return False
-
-        async def build(_turn_context: TurnContext):
-            return card_activity(payload)
-
-        return await self._messenger.send(reference.reference, build) is Delivery.SENT
+        await context.send_activity(card_activity(self.cards.my_data(lang, records, language=profile.language)))
 
     # --- 'delete my data' ---------------------------------------------------------------------
     async def is_registered(self, turn_context: TurnContext) -> bool:

@@ -26,11 +26,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from babel.dates import format_date
-
 from bot.core.config import Settings
 from bot.core.content import ContentModel, load
-from bot.core.i18n import Catalog
+from bot.core.i18n import Catalog, format_weekday
 from bot.nlu import Recognition, Recognizer
 from bot.sessions import FactBase, Session, answer_facts, duration_parts, featured_session, tense_of
 
@@ -507,7 +505,7 @@ class Composer:
         values = dict(ctx.facts)
         if ctx.session is not None:
             start = ctx.session.local_start
-            values["weekday"] = format_date(start, "EEEE", locale="en_GB" if ctx.lang == "en" else "nl_NL")
+            values["weekday"] = format_weekday(start, ctx.lang)
             hours, minutes = duration_parts(ctx.session)
             if hours and minutes:
                 values["duration"] = self._catalog.text(ctx.lang, "composer.hours_minutes", hours=hours, minutes=minutes)

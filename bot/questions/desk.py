@@ -21,14 +21,13 @@ import math
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.cards import CoreCards, card, card_activity, heading, paragraph, submit
+from bot.core.cards import CoreCards, card, card_activity, heading, paragraph, send_in_place, submit
 from bot.core.clock import DISPLAY_TZ, Clock
-from bot.core.i18n import LANGUAGES, Catalog, normalize_language
+from bot.core.i18n import LANGUAGES, Catalog, format_moment, normalize_language
 from bot.core.organizers import Organizers
 from bot.core.proactive import Delivery, Messenger
 from bot.core.turn import is_group, lang_of, user_ids
@@ -48,7 +47,6 @@ ACTION_RESEND = "questions.resend"
 PAGE_SIZE = 5
 SHOWN_CHARS = 500  # of a question on the list card (the answer form shows it whole)
 FORM_VERBS = ("submit", "confirm", "change", "field", "answer", "cancel")
-_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
 
 
 def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -78,7 +76,7 @@ class QuestionDeskCards:
         return self.t(lang, "asker.name_only", name=question.asker_name)
 
     def when(self, lang: str, moment: datetime) -> str:
-        return format_datetime(moment.astimezone(DISPLAY_TZ), "d MMM y, HH:mm", locale=_BABEL_LOCALE.get(lang, "nl_NL"))
+        return format_moment(moment.astimezone(DISPLAY_TZ), lang)
 
     def language_name(self, lang: str, code: str) -> str:
         return self.t(lang, f"language.{normalize_language(code)}")
@@ -163,6 +161,10 @@ class QuestionDesk:
 
     def _say(self, turn_context: TurnContext, key: str, **params: Any):
         return turn_context.send_activity(MessageFactory.text(self.cards.t(lang_of(turn_context), key, **params)))
+
+    async def _outcome(self, turn_context: TurnContext, key: str, **params: Any) -> None:
+        """A form's outcome, in place of the summary it confirms (bot/core/cards.py: send_in_place)."""
+        await send_in_place(turn_context, MessageFactory.text(self.cards.t(lang_of(turn_context), key, **params)))
 
     async def _personal_only(self, turn_context: TurnContext) -> bool:
         """True (and says why) in a group chat or channel: the desk shows names and questions."""
@@ -250,13 +252,13 @@ class QuestionDesk:
             await self._say(turn_context, "answer.error")
             return AnswerOutcome(stay=True)
         if claim.outcome == "repeat":
-            await self._say(turn_context, "answer.already_sent")
+            await self._outcome(turn_context, "answer.already_sent")
             return AnswerOutcome()
         if claim.outcome == "missing":
-            await self._say(turn_context, "answer.not_found")
+            await self._outcome(turn_context, "answer.not_found")
             return AnswerOutcome()
         if claim.outcome == "answered" or question is None:
-            await self._say(turn_context, "answer.already_answered")
+            await self._outcome(turn_context, "answer.already_answered")
             return AnswerOutcome()
         delivery = await self.deliver(question, text)
         await self.organizers.audit(organizer, "questions.answer.delivery", target=target, detail={"delivery": delivery.value})
@@ -300,11 +302,11 @@ class QuestionDesk:
         lang = lang_of(turn_context)
         asker = self.cards.asker(lang, question)
         if delivery is Delivery.SENT:
-            await self._say(turn_context, "answer.sent", asker=asker)
+            await self._outcome(turn_context, "answer.sent", asker=asker)
         elif delivery is Delivery.GONE:
-            await self._say(turn_context, "answer.gone", asker=asker)
+            await self._outcome(turn_context, "answer.gone", asker=asker)
         else:
-            await turn_context.send_activity(card_activity(self.cards.delivery_failed(lang, question.id)))
+            await send_in_place(turn_context, card_activity(self.cards.delivery_failed(lang, question.id)))
 
     async def on_resend(self, dc: DialogContext, value: dict[str, Any]) -> None:
         """'Send again' after a failed delivery: one more attempt, once, whoever presses first."""
@@ -355,7 +357,7 @@ class QuestionDesk:
             await self._say(turn_context, "knowledge.error")
             return False
         if not added.created:
-            await self._say(turn_context, "knowledge.already_added")
+            await self._outcome(turn_context, "knowledge.already_added")
             return True
         entry_id = added.entry.entry_id
         if question_id is not None:
@@ -364,7 +366,7 @@ class QuestionDesk:
         await self.organizers.audit(organizer, "knowledge.add.done", target=f"knowledge_entry:{entry_id}",
                                     detail={"question": question_id})
         log.info("knowledge entry %s added from question %s", entry_id, question_id)
-        await self._say(turn_context, "knowledge.added")
+        await self._outcome(turn_context, "knowledge.added")
         return True
 
     # --- buttons of forms that are no longer open -----------------------------------------------

@@ -29,10 +29,10 @@ from botbuilder.dialogs import DialogContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.background import BackgroundTasks, DeliveryReport, TicksPeriodically
-from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, submit
+from bot.core.cards import ACTION_JOB_START, card, card_activity, heading, open_url, paragraph, send_in_place, submit
 from bot.core.clock import Clock
 from bot.core.events import CapacityChanged, EventBus
-from bot.core.i18n import LANGUAGES, Catalog, format_clock, format_day
+from bot.core.i18n import LANGUAGES, Catalog, format_clock, format_day, format_moment
 from bot.core.organizers import Organizers
 from bot.core.proactive import Delivery, Messenger, receiver_language
 from bot.core.turn import clean_text, is_group, lang_of, user_ids
@@ -111,8 +111,7 @@ class SessionDeskCards:
         if session.registration_deadline is None:
             return self.t(lang, "session_desk.deadline_at_start")
         local = session.registration_deadline.astimezone(session.timezone)
-        moment = self.t(lang, "session_desk.moment", date=format_day(local, lang), time=format_clock(local, lang))
-        return self.t(lang, "session_desk.deadline_until", moment=moment)
+        return self.t(lang, "session_desk.deadline_until", moment=format_moment(local, lang))
 
     def time_range(self, lang: str, session: Session) -> str:
         return self.t(lang, "session_desk.time_range", start=format_clock(session.local_start, lang), end=format_clock(session.local_end, lang))
@@ -369,10 +368,10 @@ class SessionDesk(TicksPeriodically):
         session = self.book.get(saved.session_id)
         log.info("session %s added by an organizer (%s)", saved.session_id, saved.kind)
         if saved.kind == "existing" or session is None:
-            await turn_context.send_activity(MessageFactory.text(self.t(lang, "session_desk.saved.again")))
+            await send_in_place(turn_context, MessageFactory.text(self.t(lang, "session_desk.saved.again")))
             return None
         lines = [self.t(lang, "session_desk.saved.added")]
-        await turn_context.send_activity(card_activity(self.cards.saved(lang, session, title_key="session_desk.saved.added_title", lines=lines)))
+        await send_in_place(turn_context, card_activity(self.cards.saved(lang, session, title_key="session_desk.saved.added_title", lines=lines)))
         return None
 
     async def save_change(self, turn_context: TurnContext, session_id: str, values: dict[str, Any], token: str) -> bool | None:
@@ -388,7 +387,7 @@ class SessionDesk(TicksPeriodically):
             return None
         changes = self._differences(session, values)
         if not changes:
-            await turn_context.send_activity(MessageFactory.text(self.t(lang, "session_desk.saved.nothing")))
+            await send_in_place(turn_context, MessageFactory.text(self.t(lang, "session_desk.saved.nothing")))
             return None
         if DEADLINE in changes:
             problem = self._problem(start=session.start, end=session.end, deadline=changes[DEADLINE], new=False)
@@ -411,7 +410,7 @@ class SessionDesk(TicksPeriodically):
                 ))
             return False
         if saved.kind == "existing":
-            await turn_context.send_activity(MessageFactory.text(self.t(lang, "session_desk.saved.again")))
+            await send_in_place(turn_context, MessageFactory.text(self.t(lang, "session_desk.saved.again")))
             return None
         await self.book.refresh(force=True)
         promoted = await self._fill_waitlists(session_id, changes, now)
@@ -425,7 +424,7 @@ class SessionDesk(TicksPeriodically):
         lines.append(self.t(lang, "session_desk.saved.notices", count=saved.notices) if saved.notices else self.t(lang, "session_desk.saved.no_notices"))
         if promoted:
             lines.append(self.t(lang, "session_desk.saved.promoted", count=promoted))
-        await turn_context.send_activity(card_activity(self.cards.saved(lang, changed, title_key="session_desk.saved.changed_title", lines=lines)))
+        await send_in_place(turn_context, card_activity(self.cards.saved(lang, changed, title_key="session_desk.saved.changed_title", lines=lines)))
         return None
 
     def _change_line(self, lang: str, session: Session, name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Literal, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
 
-from bot.core.cards import card_activity
+from bot.core.cards import card_activity, send_in_place
 from bot.core.turn import lang_of, tenant_id, user_ids, user_key
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.services import DialogServices
@@ -94,9 +94,9 @@ class OffersForm(FormDialog):
     async def reply(self, turn_context: TurnContext, key: str, *, with_list: bool) -> None:
         lang = lang_of(turn_context)
         if with_list:
-            await turn_context.send_activity(card_activity(self.deps.cards.saved(lang, key)))
+            await send_in_place(turn_context, card_activity(self.deps.cards.saved(lang, key)))
         else:
-            await turn_context.send_activity(MessageFactory.text(self.t(lang, key)))
+            await send_in_place(turn_context, MessageFactory.text(self.t(lang, key)))
 
 
 def _other_chosen(values: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.core.cards import card_activity
 from bot.core.i18n import LANGUAGES, Catalog
-from bot.core.turn import card_value, clean_text, is_group, lang_of, user_key
+from bot.core.turn import card_value, clean_text, lang_of, user_key
 from bot.nlu.commands import CommandWords, command_key
 from dialogs.base import GuidedDialog
 from dialogs.offers.contribution import ContributionDialog, contribution_values
@@ -110,8 +110,6 @@ class MyOffersDialog(GuidedDialog):
         if not items:
             await step.context.send_activity(card_activity(self.deps.cards.empty(lang)))
             return await step.end_dialog()
-        if is_group(step.context.activity):
-            await step.context.send_activity(MessageFactory.text(self.t(lang, "group.private_hint")))
         listed = [{"kind": item.kind, "id": item.id} for item in items]
         return await step.prompt(
             f"{self.ID}.pick",

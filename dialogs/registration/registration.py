@@ -17,8 +17,8 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogTurnResult
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.cards import card_activity
-from bot.core.turn import is_group, lang_of, user_ids, user_key
+from bot.core.cards import card_activity, send_in_place
+from bot.core.turn import lang_of, user_ids, user_key
 from bot.sessions import MODES, Session
 from dialogs.forms import Field, FormDialog, FormSpec
 from dialogs.registration.my_registration import Listed, MyRegistrationDialog, RegistrationPort
@@ -97,8 +97,6 @@ class RegistrationDialog(FormDialog):
                 return await dc.end_dialog()
             context.turn_state[_AVAILABLE] = remaining
             await context.send_activity(card_activity(self.desk.cards.privacy(lang)))
-            if is_group(context.activity):
-                await context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "group.private_hint")))
         return await super().begin_dialog(dc, options)
 
     async def prefill(self, turn_context: TurnContext) -> dict[str, str]:
@@ -119,7 +117,7 @@ class RegistrationDialog(FormDialog):
         session = self._chosen(values)
         if session is None or not session.is_open(now):
             others = [s for s in self.desk.open_sessions() if session is None or s.id != session.id]
-            await turn_context.send_activity(card_activity(cards.closed(lang, session_closed=True, others_open=bool(others))))
+            await send_in_place(turn_context, card_activity(cards.closed(lang, session_closed=True, others_open=bool(others))))
             return None
         mode = self._mode_of(values) or session.modes[0]
         _, aad_object_id = user_ids(turn_context.activity)
@@ -151,7 +149,7 @@ class RegistrationDialog(FormDialog):
             for other in session.modes:
                 if other != registration.mode and await self.desk.registrar.has_seat(session.id, other, session.capacity_for(other)):
                     free_mode = other
-        await turn_context.send_activity(card_activity(cards.confirmation(lang, item, existing=existing, free_mode=free_mode)))
+        await send_in_place(turn_context, card_activity(cards.confirmation(lang, item, existing=existing, free_mode=free_mode)))
         return None
 
 

@@ -24,7 +24,7 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 
 from bot.core.clock import DISPLAY_TZ
-from bot.core.i18n import format_clock, format_day
+from bot.core.i18n import format_day, format_moment
 from bot.core.organizers import Organizers
 from dialogs.forms import Field, FormDialog, FormSpec, _FormEngine
 from dialogs.services import DialogServices
@@ -71,7 +71,7 @@ class _SessionFormEngine(_FormEngine):
                 return t(lang, "session_desk.deadline_empty")
             moment = _parse_iso(str(value))
             if moment is not None:
-                return t(lang, "session_desk.moment", date=format_day(moment, lang), time=format_clock(moment, lang))
+                return format_moment(moment, lang)
         if item.name in LATER_FIELDS and not value:
             return t(lang, "session_desk.not_known")
         if item.name in DATE_FIELDS and value:
@@ -204,7 +204,6 @@ class EditSessionDialog(SessionForm):
                 Field("deadline", required=False, max_length=40),
             ),
             summary_extra=self._which,
-            edit_opens_at="change",  # nothing to confirm before anything changed
         )
         super().__init__(spec, services, desk)
 

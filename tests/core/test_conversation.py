@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import new_conversation
-from tests.support import all_text, cards, fixture, submit_actions
+from tests.support import all_text, cards, elements, fixture, submit_actions
 from tests.wording import msg, msg_part
 
 
@@ -23,7 +23,10 @@ async def test_hallo_gets_a_dutch_welcome_with_the_menu(nl):
     assert card["version"] == "1.5"
     text = all_text(replies)
     assert msg_part("nl", "welcome.intro") in text and msg_part("nl", "welcome.person") in text
-    assert _jobs(card) == ["ask_question", "register", "offer_expertise", "contribute", "my_data", "help"]
+    # three primary jobs as buttons (Teams' guidance), the others behind "Meer keuzes"
+    assert _jobs(card) == ["register", "offer_expertise", "contribute", "ask_question", "my_data", "help"]
+    (more,) = elements(card, "Action.ShowCard")
+    assert more["title"] == msg("nl", "menu.more") and _jobs(more["card"]) == ["ask_question", "my_data", "help"]
     assert replies[0]["replyToId"]
 
 

@@ -18,7 +18,10 @@ def _nothing_personal(replies, who: dict) -> None:
     assert who["name"] not in text and "@" not in text
 
 
-@pytest.mark.parametrize(("words", "job"), [("aanmelden", "register"), ("mijn aanbod", "my_offers"), ("verwijder mijn gegevens", "delete_my_data")])
+PERSONAL = [("aanmelden", "register"), ("mijn aanbod", "my_offers"), ("mijn gegevens", "my_data"), ("verwijder mijn gegevens", "delete_my_data")]
+
+
+@pytest.mark.parametrize(("words", "job"), PERSONAL)
 async def test_a_personal_flow_in_a_channel_opens_a_personal_chat(client, connector, words, job):
     channel = new_conversation(client, connector, "channel_message_mention.json")
     who = channel.base["from"]

@@ -192,12 +192,23 @@ async def test_stale_confirm_token_shows_the_summary_again(services):
     assert h.form.saved == [] and "Klopt dit?" in h.text()
 
 
-async def test_editing_starts_at_the_summary(services):
-    h = Harness(services)
+async def test_editing_opens_at_what_to_change_and_an_unchanged_form_says_so(services):
+    """Changing something stored: no 'Klopt dit?' before anything changed; sent back unchanged, the form
+    says nothing changed and ends without saving; with a change, the summary asks to confirm."""
     values = {"name": "Anna", "email": "anna@example.nl", "mode": "online", "areas": ["water"], "consent": "yes"}
-    h.adapter = TestAdapter(lambda ctx: _begin_with(h, ctx, values))
-    await h.send("edit")
-    assert "Klopt dit?" in h.text()
+    as_sent = {"name": "Anna", "email": "anna@example.nl", "mode": "online", "areas": "water", "consent": "true"}
+    for changed, expected in ((False, msg("nl", "form.unchanged")), (True, "Klopt dit?")):
+        h = Harness(services)
+        normal = h.adapter
+        h.adapter = TestAdapter(lambda ctx, h=h: _begin_with(h, ctx, values))
+        await h.send("edit")
+        assert msg("nl", "form.change_which") in h.text() and "anna@example.nl" in h.text()
+        assert "Klopt dit?" not in h.text()
+        h.adapter = normal
+        await h.send(value={"action": "demo.submit", **as_sent, "name": "Anna Bakker" if changed else "Anna"})
+        assert expected in h.text() and h.form.saved == []
+        assert (msg("nl", "form.unchanged") in h.text()) is not changed
+        assert (h.status == DialogTurnStatus.Complete) is not changed
 
 
 async def _begin_with(h, context, values):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.offers.conftest import (
     ANNA,
     BOB,
+    OFFER_CARD,
     buttons,
     contribution_by_card,
     drain,
@@ -46,9 +47,8 @@ async def test_change_an_offer_by_card(org_client, connector):
     anna = person(org_client, connector, ANNA)
     await offer_by_card(anna)
     listing = await anna.say("mijn aanbod")
-    summary = await anna.submit(buttons(listing, "my_offers.edit")[0])
-    assert facts(cards(summary)[-1])[msg("nl", "export.columns.offers.expert_count")] == "3"
-    change = await anna.submit({"action": "offer.change"})
+    change = await anna.submit(buttons(listing, "my_offers.edit")[0])  # what to change, with the offer as it is
+    assert facts(cards(change)[-1])[msg("nl", "export.columns.offers.expert_count")] == "3"
     (choose,) = [c for c in elements(cards(change), "Input.ChoiceSet") if c["id"] == "field"]  # a numbered list
     assert "experts" in [choice["value"] for choice in choose["choices"]] and buttons(change, "offer.field")
     assert msg_part("nl", "offer.fields.experts.prompt") in all_text(await anna.submit({"action": "offer.field", "field": "experts"}))
@@ -69,8 +69,8 @@ async def test_change_an_offer_by_typing_in_english(make_client, connector):
     anna = person(client, connector, ANNA, "personal_message_en.json")
     await offer_by_card(anna)
     assert msg("en", "my_offers.offer_line", number=1, municipality="Utrecht", areas="", count="").split(":")[0] in all_text(await anna.say("my offers"))
-    assert msg("en", "offer.form.summary_title") in all_text(await anna.say("change 1"))
-    assert msg_part("en", "form.change_which") in all_text(await anna.say("change"))
+    opened = all_text(await anna.say("change 1"))  # what to change, with the offer as it is; nothing to confirm yet
+    assert msg_part("en", "form.change_which") in opened and msg("en", "offer.form.summary_title") not in opened
     assert msg_part("en", "offer.fields.work_mode.prompt") in all_text(await anna.say("10"))
     assert msg("en", "offer.form.summary_title") in all_text(await anna.say(msg("en", "offers.work_modes.on_site")))
     assert msg_part("en", "offer.updated") in all_text(await anna.say("yes"))
@@ -84,7 +84,8 @@ async def test_confirming_without_a_change_changes_nothing(org_client, connector
     await offer_by_card(anna)
     await anna.say("mijn aanbod")
     await anna.say("wijzig 1")
-    assert msg_part("nl", "offer.unchanged") in all_text(await anna.say("ja"))
+    assert msg_part("nl", "offer.fields.experts.prompt") in all_text(await anna.say(msg("nl", "offer.fields.experts.label")))
+    assert msg("nl", "form.unchanged") in all_text(await anna.say(OFFER_CARD["experts"]))  # the same number again
     await drain(org_client)
     assert len(posts(connector)) == 1  # only the first "new offer"
 

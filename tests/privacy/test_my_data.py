@@ -25,7 +25,7 @@ from tests.privacy.conftest import (
     rows,
     visible,
 )
-from tests.support import all_text, cards
+from tests.support import all_text, cards, submit_actions
 from tests.wording import msg, msg_part
 
 
@@ -132,19 +132,14 @@ async def test_long_lists_stay_under_the_card_limit_newest_first(client, connect
     assert msg_part("nl", "my_data.shortened") in text
 
 
-async def test_in_a_channel_the_data_goes_to_the_personal_chat_only(client, connector):
+async def test_in_a_channel_the_data_is_shown_only_in_the_personal_chat(client, connector):
     anna = person(client, connector, ANNA)
     await register(anna)
     channel = new_conversation(client, connector, "channel_message_mention.json", **{"from": ANNA})
-    before = len(connector.by_conversation[anna.conversation_id])
     replies = await channel.say(MENTION + "mijn gegevens")
-    assert msg_part("nl", "my_data.group_sent") in all_text(replies) and msg_part("nl", "my_data.group_sent") in all_text(replies)
+    assert msg("nl", "group.moved") in all_text(replies)
     assert "anna.devries" not in json.dumps(replies) and not cards(replies)
-    sent = connector.by_conversation[anna.conversation_id][before:]
-    assert "anna.devries@utrecht.nl" in visible(sent)
-
-    # Someone without a personal chat with the bot is told how to get one; nothing is shown.
-    stranger = {"id": "29:stranger", "name": "Sam Vreemd", "aadObjectId": "99999999-0000-4000-8000-000000000001"}
-    other = new_conversation(client, connector, "channel_message_mention.json", **{"from": stranger})
-    replies = await other.say(MENTION + "mijn gegevens")
-    assert msg_part("nl", "my_data.group_private") in all_text(replies) and not cards(replies)
+    (created,) = connector.created  # the personal chat the bot opened; the data is shown there, when asked
+    (start,) = connector.by_conversation[created["_id"]]
+    assert [a["data"] for c in cards([start]) for a in submit_actions(c)] == [{"action": "job.start", "job": "my_data"}]
+    assert "anna.devries" not in json.dumps(start)

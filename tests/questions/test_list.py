@@ -40,7 +40,7 @@ async def test_an_organizer_sees_the_open_questions_newest_first(desk_client, co
     assert names == ["Bob Baker", msg("nl", "question_desk.asker.with_place", name="Anna de Vries", municipality="Utrecht")]  # newest first
     metas = [item["items"][1]["text"] for item in listing["body"] if item.get("type") == "Container"]
     dutch = msg("nl", "question_desk.language.nl")
-    assert metas == [msg("nl", "question_desk.list.meta", language=dutch, date=f"20 sep. 2022, {time}") for time in ("12:15", "10:15")]
+    assert metas == [msg("nl", "question_desk.list.meta", language=dutch, date=f"dinsdag 20 september 2022, {time}") for time in ("12:15", "10:15")]
     assert "Hoe lang duurt een uitzending?" in text and "Wie betaalt de reis van de experts?" in text
     ids = await open_question_ids(desk_client)
     assert [b["question"] for b in buttons(replies, "questions.answer")] == ids[::-1]
@@ -54,7 +54,7 @@ async def test_the_overview_button_and_english(desk_client, connector):
     replies = await olga.submit({"action": "questions.list"})  # the button on the organizers' overview card
     text = all_text(replies)
     assert msg("en", "question_desk.list.count", count=1, page=1, pages=1) in text
-    assert msg("en", "question_desk.list.meta", language=msg("en", "question_desk.language.en"), date="20 Sep 2022, 10:15") in text
+    assert msg("en", "question_desk.list.meta", language=msg("en", "question_desk.language.en"), date="Tuesday 20 September 2022, 10:15") in text
     assert [b["question"] for b in buttons(replies, "questions.answer")] == await open_question_ids(desk_client)
     assert msg("en", "question_desk.list.answer") in text
     replies = await olga.say("Open questions!")
