@@ -4,10 +4,13 @@ understood, the same way in every form and prompt.
 - 'help', 'menu' and 'stop'/'annuleren'/'cancel' work at any step (whole-message commands);
 - 'English please' / 'Nederlands' switches the language and asks the same question again;
 - 'terug' / 'back' goes to the previous question (`go_back`; a form goes one field back);
-- when the message is not an answer to what was asked (`accepts`), it may be
+- when the message is not an answer to what was asked (`accepts`), or clearly asks for another task even where
+  the field would take any text (a remark, a role, a question to forward: "mijn gegevens" is no remark), it may be
   - a question: it is answered (the bot's one question-answering entry point) and the question is asked again;
-  - another task ("ik wil liever expertise aanbieden"): the person is asked whether to leave this one; what was
-    filled in stays. Yes: the other task runs, and afterwards this one continues where it was. No: this one goes on;
+  - another task ("ik wil liever expertise aanbieden", also in plain words with details: "Wij willen 25.000 euro
+    bijdragen"): the person is asked whether to leave this one; what was filled in stays. Yes: the other task
+    runs, pre-filled from that message, and afterwards this one continues where it was. No: this one goes on,
+    and the next answer is taken as it is;
   - thanks or a greeting: a short reply, and the question again;
   - anything else: the step's own handling (its "please try again").
 """
@@ -31,7 +34,14 @@ INTERRUPTIONS = ("cancel", "help", "menu")
 LANGUAGE_SWITCHES = {"lang_en": "en", "lang_nl": "nl"}
 SMALL_TALK = ("thanks", "greeting")
 MIN_SWITCH_WORDS = 3
+# A message a field would take as its answer is still another task when it is clearly one: one of the task's
+# own phrasings of two words or more ("mijn gegevens", "delete my data"), or a sure recognition ("ik wil ook
+# expertise aanbieden"); not a role such as "medewerker", nor a remark that mentions a task in passing.
+SURE_TASK_SCORE = 0.85
+MIN_TASK_WORDS = 2
 PENDING_SWITCH = "vng.switch_to"  # in the dialog's own state: the job the person was asked to switch to
+PENDING_UTTERANCE = "vng.switch_said"  # ... and the message that asked for it (the other task pre-fills from it)
+TAKE_NEXT = "vng.take_next"  # the person chose to stay: their next answer is taken as it is
 # Jobs that are not tasks to leave this one for: they are answered in place (or are this dialog's own).
 NOT_TASKS = frozenset({*INTERRUPTIONS, *LANGUAGE_SWITCHES, *SMALL_TALK, "ask_question"})
 
@@ -113,7 +123,8 @@ class GuidedDialog(ComponentDialog):
         catalog, cards = self.services.catalog, self.services.cards
         command = recognizer.match_command(text, INTERRUPTIONS)
         if command == "cancel":
-            state.pop(PENDING_SWITCH, None)
+            for key in (PENDING_SWITCH, PENDING_UTTERANCE, TAKE_NEXT):
+                state.pop(key, None)
             await inner_dc.context.send_activity(MessageFactory.text(catalog.text(lang, "cancel.done")))
             return await inner_dc.cancel_all_dialogs()
         if command == "help":
@@ -128,6 +139,7 @@ class GuidedDialog(ComponentDialog):
             if answer is not None:
                 return await self._on_switch_answer(inner_dc, state, answer)
             state.pop(PENDING_SWITCH, None)  # something else: the question lapses
+            state.pop(PENDING_UTTERANCE, None)
         switch = recognizer.match_command(text, tuple(LANGUAGE_SWITCHES))
         turns = self.services.turns
         if switch is not None and turns is not None:
@@ -136,9 +148,25 @@ class GuidedDialog(ComponentDialog):
             return DialogTurnResult(DialogTurnStatus.Waiting)
         if text in self._back_words:
             return await self.go_back(inner_dc)
-        if turns is None or self.accepts(inner_dc, text):
+        if turns is None:
+            return None
+        take_as_answer = state.pop(TAKE_NEXT, False)
+        if self.accepts(inner_dc, text) and (take_as_answer or not self._asks_other_task(text, lang)):
             return None
         return await self._not_an_answer(inner_dc, state, text)
+
+    def _asks_other_task(self, text: str, lang: str) -> bool:
+        """Whether a message the step would take as its answer clearly asks for another task (see SURE_TASK_SCORE)."""
+        turns = self.services.turns
+        assert turns is not None
+        _courtesy, rest = self.services.recognizer.split_courtesy(text)
+        rest = rest or text
+        recognition = self.services.recognizer.recognize(rest, lang)
+        job = recognition.intent if recognition.kind == "intent" else None
+        sure = job is not None and recognition.score >= SURE_TASK_SCORE and len(rest.split()) >= MIN_TASK_WORDS
+        if not sure:
+            job = turns.task_in_plain_words(rest, lang)
+        return job is not None and job not in NOT_TASKS and turns.knows_job(job) and turns.dialog_for(job) != self.id
 
     async def _not_an_answer(self, inner_dc: DialogContext, state: dict[str, Any], text: str) -> DialogTurnResult | None:
         """The message does not answer the question: a question, another task, small talk, or a mistake."""
@@ -156,6 +184,9 @@ class GuidedDialog(ComponentDialog):
             return DialogTurnResult(DialogTurnStatus.Waiting)
         recognition = recognizer.recognize(rest or text, lang)
         job = recognition.intent if recognition.kind == "intent" else None
+        plain = None if job is not None and job not in NOT_TASKS else turns.task_in_plain_words(rest or text, lang)
+        if plain is not None:  # "Wij willen graag 25.000 euro bijdragen": a task with details
+            job = plain
         if job is not None and job not in NOT_TASKS and turns.dialog_for(job) is None and turns.knows_job(job):
             # A job done in one reply ("mijn gegevens") leaves nothing: do it, then ask the question again.
             await turns.run_job(inner_dc.parent or inner_dc, job)
@@ -163,9 +194,10 @@ class GuidedDialog(ComponentDialog):
             return DialogTurnResult(DialogTurnStatus.Waiting)
         # Another task, when said in so many words or in one of its own phrasings ("medewerker"); "call me"
         # at a phone number is a poor answer, not a wish to leave.
-        said = recognition.score >= 1.0 or len((rest or text).split()) >= MIN_SWITCH_WORDS
+        said = plain is not None or recognition.score >= 1.0 or len((rest or text).split()) >= MIN_SWITCH_WORDS
         if said and job is not None and job not in NOT_TASKS and job != self.id and turns.dialog_for(job) not in (None, self.id):
             state[PENDING_SWITCH] = job
+            state[PENDING_UTTERANCE] = rest or text
             question = catalog.text(lang, "turn.switch.question", current=turns.job_label(lang, self.id), other=turns.job_label(lang, job))
             actions = [
                 submit(catalog.text(lang, "turn.switch.yes"), f"{self.id}.switch", answer="yes"),
@@ -183,9 +215,11 @@ class GuidedDialog(ComponentDialog):
 
     async def _on_switch_answer(self, inner_dc: DialogContext, state: dict[str, Any], yes: bool) -> DialogTurnResult:
         job = state.pop(PENDING_SWITCH)
+        utterance = state.pop(PENDING_UTTERANCE, None)
         turns = self.services.turns
         lang = lang_of(inner_dc.context)
         if not yes or turns is None:
+            state[TAKE_NEXT] = True
             await inner_dc.context.send_activity(MessageFactory.text(self.services.catalog.text(lang, "turn.switch.stayed")))
             await self.ask_again(inner_dc)
             return DialogTurnResult(DialogTurnStatus.Waiting)
@@ -194,7 +228,7 @@ class GuidedDialog(ComponentDialog):
         dialog_id = turns.dialog_for(job)
         if dialog_id is not None:
             # On top of this one: when the other task ends, this one goes on with what was filled in.
-            await parent.begin_dialog(dialog_id)
+            await parent.begin_dialog(dialog_id, {"utterance": utterance} if utterance else None)
         else:  # a job done in one reply ("my data"): do it, then ask this dialog's question again
             await turns.run_job(parent, job)
             await self.ask_again(inner_dc)

@@ -42,6 +42,10 @@ class TurnPort(Protocol):
     def job_label(self, lang: str, job: str) -> str:
         """The job's name as people read it."""
 
+    def task_in_plain_words(self, text: str, lang: str) -> str | None:
+        """The task a message asks for in plain words, with details the recognizer does not know ("Wij willen
+        25.000 euro bijdragen"), or None."""
+
 
 @dataclass(frozen=True)
 class DialogServices:

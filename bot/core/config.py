@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=600,
         validation_alias=AliasChoices("DATABASE_STATEMENT_TIMEOUT_SECONDS", "database_statement_timeout_seconds"),
     )
+    # Seconds an unfinished turn claim holds off a re-delivered activity (503: Teams re-sends later); an older
+    # claim is a dead turn's (a process killed mid-turn) and the re-delivery takes it over (bot/core/turn_store.py).
+    turn_claim_lease_seconds: float = Field(
+        default=30.0, gt=0, le=3600,
+        validation_alias=AliasChoices("TURN_CLAIM_LEASE_SECONDS", "turn_claim_lease_seconds"),
+    )
     data_dir: Path = Field(
         default=Path("data"), validation_alias=AliasChoices("DATA_DIR", "data_dir")
     )

@@ -41,8 +41,12 @@ ActionHandler = Callable[[DialogContext, dict[str, Any]], Awaitable[None]]
 JobHandler = Callable[[DialogContext], Awaitable[None]]
 CommandMatcher = Callable[[TurnContext, str], bool]
 AnswerOverride = Callable[[TurnContext], Awaitable[bool]]  # True: it replied instead of the answer
-# Numbers, amounts and names (capitalized words after the first) carry the details of a task, not the task.
-_DETAILS = re.compile(r"(?:€\s*)?\d[\d.,]*\s*(?:euro|eur|k)?\b|\b(?:euro|eur)\b|€", re.IGNORECASE)
+# Numbers and names (capitalized words after the first) carry the details of a task, not the task. An amount
+# of money is money, though: it reads as the word "euro" (a money word in content/knowledge/synonyms.yaml), so
+# "De gemeente Almere wil 10.000 euro geven" reads "De gemeente wil euro geven", a contribution.
+_MONEY = re.compile(r"€\s*\d[\d.,]*|\d[\d.,]*\s*(?:€|k\b|euros?\b|eur\b)", re.IGNORECASE)
+_DETAILS = re.compile(r"\d[\d.,]*")
+MIN_PLAIN_TASK_WORDS = 2
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # Built-in jobs that are conversation, not tasks a form could be started for.
@@ -231,7 +235,7 @@ class Router:
             if whole.kind in ("answer", "intent") and whole.intent not in SMALL_JOBS and whole.score > recognition.score:
                 recognition = whole
         if recognition.kind != "intent":
-            task = self._task_in_plain_words(rest, lang)
+            task = self.task_in_plain_words(rest, lang)
             if task is not None:
                 set_turn_kind(context, "job")
                 await self.start_job(dc, task, utterance=rest)
@@ -254,12 +258,14 @@ class Router:
         else:
             await self._menu(dc)
 
-    def _task_in_plain_words(self, text: str, lang: str) -> str | None:
+    def task_in_plain_words(self, text: str, lang: str) -> str | None:
         """A task said with details the recognizer does not know ("Wij willen 25.000 euro bijdragen", "namens
-        de gemeente Utrecht"): recognized once the numbers, amounts and names are left out."""
-        words = _DETAILS.sub(" ", text).split()
+        de gemeente Utrecht"): recognized once the numbers and names are left out and amounts read as money.
+        What is left must say the task in a few words: "wijzig 1" is a choice from a list, not "wijzig".
+        Also asked by guided conversations, for a task said in the middle of another one (`TurnPort`)."""
+        words = _DETAILS.sub(" ", _MONEY.sub(" euro ", text)).split()
         plain = " ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
-        if not plain or plain == " ".join(text.split()) or self._recognizer.is_question(text, lang):
+        if len(plain.split()) < MIN_PLAIN_TASK_WORDS or plain == " ".join(text.split()) or self._recognizer.is_question(text, lang):
             return None
         recognition = self._recognizer.recognize(plain, lang)
         job = recognition.intent if recognition.kind == "intent" else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -108,7 +109,10 @@ def build_core(
     conversation_state = JsonConversationState(storage)
     user_state = JsonUserState(storage)
     private_state = JsonPrivateConversationState(storage)
-    turn_store = TurnStore(db, clock, storage, (conversation_state, user_state, private_state))
+    turn_store = TurnStore(
+        db, clock, storage, (conversation_state, user_state, private_state),
+        lease=timedelta(seconds=settings.turn_claim_lease_seconds),
+    )
     profile = user_state.create_property("UserProfile")
     dialogs = DialogSet(private_state.create_property("DialogState"))
 

@@ -483,7 +483,7 @@ class Composer:
     def _asked_fact(self, norm: str, ctx: _Context) -> Part | None:
         for name, groups in self._asked.items():
             if all_groups(groups, norm):
-                topic = {"partner": "ukrainian_ownership", "fund": "donate"}.get(name)
+                topic = {"organiser": "vng_role", "partner": "ukrainian_ownership", "fund": "donate"}.get(name)
                 return self._part(name, f"composer.{name}", ctx, topic=topic)
         return None
 

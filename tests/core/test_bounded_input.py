@@ -23,9 +23,10 @@ async def _raw(client, body: bytes):
     return await client.post("/api/messages", data=body, headers={"Content-Type": "application/json"})
 
 
-async def test_deeply_nested_json_gets_400(client, nl):
+@pytest.mark.parametrize("depth", [100, 990])  # 100: Python parses it, the limit refuses it; 990: it broke the parser
+async def test_deeply_nested_json_gets_400(client, nl, depth):
     activity = nl.activity(type="message", text="hallo")
-    body = json.dumps(activity)[:-1] + ', "channelData": ' + "[" * 990 + "]" * 990 + "}"
+    body = json.dumps(activity)[:-1] + ', "channelData": ' + "[" * depth + "]" * depth + "}"
     response = await _raw(client, body.encode())
     assert response.status == 400
     assert nl.connector.posted == []

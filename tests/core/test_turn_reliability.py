@@ -17,6 +17,7 @@ from bot.core.adapter import connectors_of
 from bot.core.turn_store import DEFAULT_LEASE
 from storage.models import ProcessedActivity
 from storage.repositories import ConversationReferences, ProcessedActivities
+from tests.conftest import new_conversation
 from tests.support import all_text
 from tests.wording import msg, msg_part
 
@@ -120,6 +121,25 @@ async def test_finished_claims_are_marked_with_a_later_transaction(client, nl):
     assert all(claim.finished_at is not None for claim in await _claims(client))
 
 
+async def test_a_turn_without_state_changes_is_marked_finished_durably_and_soon(make_client, connector, clock):
+    """Its mark does not wait in one process's memory for that process's next turn: a late re-delivery that
+    reaches another instance (or this one restarted) after the lease is dropped, not answered twice."""
+    first, second = await make_client(), await make_client()
+    nl = new_conversation(first, connector)
+    await nl.say("hallo")  # the first contact keeps the profile; the next greeting changes nothing
+    await first.app[SERVICES].turn_store.flush()
+    activity = nl.activity(type="message", text="hallo")
+    assert msg_part("nl", "welcome.intro") in all_text(await nl.post(copy.deepcopy(activity)))
+    for _ in range(100):  # the first instance has no further turn; its mark must still reach the database
+        if all(claim.finished_at is not None for claim in await _claims(first)):
+            break
+        await asyncio.sleep(0.05)
+    assert [claim.finished_at is not None for claim in await _claims(first)] == [True, True]
+
+    clock.set(clock.now() + DEFAULT_LEASE + timedelta(seconds=1))
+    assert await nl.with_client(second).post(copy.deepcopy(activity)) == []  # dropped: answered once
+
+
 async def test_finished_claims_are_marked_soon_without_another_turn(client, nl):
     """Marks wait a moment for a transaction to ride along with (under load one statement marks many
     turns), and are written on their own when none comes."""
@@ -137,7 +157,8 @@ async def test_finished_claims_are_marked_soon_without_another_turn(client, nl):
 
 
 async def test_a_plain_faq_turn_costs_one_database_round_trip(client, nl, monkeypatch):
-    """Claim, conversation reference and state read in one transaction; nothing else for a plain answer."""
+    """Claim, conversation reference and state read in one transaction; nothing else for a plain answer on
+    its way (its finished mark is written after it, in the background: held off here to count the turn)."""
     db = client.app[SERVICES].db
     opened: list[str] = []
     transaction, core_transaction = db.transaction, db.core_transaction

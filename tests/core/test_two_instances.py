@@ -85,7 +85,8 @@ def _start(port: int, schema: str, workdir: Path) -> subprocess.Popen:
     )
 
 
-async def _wait_healthy(http: aiohttp.ClientSession, port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+async def _wait_healthy(http: aiohttp.ClientSession, port: int, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    # Start-up imports botbuilder, SQLAlchemy and the NLU: seconds on a quiet machine, over 30 s on a loaded one.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1].decode()[-3000:]
