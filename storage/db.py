@@ -129,20 +129,8 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: a session in one transaction, committed when the block ends, rolled back on error."""
         try:
-            if self._sqlite_turns is None:
-                async with self.sessions() as session, session.begin():
-                    yield session
-                return
-            try:
-                async with asyncio.timeout(self.statement_timeout):
-                    await self._sqlite_turns.acquire()
-            except TimeoutError:
-                raise DatabaseBusy("waited too long for this process's turn to write") from None
-            try:
-                async with self.sessions() as session, session.begin():
-                    yield session
-            finally:
-                self._sqlite_turns.release()
+            async with self._writer_turn(), self.sessions() as session, session.begin():
+                yield session
         except SQLAlchemyError as error:
             self._report(error)
             raise
@@ -153,23 +141,28 @@ class Database:
         costs more than the statements of a turn). The same rules as `transaction()`: committed when the
         block ends, rolled back on error, and on SQLite in this process's turn."""
         try:
-            if self._sqlite_turns is None:
-                async with self.engine.begin() as conn:
-                    yield conn
-                return
-            try:
-                async with asyncio.timeout(self.statement_timeout):
-                    await self._sqlite_turns.acquire()
-            except TimeoutError:
-                raise DatabaseBusy("waited too long for this process's turn to write") from None
-            try:
-                async with self.engine.begin() as conn:
-                    yield conn
-            finally:
-                self._sqlite_turns.release()
+            async with self._writer_turn(), self.engine.begin() as conn:
+                yield conn
         except SQLAlchemyError as error:
             self._report(error)
             raise
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        """On SQLite, this process's turn to write (one transaction at a time, waited for at most the statement
+        timeout); elsewhere nothing."""
+        if self._sqlite_turns is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.statement_timeout):
+                await self._sqlite_turns.acquire()
+        except TimeoutError:
+            raise DatabaseBusy("waited too long for this process's turn to write") from None
+        try:
+            yield
+        finally:
+            self._sqlite_turns.release()
 
     async def ping(self, timeout: float = 2.0) -> bool:
         try:

@@ -128,14 +128,8 @@ async def replace_or_send(
     """One message per step: put `activity` in place of the card whose id `state` holds (a form's corrections,
     its summary), else send it and remember its id. A card that can no longer be updated is sent anew."""
     card_id = state.get(CARD_ID)
-    if replace and card_id:
-        activity.id = card_id
-        try:
-            await context.update_activity(activity)
-            return
-        except Exception:  # noqa: BLE001 - e.g. the message was deleted: a new one is as good
-            log.info("could not update card %s; sending a new one", card_id)
-            activity.id = None
+    if replace and card_id and await _updated(context, activity, card_id):
+        return
     response = await context.send_activity(activity)
     if response is None:
         return
@@ -155,15 +149,22 @@ async def send_in_place(context: TurnContext, activity: Activity) -> None:
     first reply of the turn sent this way updates the card whose id `IN_PLACE` holds in the turn state; any
     other is sent as a new message. A card that can no longer be updated is sent anew."""
     card_id = context.turn_state.pop(IN_PLACE, None)
-    if card_id:
-        activity.id = card_id
-        try:
-            await context.update_activity(activity)
-            return
-        except Exception:  # noqa: BLE001 - e.g. the message was deleted: a new one is as good
-            log.info("could not update card %s; sending a new one", card_id)
-            activity.id = None
+    if card_id and await _updated(context, activity, card_id):
+        return
     await context.send_activity(activity)
+
+
+async def _updated(context: TurnContext, activity: Activity, card_id: str) -> bool:
+    """Put `activity` in place of the message `card_id`; False (and `activity` a new message again) when that
+    message can no longer be updated."""
+    activity.id = card_id
+    try:
+        await context.update_activity(activity)
+        return True
+    except Exception:  # noqa: BLE001 - e.g. the message was deleted: a new one is as good
+        log.info("could not update card %s; sending a new one", card_id)
+        activity.id = None
+        return False
 
 
 @dataclass(frozen=True)
