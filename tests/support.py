@@ -145,9 +145,20 @@ class Conversation:
         return await self.post(self.activity(type="message", text=text, **changes))
 
     async def submit(self, value: dict[str, Any], **changes: Any) -> list[dict[str, Any]]:
+        """A card's Action.Submit as Teams sends it: a message with the data as `value` and, as `replyToId`, the
+        id of the message that holds the card (here: the latest card in this conversation)."""
+        card_id = self.latest_card_id()
+        if card_id is not None:
+            changes.setdefault("replyToId", card_id)
         activity = self.activity(type="message", value=value, **changes)
         activity.pop("text", None)
         return await self.post(activity)
+
+    def latest_card_id(self) -> str | None:
+        for sent in reversed(self.connector.by_conversation[self.conversation_id]):
+            if sent.get("attachments"):
+                return sent.get("_updated") or sent.get("_id")
+        return None
 
     def with_client(self, client: TestClient) -> Conversation:
         """The same user and conversation, talking to another bot instance."""

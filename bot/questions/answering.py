@@ -10,7 +10,7 @@ from typing import Any
 from botbuilder.core import MessageFactory, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.core.cards import card, card_activity, heading, paragraph, stacked, submit
+from bot.core.cards import card, card_activity, heading, paragraph, send_in_place, stacked, submit
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import Catalog
@@ -223,7 +223,7 @@ class QuestionAnswering:
             )
         log.info("forwarded a question to the organizers (new: %s)", created)
         key = "qa.forward_done" if created else "qa.forward_already"
-        await turn_context.send_activity(MessageFactory.text(self._catalog.text(lang, key)))
+        await send_in_place(turn_context, MessageFactory.text(self._catalog.text(lang, key)))
 
     # --- card actions -------------------------------------------------------------------------
     async def _on_show(self, dc: DialogContext, value: dict[str, Any]) -> None:

@@ -6,8 +6,8 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
-from bot.core.cards import card, card_activity, paragraph, submit
-from bot.core.turn import lang_of
+from bot.core.cards import IN_PLACE, card, card_activity, paragraph, send_in_place, submit
+from bot.core.turn import card_value, lang_of
 from dialogs.base import GuidedDialog
 from dialogs.prompts import YesNoPrompt, has_text
 from dialogs.services import DialogServices
@@ -59,9 +59,17 @@ class ForwardQuestionDialog(GuidedDialog):
         )
 
     async def save_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        """Stores the question for the organizers when confirmed; ends."""
-        if step.result:
-            await self._qa.forward(step.context, step.values["question"])
-        else:
-            await step.context.send_activity(MessageFactory.text(self.services.catalog.text(lang_of(step.context), "qa.forward_declined")))
+        """Stores the question for the organizers when confirmed; ends. Answered on the card, the outcome takes
+        the card's place (one message per step); Teams names that card in the submit's `replyToId`."""
+        activity = step.context.activity
+        if card_value(activity) is not None and activity.reply_to_id:
+            step.context.turn_state[IN_PLACE] = activity.reply_to_id
+        try:
+            if step.result:
+                await self._qa.forward(step.context, step.values["question"])
+            else:
+                text = self.services.catalog.text(lang_of(step.context), "qa.forward_declined")
+                await send_in_place(step.context, MessageFactory.text(text))
+        finally:
+            step.context.turn_state.pop(IN_PLACE, None)
         return await step.end_dialog()

@@ -135,3 +135,36 @@ async def test_corrections_and_the_summary_replace_the_form_too(client, connecto
     assert [a.get("_updated") for a in corrected] == [form_id]
     summary = await anna.submit(form_values())
     assert _summary(summary, "register")[0] == form_id and all(a.get("_updated") == form_id for a in summary)
+
+
+def _yes_no(replies: list[dict[str, Any]]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(message id, yes data, no data) of the forward question's yes/no card in these replies."""
+    for activity in reversed(replies):
+        for payload in cards([activity]):
+            data = {a["data"].get("answer"): a["data"] for a in submit_actions(payload) if a["data"]["action"] == "forward_question.confirm"}
+            if data:
+                return activity.get("_updated") or activity["_id"], data["yes"], data["no"]
+    raise AssertionError("no yes/no card of the forward question in the replies")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("answer", ["yes", "no"])
+async def test_forwarding_a_question_answered_on_its_card(client, connector, lang, answer):
+    """'Talk to a person': the question is asked, then confirmed on a yes/no card; the outcome (forwarded, or
+    not) takes that card's place."""
+    who = _chat(client, connector, lang)
+    await who.submit({"action": "job.start", "job": "human"})
+    asked = await who.say("Kan onze wethouder ook mee naar Oekraïne?" if lang == "nl" else "Can our alderman come along to Ukraine?")
+    card_id, yes, no = _yes_no(asked)
+    replies = await who.submit(yes if answer == "yes" else no)
+    key = "qa.forward_done" if answer == "yes" else "qa.forward_declined"
+    assert_in_place(replies, card_id, msg(lang, key))
+
+
+async def test_forwarding_a_question_confirmed_by_typing_is_a_new_message(client, connector):
+    who = _chat(client, connector, "nl")
+    await who.submit({"action": "job.start", "job": "human"})
+    await who.say("Kan onze wethouder ook mee naar Oekraïne?")
+    replies = await who.say("ja")
+    assert not [a for a in replies if a.get("_updated")]
+    assert msg("nl", "qa.forward_done") in all_text(replies)
