@@ -254,15 +254,17 @@ class CoreCards:
             labels[REGISTER_JOB] = self._catalog.text(lang, "menu.register_later")
         return labels
 
-    def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
+    def _job_actions(self, lang: str, jobs: tuple[str, ...]) -> list[dict[str, Any]]:
         labels = self._job_labels(lang)
-        return [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS]
+        return [submit(labels[job], ACTION_JOB_START, job=job) for job in jobs]
+
+    def _menu_actions(self, lang: str) -> list[dict[str, Any]]:
+        return self._job_actions(lang, MENU_JOBS)
 
     def _primary_actions(self, lang: str) -> list[dict[str, Any]]:
         """The three primary jobs as buttons, then "More": the other jobs, one a line, shown on click."""
-        labels = self._job_labels(lang)
-        primary = [submit(labels[job], ACTION_JOB_START, job=job) for job in PRIMARY_JOBS]
-        others = [submit(labels[job], ACTION_JOB_START, job=job) for job in MENU_JOBS if job not in PRIMARY_JOBS]
+        primary = self._job_actions(lang, PRIMARY_JOBS)
+        others = self._job_actions(lang, tuple(job for job in MENU_JOBS if job not in PRIMARY_JOBS))
         more = {
             "type": "AdaptiveCard",
             "version": CARD_VERSION,

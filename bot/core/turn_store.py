@@ -250,7 +250,6 @@ class TurnStore(Middleware):
         return keys
 
 
-
 def reference_values(context: TurnContext) -> tuple[dict[str, Any], tuple] | None:
     """The conversation reference row of this activity's conversation, and what identifies where it leads
     (the same row but for the id of the message it came with); None when the activity has no reference."""
