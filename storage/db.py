@@ -12,19 +12,28 @@ Who owns a transaction, one rule:
   offers its steps as functions over a repository (`storage.registration.repository.forget_user`).
 - Every write a user causes is idempotent: a re-delivered activity or a double click changes nothing twice
   (unique keys with `insert_for(...).on_conflict_do_nothing`, compare-and-set updates, form tokens).
+
+The hot units of every turn (claim, state read and write: bot/core/turn_store.py) go through `core_unit`: on
+PostgreSQL a `core_transaction`; on a SQLite file the whole unit runs on a thread of its own, on a synchronous
+connection, in one hop. Through aiosqlite every statement is three or four thread hops (cursor, execute, fetch,
+close) and the unit two more (commit, and the rollback the pool does when the connection comes back): about
+1.4 ms of CPU for a claim and a state read, against well under 0.3 ms for the same statements in one hop. Same
+statements, same transaction, same pragmas (WAL, synchronous=NORMAL, busy timeout), and the unit takes this
+process's writer turn as every other unit does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result, make_url
@@ -39,6 +48,7 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 10.0
 # Any constant works: it only has to be the same for every instance of this service.
 _MIGRATION_LOCK_ID = 7_202_210_04
+T = TypeVar("T")
 
 
 class DatabaseBusy(TimeoutError):
@@ -106,9 +116,16 @@ class Database:
             args.update(server_settings=server_settings, timeout=connect_timeout, command_timeout=statement_timeout + 1)
             engine_kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=connect_timeout)
         self.engine: AsyncEngine = create_async_engine(self.url, connect_args=args, **engine_kwargs)
+        # core_unit on a SQLite file: a synchronous engine on the same file, used by one thread only.
+        self._unit_engine: Engine | None = None
+        self._unit_thread: ThreadPoolExecutor | None = None
         if self.is_sqlite:
             busy_ms = int(statement_timeout * 1000)
             event.listen(self.engine.sync_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_ms))
+            if _is_sqlite_file(self.url.database):
+                self._unit_engine = create_engine(self.url.set(drivername="sqlite+pysqlite"), connect_args=args, **engine_kwargs)
+                event.listen(self._unit_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_ms))
+                self._unit_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-unit")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes a waiting writer sleep in growing steps; taking turns
         # inside this process instead keeps the waits short (other processes still meet busy_timeout).
@@ -146,6 +163,38 @@ class Database:
         except SQLAlchemyError as error:
             self._report(error)
             raise
+
+    async def core_unit(self, body: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """`await body(conn)` as one unit of work on a bare connection, with the rules of `core_transaction`;
+        on a SQLite file in one hop to this process's SQLite thread (module text). `body` awaits nothing but
+        `conn.execute` (on SQLite those run at once, in that thread) and consumes its results before it returns."""
+        if self._unit_engine is None or self._unit_thread is None:
+            async with self.core_transaction() as conn:
+                return await body(conn)
+        try:
+            async with self._writer_turn():
+                done = asyncio.get_running_loop().run_in_executor(self._unit_thread, self._run_unit, body)
+                try:
+                    return await asyncio.shield(done)
+                except asyncio.CancelledError:
+                    with suppress(BaseException):
+                        await done  # the writer turn is this unit's until its transaction has ended
+                    raise
+        except SQLAlchemyError as error:
+            self._report(error)
+            raise
+
+    def _run_unit(self, body: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """On the SQLite thread: the unit in one transaction, committed when `body` returns, rolled back if it raises."""
+        assert self._unit_engine is not None
+        with self._unit_engine.begin() as sync_connection:
+            step = body(_InThread(self.engine, sync_connection)).__await__()
+            try:
+                next(step)
+            except StopIteration as finished:
+                return cast(T, finished.value)
+            step.close()
+            raise RuntimeError("a unit of work on the SQLite thread awaited something other than its statements")
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -194,6 +243,22 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._unit_engine is not None and self._unit_thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._unit_thread, self._unit_engine.dispose)
+
+
+class _InThread(AsyncConnection):
+    """What a unit's body gets on the SQLite thread: an AsyncConnection whose `execute` runs the statement at
+    once on the thread's synchronous connection (there is no event loop to wait on in that thread)."""
+
+    async def execute(self, statement: Any, parameters: Any = None, *, execution_options: Any = None) -> Any:
+        connection = cast(Connection, self.sync_connection)
+        return connection.execute(statement, parameters, execution_options=execution_options)
+
+
+def _is_sqlite_file(database: str | None) -> bool:
+    """A database on disk that a second connection opens as the same one (not `:memory:`, not a URI)."""
+    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,8 @@ trip, and under load one statement marks the turns of a quarter second. (A re-de
 dropped by this process, which knows the mark; another instance answers 503 and Teams sends it again.)
 The conversation reference is written when it changed, and otherwise once every `reference_refresh`
 (a minute) per conversation; a reference this process marked removed or deleted is written again at once.
-These transactions use a bare connection with Core statements built once (storage/repositories.py).
+These transactions use a bare connection with Core statements built once (storage/repositories.py), as
+units of work that on SQLite run in one hop to the database thread (`Database.core_unit`).
 
 Claims:
 - the first turn for an activity id takes the claim; the claim records when;
@@ -34,6 +35,7 @@ from typing import Any
 
 from botbuilder.core import BotState, Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.adapter import BatchingTurnContext
 from bot.core.clock import Clock
@@ -105,23 +107,30 @@ class TurnStore(Middleware):
         if self._unflushed and time.monotonic() - self._unflushed_since >= self.finish_delay:
             finishing, self._unflushed = self._unflushed, set()
         reference = self._reference_to_write(context) if activity.type == ActivityTypes.message else None
+        prune = False
+        if key is not None:
+            self._claims += 1
+            prune = self._claims % 500 == 0
+
+        async def start(conn: AsyncConnection) -> tuple[bool, bool, dict[str, tuple[str, str]]]:
+            if finishing:
+                await ProcessedActivities(conn).finish(sorted(finishing), now)
+            taken, finished, rows = True, False, {}
+            if key is not None:
+                repo = ProcessedActivities(conn)
+                taken = await repo.claim(key, now, now - self._lease)
+                if taken and prune:
+                    await repo.prune(now - PRUNE_AFTER)
+                if not taken:
+                    finished = await repo.is_finished(key)
+            if taken:
+                rows = await BotStates(conn).read(state_keys) if state_keys else {}
+                if reference is not None:
+                    await ConversationReferences(conn).upsert(**reference[1], now=now)
+            return taken, finished, rows
+
         try:
-            async with self._db.core_transaction() as conn:
-                if finishing:
-                    await ProcessedActivities(conn).finish(sorted(finishing), now)
-                taken, finished = True, False
-                if key is not None:
-                    repo = ProcessedActivities(conn)
-                    taken = await repo.claim(key, now, now - self._lease)
-                    self._claims += 1
-                    if taken and self._claims % 500 == 0:
-                        await repo.prune(now - PRUNE_AFTER)
-                    if not taken:
-                        finished = await repo.is_finished(key)
-                if taken:
-                    rows = await BotStates(conn).read(state_keys) if state_keys else {}
-                    if reference is not None:
-                        await ConversationReferences(conn).upsert(**reference[1], now=now)
+            taken, finished, rows = await self._db.core_unit(start)
         except BaseException:
             self._unflushed |= finishing
             raise
@@ -187,10 +196,15 @@ class TurnStore(Middleware):
         items = {storage_key: state for storage_key, state, _cache in changes}
         key = context.turn_state.get(_CLAIM_KEY)
         finishing = [key] if key is not None else []
-        async with self._db.core_transaction() as conn:
+        now = self._clock.now()
+
+        async def write(conn: AsyncConnection) -> dict[str, tuple[str, str]]:
             rows = await self._storage.write_in(conn, items)
             if finishing:
-                await ProcessedActivities(conn).finish(finishing, self._clock.now())
+                await ProcessedActivities(conn).finish(finishing, now)
+            return rows
+
+        rows = await self._db.core_unit(write)
         self._storage.written(items, rows)
         for _storage_key, state, cache in changes:
             cache.hash = cache.compute_hash(state)
@@ -210,8 +224,8 @@ class TurnStore(Middleware):
         finishing, self._unflushed = self._unflushed, set()
         if finishing:
             try:
-                async with self._db.core_transaction() as conn:
-                    await ProcessedActivities(conn).finish(sorted(finishing), self._clock.now())
+                now = self._clock.now()
+                await self._db.core_unit(lambda conn: ProcessedActivities(conn).finish(sorted(finishing), now))
             except BaseException:
                 self._unflushed |= finishing
                 raise

@@ -161,23 +161,35 @@ async def test_a_plain_faq_turn_costs_one_database_round_trip(client, nl, monkey
     its way (its finished mark is written after it, in the background: held off here to count the turn)."""
     db = client.app[SERVICES].db
     opened: list[str] = []
-    transaction, core_transaction = db.transaction, db.core_transaction
+    transaction, core_transaction, core_unit = db.transaction, db.core_transaction, db.core_unit
+    in_unit = False
 
     def counting():
         opened.append("session")
         return transaction()
 
     def counting_core():
-        opened.append("core")
+        if not in_unit:  # on PostgreSQL a unit is a core transaction: counted once, as the unit
+            opened.append("core")
         return core_transaction()
+
+    async def counting_unit(body):
+        nonlocal in_unit
+        opened.append("unit")
+        in_unit = True
+        try:
+            return await core_unit(body)
+        finally:
+            in_unit = False
 
     client.app[SERVICES].turn_store.finish_delay = 3600.0  # no timed mark of the first turn in between
     await nl.say("Wanneer is de bijeenkomst?")
     monkeypatch.setattr(db, "transaction", counting)
     monkeypatch.setattr(db, "core_transaction", counting_core)
+    monkeypatch.setattr(db, "core_unit", counting_unit)
     replies = await nl.say("Hoe laat begint de bijeenkomst?")
     assert all_text(replies)
-    assert opened == ["core"]
+    assert opened == ["unit"]
 
 
 async def test_the_conversation_reference_is_written_when_it_changes_not_on_every_message(client, nl):

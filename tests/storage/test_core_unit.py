@@ -1,0 +1,95 @@
+"""`Database.core_unit`: a turn's unit of work (claim, state read and write) in one transaction; on a SQLite file
+in one hop to the database thread, with no aiosqlite call at all (storage/db.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite.core
+import pytest
+
+from storage.bot_state import BotStates
+from storage.repositories import ProcessedActivities
+
+NOW = datetime(2022, 9, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def aiosqlite_calls(monkeypatch) -> list[str]:
+    """The calls this process makes through aiosqlite's thread (each one a hop), by name."""
+    calls: list[str] = []
+    execute = aiosqlite.core.Connection._execute  # noqa: SLF001 - every call into its thread passes here
+
+    async def counted(self, fn, *args, **kwargs):
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    return calls
+
+
+async def _stored(db, key: str) -> tuple[bool, dict[str, tuple[str, str]]]:
+    async with db.core_transaction() as conn:
+        claimed = not await ProcessedActivities(conn).claim(key, NOW, NOW - timedelta(days=1))
+        return claimed, await BotStates(conn).read(["state/a"])
+
+
+async def test_a_unit_commits_its_statements_together_and_returns_what_its_body_returns(db, aiosqlite_calls):
+    async def body(conn):
+        taken = await ProcessedActivities(conn).claim("k1", NOW, NOW - timedelta(seconds=30))
+        await BotStates(conn).put("state/a", "e1", '{"x": 1}', NOW)
+        return taken, await BotStates(conn).read(["state/a", "state/b"])
+
+    taken, rows = await db.core_unit(body)
+    assert taken is True
+    assert rows == {"state/a": ("e1", '{"x": 1}')}
+    if db.is_sqlite:
+        assert aiosqlite_calls == []  # the whole unit in one hop to the SQLite thread, not through aiosqlite
+    claimed, stored = await _stored(db, "k1")
+    assert claimed and stored == {"state/a": ("e1", '{"x": 1}')}
+
+
+async def test_a_unit_that_fails_changes_nothing(db):
+    async def body(conn):
+        await ProcessedActivities(conn).claim("k2", NOW, NOW - timedelta(seconds=30))
+        await BotStates(conn).put("state/a", "e2", "{}", NOW)
+        raise LookupError("the turn failed")
+
+    with pytest.raises(LookupError):
+        await db.core_unit(body)
+    claimed, stored = await _stored(db, "k2")
+    assert not claimed and stored == {}
+
+
+async def test_on_sqlite_a_unit_that_waits_for_anything_but_its_statements_is_refused_and_rolled_back(db):
+    if not db.is_sqlite:
+        pytest.skip("the SQLite thread only")
+
+    async def body(conn):
+        await ProcessedActivities(conn).claim("k3", NOW, NOW - timedelta(seconds=30))
+        await asyncio.sleep(0)
+
+    with pytest.raises(RuntimeError, match="awaited something other than its statements"):
+        await db.core_unit(body)
+    claimed, _stored_rows = await _stored(db, "k3")
+    assert not claimed
+
+
+async def test_units_and_transactions_take_turns_to_write(db):
+    """Many units at once with other transactions in between: every write lands, none is lost or refused."""
+
+    async def unit(n: int) -> None:
+        async def body(conn):
+            await BotStates(conn).put(f"state/u{n}", "e", str(n), NOW)
+
+        await db.core_unit(body)
+
+    async def session(n: int) -> None:
+        async with db.transaction() as s:
+            await BotStates(s).put(f"state/s{n}", "e", str(n), NOW)
+
+    await asyncio.gather(*(unit(n) for n in range(20)), *(session(n) for n in range(20)))
+    async with db.core_transaction() as conn:
+        rows = await BotStates(conn).read([f"state/{kind}{n}" for kind in "us" for n in range(20)])
+    assert len(rows) == 40
