@@ -105,6 +105,7 @@ class Database:
             _quiet_driver_logs()
             self._ensure_sqlite_dir()
             args["timeout"] = statement_timeout
+            engine_kwargs["pool_reset_on_return"] = None  # _sqlite_reset instead
         else:
             server_settings = {
                 "statement_timeout": str(int(statement_timeout * 1000)),
@@ -122,9 +123,11 @@ class Database:
         if self.is_sqlite:
             busy_ms = int(statement_timeout * 1000)
             event.listen(self.engine.sync_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_ms))
+            event.listen(self.engine.sync_engine, "reset", _sqlite_reset)
             if _is_sqlite_file(self.url.database):
                 self._unit_engine = create_engine(self.url.set(drivername="sqlite+pysqlite"), connect_args=args, **engine_kwargs)
                 event.listen(self._unit_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, busy_ms))
+                event.listen(self._unit_engine, "reset", _sqlite_reset)
                 self._unit_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-unit")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes a waiting writer sleep in growing steps; taking turns
@@ -323,6 +326,21 @@ def _quiet_driver_logs() -> None:
     logger = logging.getLogger("aiosqlite")
     if logger.level < logging.INFO:
         logger.setLevel(logging.INFO)
+
+
+def _sqlite_reset(dbapi_connection, record, state) -> None:
+    """A connection back in the pool is rolled back only when it has a transaction open. Every unit of work
+    ends with its commit or rollback, after which the pool's usual rollback is one more thread hop through
+    aiosqlite that does nothing; SQLite itself says whether a transaction is open (a read of the connection's
+    flag, no hop). SQLAlchemy's "custom reset-on-return" scheme: pool_reset_on_return=None and this handler."""
+    if not state.asyncio_safe:
+        return  # as the pool's own reset: no I/O here (the connection is being discarded)
+    try:
+        open_transaction = bool(record.driver_connection.in_transaction)
+    except Exception:  # noqa: BLE001 - the flag cannot be read: roll back, as the pool would
+        open_transaction = True
+    if open_transaction:
+        dbapi_connection.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 30000) -> None:

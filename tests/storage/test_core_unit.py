@@ -1,5 +1,6 @@
 """`Database.core_unit`: a turn's unit of work (claim, state read and write) in one transaction; on a SQLite file
-in one hop to the database thread, with no aiosqlite call at all (storage/db.py)."""
+in one hop to the database thread, with no aiosqlite call at all; and SQLite connections back in the pool
+rolled back only when they hold a transaction (storage/db.py)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,21 @@ async def test_units_and_transactions_take_turns_to_write(db):
     async with db.core_transaction() as conn:
         rows = await BotStates(conn).read([f"state/{kind}{n}" for kind in "us" for n in range(20)])
     assert len(rows) == 40
+
+
+async def test_on_sqlite_a_connection_back_in_the_pool_is_rolled_back_only_when_it_has_a_transaction_open(db, aiosqlite_calls):
+    """After a unit of work's commit the pool's rollback would be a hop that does nothing: it is left out; a
+    connection that comes back with a transaction open is still rolled back."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite's reset on return")
+    async with db.transaction() as session:
+        await BotStates(session).put("state/a", "e", "{}", NOW)
+    assert "commit" in aiosqlite_calls and "rollback" not in aiosqlite_calls
+
+    async with db.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        await raw.execute("INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('state/b', 'e', '{}', '2022-09-20 08:00:00')")
+        assert raw.in_transaction  # left open: SQLAlchemy does not know of it
+    assert "rollback" in aiosqlite_calls
+    async with db.core_transaction() as conn:
+        assert await BotStates(conn).read(["state/a", "state/b"]) == {"state/a": ("e", "{}")}
