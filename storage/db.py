@@ -174,9 +174,22 @@ class Database:
         if self._unit_engine is None or self._unit_thread is None:
             async with self.core_transaction() as conn:
                 return await body(conn)
+        return await self._in_unit_thread(body, orm=False)
+
+    async def unit(self, body: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`await body(session)` as one unit of work in an ORM session, with the rules of `transaction()`; on a
+        SQLite file in one hop to this process's SQLite thread, as `core_unit`. For a unit that only reads or
+        writes through its repositories: `body` awaits nothing but the session's own methods."""
+        if self._unit_engine is None or self._unit_thread is None:
+            async with self.transaction() as session:
+                return await body(session)
+        return await self._in_unit_thread(body, orm=True)
+
+    async def _in_unit_thread(self, body: Callable[[Any], Awaitable[T]], *, orm: bool) -> T:
+        assert self._unit_thread is not None
         try:
             async with self._writer_turn():
-                done = asyncio.get_running_loop().run_in_executor(self._unit_thread, self._run_unit, body)
+                done = asyncio.get_running_loop().run_in_executor(self._unit_thread, self._run_unit, body, orm)
                 try:
                     return await asyncio.shield(done)
                 except asyncio.CancelledError:
@@ -187,17 +200,22 @@ class Database:
             self._report(error)
             raise
 
-    def _run_unit(self, body: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        """On the SQLite thread: the unit in one transaction, committed when `body` returns, rolled back if it raises."""
+    def _run_unit(self, body: Callable[[Any], Awaitable[T]], orm: bool) -> T:
+        """On the SQLite thread: the unit in one transaction, committed when `body` returns, rolled back if it
+        raises. An ORM session joins that transaction (it flushes at the end; the commit is the connection's).
+        The session's awaitables run SQLAlchemy's synchronous code in a greenlet that never has to wait here."""
         assert self._unit_engine is not None
         with self._unit_engine.begin() as sync_connection:
-            step = body(_InThread(self.engine, sync_connection)).__await__()
+            connection = _InThread(self.engine, sync_connection)
+            if not orm:
+                return _at_once(body(connection))
+            session = AsyncSession(bind=connection, expire_on_commit=False)
             try:
-                next(step)
-            except StopIteration as finished:
-                return cast(T, finished.value)
-            step.close()
-            raise RuntimeError("a unit of work on the SQLite thread awaited something other than its statements")
+                result = _at_once(body(session))
+                session.sync_session.flush()
+                return result
+            finally:
+                session.sync_session.close()
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -248,6 +266,17 @@ class Database:
         await self.engine.dispose()
         if self._unit_engine is not None and self._unit_thread is not None:
             await asyncio.get_running_loop().run_in_executor(self._unit_thread, self._unit_engine.dispose)
+
+
+def _at_once(awaitable: Awaitable[T]) -> T:
+    """The result of an awaitable that completes without waiting (a unit's body on the SQLite thread)."""
+    step = awaitable.__await__()
+    try:
+        next(step)
+    except StopIteration as finished:
+        return cast(T, finished.value)
+    step.close()
+    raise RuntimeError("a unit of work on the SQLite thread awaited something other than its statements")
 
 
 class _InThread(AsyncConnection):

@@ -361,12 +361,14 @@ class Registrar:
             existing = await self._existing(session_id, attendee.user_key, token)
             if existing is not None:
                 return RegistrationOutcome(OutcomeKind.EXISTING, existing)
+            async def add(session: AsyncSession) -> Registration:
+                repo = Registrations(session)
+                await repo.lock_seats(session_id, [mode])
+                status = CONFIRMED if await repo.take_seat(session_id, mode, capacity) else WAITLISTED
+                return await repo.add(session_id=session_id, mode=mode, status=status, attendee=attendee, token=token, now=now)
+
             try:
-                async with self._db.transaction() as session:
-                    repo = Registrations(session)
-                    await repo.lock_seats(session_id, [mode])
-                    status = CONFIRMED if await repo.take_seat(session_id, mode, capacity) else WAITLISTED
-                    record = await repo.add(session_id=session_id, mode=mode, status=status, attendee=attendee, token=token, now=now)
+                record = await self._db.unit(add)
                 return RegistrationOutcome(OutcomeKind.CREATED, record)
             except IntegrityError:
                 continue  # a concurrent submit of the same person won: read what it stored
@@ -376,13 +378,15 @@ class Registrar:
         return RegistrationOutcome(OutcomeKind.EXISTING, existing)
 
     async def _existing(self, session_id: str, user_key: str, token: str | None) -> Registration | None:
-        async with self._db.transaction() as session:
+        async def find(session: AsyncSession) -> Registration | None:
             repo = Registrations(session)
             if token:
                 found = await repo.by_confirm_token(token)
                 if found is not None and found.user_key == user_key:
                     return found
             return await repo.active_for(session_id, user_key)
+
+        return await self._db.unit(find)
 
     async def switch_mode(
         self, *, session_id: str, user_key: str, to_mode: str, capacity: Mapping[str, int | None], now: datetime
@@ -434,22 +438,19 @@ class Registrar:
             return await _fill(repo, session_id, mode, capacity, now)
 
     async def waitlist_position(self, record: Registration) -> int:
-        async with self._db.transaction() as session:
-            return await Registrations(session).waitlist_position(record)
+        return await self._db.unit(lambda session: Registrations(session).waitlist_position(record))
 
     async def has_seat(self, session_id: str, mode: str, capacity: int | None) -> bool:
         if capacity is None:
             return True
-        async with self._db.transaction() as session:
-            return (await Registrations(session).seats_taken(session_id)).get(mode, 0) < capacity
+        taken = await self._db.unit(lambda session: Registrations(session).seats_taken(session_id))
+        return taken.get(mode, 0) < capacity
 
     async def active_for_user(self, user_key: str) -> list[Registration]:
-        async with self._db.transaction() as session:
-            return await Registrations(session).active_for_user(user_key)
+        return await self._db.unit(lambda session: Registrations(session).active_for_user(user_key))
 
     async def by_confirm_token(self, token: str) -> Registration | None:
-        async with self._db.transaction() as session:
-            return await Registrations(session).by_confirm_token(token)
+        return await self._db.unit(lambda session: Registrations(session).by_confirm_token(token))
 
     async def by_calendar_token(self, token: str) -> Registration | None:
         async with self._db.transaction() as session:

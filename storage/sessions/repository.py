@@ -230,12 +230,10 @@ class SessionStore:
         self._db = db
 
     async def signature(self) -> tuple[int, int]:
-        async with self._db.transaction() as session:
-            return await InfoSessions(session).signature()
+        return await self._db.unit(lambda session: InfoSessions(session).signature())
 
     async def rows(self) -> list[InfoSession]:
-        async with self._db.transaction() as session:
-            return await InfoSessions(session).all()
+        return await self._db.unit(lambda session: InfoSessions(session).all())
 
     async def change_by_key(self, change_key: str) -> InfoSessionChange | None:
         async with self._db.transaction() as session:

@@ -112,3 +112,36 @@ async def test_on_sqlite_a_connection_back_in_the_pool_is_rolled_back_only_when_
     assert "rollback" in aiosqlite_calls
     async with db.core_transaction() as conn:
         assert await BotStates(conn).read(["state/a", "state/b"]) == {"state/a": ("e", "{}")}
+
+
+async def test_an_orm_unit_commits_what_its_session_added_and_returns_loaded_objects(db, aiosqlite_calls):
+    """`Database.unit`: the same in an ORM session (pending objects are flushed at the end of the unit)."""
+    from storage.models import BotStateRecord
+
+    async def body(session):
+        session.add(BotStateRecord(key="state/orm", etag="e", data="{}", updated_at=NOW))
+        return await session.get(BotStateRecord, "state/a")
+
+    async with db.core_transaction() as conn:
+        await BotStates(conn).put("state/a", "e0", '{"a": 0}', NOW)
+    aiosqlite_calls.clear()
+    found = await db.unit(body)
+    assert found is not None and (found.key, found.etag, found.data) == ("state/a", "e0", '{"a": 0}')
+    if db.is_sqlite:
+        assert aiosqlite_calls == []  # one hop to the SQLite thread
+    async with db.core_transaction() as conn:
+        assert set(await BotStates(conn).read(["state/a", "state/orm"])) == {"state/a", "state/orm"}
+
+
+async def test_an_orm_unit_that_fails_changes_nothing(db):
+    from storage.models import BotStateRecord
+
+    async def body(session):
+        session.add(BotStateRecord(key="state/gone", etag="e", data="{}", updated_at=NOW))
+        await session.flush()
+        raise LookupError("the step failed")
+
+    with pytest.raises(LookupError):
+        await db.unit(body)
+    async with db.core_transaction() as conn:
+        assert await BotStates(conn).read(["state/gone"]) == {}
