@@ -6,16 +6,18 @@ Who owns a transaction, one rule:
   session of its own.
 - A unit of work is opened by exactly one owner: a service method or use case (`Registrar.cancel`,
   `SessionStore.change`, `PersonalData.erase`, a desk's handler in bot/) with
-  `async with db.transaction() as session:`; it commits when the block ends and rolls back on any error.
+  `async with db.transaction() as session:` (or `await db.unit(body)`, below); it commits when the block ends
+  and rolls back on any error.
   Everything one user action changes belongs in one such block. Owners never nest units of work (on SQLite the
   transactions of one process take turns, so a nested one would wait forever); a service that others compose
   offers its steps as functions over a repository (`storage.registration.repository.forget_user`).
 - Every write a user causes is idempotent: a re-delivered activity or a double click changes nothing twice
   (unique keys with `insert_for(...).on_conflict_do_nothing`, compare-and-set updates, form tokens).
 
-The hot units of every turn (claim, state read and write: bot/core/turn_store.py) go through `core_unit`: on
-PostgreSQL a `core_transaction`; on a SQLite file the whole unit runs on a thread of its own, on a synchronous
-connection, in one hop. Through aiosqlite every statement is three or four thread hops (cursor, execute, fetch,
+The hot units of every turn (claim, state read and write: bot/core/turn_store.py) go through `core_unit`, and
+short units of a registration step through `unit` (an ORM session): on PostgreSQL a `core_transaction` or a
+`transaction`; on a SQLite file the whole unit runs on a thread of its own, on a synchronous connection, in one
+hop. Through aiosqlite every statement is three or four thread hops (cursor, execute, fetch,
 close) and the unit two more (commit, and the rollback the pool does when the connection comes back): about
 1.4 ms of CPU for a claim and a state read, against well under 0.3 ms for the same statements in one hop. Same
 statements, same transaction, same pragmas (WAL, synchronous=NORMAL, busy timeout), and the unit takes this
