@@ -21,9 +21,12 @@ from .text import tokens
 class _Phrase:
     words: tuple[str, ...]
     prefix: bool  # the last word matches every word it starts
+    suffix: bool = False  # a one-word phrase matches every word it ends ("*specialist": "rioleringsspecialist")
 
     def found(self, words: Sequence[str], positions: dict[str, list[int]]) -> bool:
         first, *rest = self.words
+        if self.suffix:
+            return any(w.endswith(first) for w in words)
         if not rest:
             return any(w.startswith(first) for w in words) if self.prefix else first in positions
         for start in positions.get(first, ()):
@@ -38,9 +41,9 @@ class _Phrase:
 def _phrases(items: Sequence[str]) -> tuple[_Phrase, ...]:
     result = []
     for item in items:
-        words = tuple(tokens(item.rstrip("*")))
+        words = tuple(tokens(item.strip("*")))
         if words:
-            result.append(_Phrase(words, item.endswith("*")))
+            result.append(_Phrase(words, item.endswith("*"), item.startswith("*") and len(words) == 1))
     return tuple(result)
 
 

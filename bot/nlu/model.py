@@ -106,7 +106,8 @@ class TaskCue:
     """Words that say a task in plain words, whatever the rest of the sentence: every group of `all` must
     have one of its phrases in the message, no phrase of `except_` may occur, and unless `questions` the
     message must be a wish or a request, not a question ("we have a planner who could help" offers expertise;
-    "how can we help?" asks). A phrase ending in * matches every word it starts."""
+    "how can we help?" asks). A phrase ending in * matches every word it starts; a word starting with * every
+    word it ends ("*specialist": "waterspecialist")."""
 
     all: tuple[tuple[str, ...], ...]
     except_: tuple[str, ...] = ()
