@@ -70,7 +70,10 @@ async def test_a_greeting_before_a_question_or_a_task_is_taken_off(lang, nl, en)
     where = "Goedemiddag! Waar vindt de informatiebijeenkomst plaats?" if lang == "nl" else "Good morning 🙂 where does the meeting take place?"
     text = all_text(await conversation.say(where))
     assert answer_part(lang, "session_location") in text and answer_part(lang, "session_when") not in text
-    offer = "Hallo, ik ben beleidsadviseur en wil mijn expertise graag aanbieden" if lang == "nl" else "Hi there, I'd be glad to offer my expertise as a policy adviser"
+    offer = {
+        "nl": "Hallo, ik ben beleidsadviseur en wil mijn expertise graag aanbieden",
+        "en": "Hi there, I'd be glad to offer my expertise as a policy adviser",
+    }[lang]
     assert msg(lang, "offer.form.title") in all_text(await conversation.say(offer))
 
 
