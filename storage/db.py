@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
@@ -39,7 +40,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result, make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -51,6 +52,8 @@ DEFAULT_STATEMENT_TIMEOUT = 10.0
 # Any constant works: it only has to be the same for every instance of this service.
 _MIGRATION_LOCK_ID = 7_202_210_04
 T = TypeVar("T")
+PING_IDLE_AFTER = 5.0  # seconds (Database: ping_idle_after)
+_LAST_USE = "vng_last_use"
 
 
 class DatabaseBusy(TimeoutError):
@@ -92,11 +95,14 @@ class Database:
         echo: bool = False,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+        ping_idle_after: float = PING_IDLE_AFTER,
     ):
         """`connect_timeout`: seconds to get a connection (new, or from the pool); `statement_timeout`: seconds
         one statement may run or wait for a lock (PostgreSQL `statement_timeout` and the driver's
         `command_timeout`; SQLite's busy timeout and the wait for this process's writer turn). A statement
-        that takes longer fails with an error `is_unavailable` recognizes: the turn apologizes, nothing is lost."""
+        that takes longer fails with an error `is_unavailable` recognizes: the turn apologizes, nothing is lost.
+        `ping_idle_after`: seconds a pooled PostgreSQL connection may have been idle before it is checked with a
+        ping when it is taken from the pool (`_ping_if_idle`)."""
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.statement_timeout = statement_timeout
@@ -117,8 +123,13 @@ class Database:
                 # All tables of this instance live in one PostgreSQL schema (tests use one per test).
                 server_settings["search_path"] = schema
             args.update(server_settings=server_settings, timeout=connect_timeout, command_timeout=statement_timeout + 1)
-            engine_kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=connect_timeout)
+            engine_kwargs.update(pool_size=10, max_overflow=10, pool_timeout=connect_timeout)  # _ping_if_idle
         self.engine: AsyncEngine = create_async_engine(self.url, connect_args=args, **engine_kwargs)
+        self.ping_idle_after = ping_idle_after
+        if not self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _note_use)
+            event.listen(self.engine.sync_engine, "checkin", _note_use)
+            event.listen(self.engine.sync_engine, "checkout", self._ping_if_idle)
         # core_unit on a SQLite file: a synchronous engine on the same file, used by one thread only.
         self._unit_engine: Engine | None = None
         self._unit_thread: ThreadPoolExecutor | None = None
@@ -137,6 +148,20 @@ class Database:
         self._sqlite_turns = asyncio.Lock() if self.is_sqlite else None
         # Told of every database error in a unit of work or a ping (the service counts them: /metrics).
         self.on_error: Callable[[BaseException], None] | None = None
+
+    def _ping_if_idle(self, dbapi_connection, record, _proxy) -> None:
+        """PostgreSQL: a connection taken from the pool after `ping_idle_after` seconds idle is pinged first; one
+        that does not answer is replaced (the pool tries another). Connections die while they wait in the pool
+        (a server restart or failover, an idle timeout on the way); one that was in use a moment ago is alive.
+        SQLAlchemy's pool_pre_ping pinged on every checkout, three round trips (BEGIN, a query, ROLLBACK), which
+        was three of a plain turn's seven under load."""
+        used = record.info.get(_LAST_USE)
+        if used is not None and time.monotonic() - used < self.ping_idle_after:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise DisconnectionError("a pooled connection did not answer its ping") from error
 
     def _report(self, error: BaseException) -> None:
         if self.on_error is not None:
@@ -357,6 +382,10 @@ def _quiet_driver_logs() -> None:
     logger = logging.getLogger("aiosqlite")
     if logger.level < logging.INFO:
         logger.setLevel(logging.INFO)
+
+
+def _note_use(_dbapi_connection, record) -> None:
+    record.info[_LAST_USE] = time.monotonic()  # info belongs to this DBAPI connection: a new one starts afresh
 
 
 def _sqlite_reset(dbapi_connection, record, state) -> None:
