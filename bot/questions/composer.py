@@ -52,9 +52,9 @@ def _set(words: str) -> frozenset[str]:
 QUESTION_WORDS = _set(
     "wanneer waar wie wat welke welk hoe hoeveel waarom waarvoor waarmee kan kunnen kun mag mogen moet moeten is "
     "zijn wordt worden komt krijgen krijg heeft hebben doet gaat betaalt klopt when where who what which how why "
-    "can could is are do does will would may should was were has have whats wheres"
+    "can could is are do does will would may should was were has have whats wheres whos hows whens"
 )
-WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who where when how which why")
+WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who whos where wheres when whens how hows which why")
 BARE_WORDS = QUESTION_WORDS | {"laat", "lang", "time", "late", "long", "precies", "exactly"}
 PREPOSITIONS = _set("voor met van naar in op bij for with from to at on by")
 CONJUNCTION = re.compile(r"(?:\s*,\s*(?:en|and|&|plus)?|\s+(?:en|and|&|plus))\s+(?=\w)", re.IGNORECASE)
@@ -78,6 +78,7 @@ ASKING = re.compile(
 # A question that points back to the sentence before it ("Could you explain that idea?", "Kan dat?").
 REFERS_BACK = re.compile(r"\b(?:that|this|it|those|these|dat|dit|die|deze|het|daar|hier)\b", re.IGNORECASE)
 POINTING_BACK = 3  # content words: fewer, and a word that points back, and the question needs its context
+WHETHER = re.compile(r"^(?:of|whether|if)\s+", re.IGNORECASE)  # opens a yes/no question asked indirectly
 SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")
 COLON_LEAD = re.compile(r"^.{0,80}?:\s+(?=\S)")
 TIME_RANGE = re.compile(
@@ -217,6 +218,7 @@ class Composer:
         self._not_places = WordSet(w.not_places)
         self._only_online = WordSet(w.only_online)
         self._only_in_person = WordSet(w.only_in_person)
+        self._day_parts = {part: WordSet(words) for part, words in w.day_parts.items()}
         self._openers = WordSet(w.follow_openers)
         self._refer_back = WordSet(w.refer_back)
         self._purpose = WordSet(w.purpose)
@@ -321,19 +323,23 @@ class Composer:
         when the next part opens as a question ("... en hoe kunnen wij ...", "..., and is there ...")."""
         result: list[str] = []
         for raw in SENTENCE_END.split(text):
-            sentence = LEAD_IN.sub("", raw.strip(" ?!.;,"))
+            bare = raw.strip(" ?!.;,")
+            sentence = LEAD_IN.sub("", bare)
             if not sentence:
                 continue
             mark = "?" if raw.rstrip().endswith("?") else ""  # the recognizer reads a question by its mark
+            indirect = sentence != bare
+            if indirect:  # "ik vroeg me af | of het online kan": asked indirectly, read as the question
+                sentence, mark = WHETHER.sub("", sentence) or sentence, "?"
             pieces, start = [], 0
             for match in CONJUNCTION.finditer(sentence):
-                following = WORD.findall(sentence[match.end() : match.end() + 80].lower())
+                following = [w.replace("'", "") for w in WORD.findall(sentence[match.end() : match.end() + 80].lower())]
                 while following and following[0] in LINKING:  # "en ook: hoe ...", "and also where ..."
                     following = following[1:]
                 first, second = [*following, "", ""][:2]
                 before = sentence[start : match.start()]
                 opens_question = first in QUESTION_WORDS or first == "whether" or (first in PREPOSITIONS and second in QUESTION_WORDS)
-                if opens_question and _asks(before):  # "hoi, waar ..." stays one
+                if opens_question and (indirect or _asks(before)):  # "hoi, waar ..." stays one
                     pieces.append(before)
                     start = match.end()
             pieces.append(sentence[start:])
@@ -497,6 +503,10 @@ class Composer:
         wanted = [(start.hour, start.minute), (end.hour, end.minute)]
         for (hour, minute, suffix), (want_h, want_m) in zip(times, wanted, strict=False):
             verdicts.append((_hour24(hour, suffix), minute) == (want_h, want_m))
+        if not times and norm in self._session_words:  # "het is toch 's ochtends?": the part of the day it starts in
+            named = [part for part, words in self._day_parts.items() if norm in words]
+            if len(named) == 1:
+                verdicts.append(named[0] == _day_part(start.hour))
         return all(verdicts) if verdicts else None
 
     def _place_claim(self, clause: str) -> bool | None:
@@ -638,6 +648,10 @@ def _asks(text: str) -> bool:
 def _followed_by(text: str, position: int, words: set[str]) -> bool:
     following = normalize(text[position : position + 20]).split()
     return bool(following) and following[0] in words
+
+
+def _day_part(hour: int) -> str:
+    return "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
 
 
 def _hour24(hour: int, suffix: str | None) -> int:

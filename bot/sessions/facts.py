@@ -76,6 +76,9 @@ class _Words(ContentModel):
     follow_openers: Words
     refer_back: Words
     purpose: Words
+    # Parts of the day as people name them in a claim ("'s ochtends", "in the afternoon"): morning ends at
+    # 12:00, afternoon at 18:00.
+    day_parts: dict[Literal["morning", "afternoon", "evening"], Words] = {}
 
 
 class Unknown(ContentModel):
