@@ -78,7 +78,7 @@ class _Words(ContentModel):
     purpose: Words
     # Parts of the day as people name them in a claim ("'s ochtends", "in the afternoon"): morning ends at
     # 12:00, afternoon at 18:00.
-    day_parts: dict[Literal["morning", "afternoon", "evening"], Words] = {}
+    day_parts: dict[Literal["morning", "afternoon", "evening"], Words] = Field(default_factory=dict)
 
 
 class Unknown(ContentModel):
