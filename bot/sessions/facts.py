@@ -73,6 +73,8 @@ class _Words(ContentModel):
     not_places: Words
     only_online: Words
     only_in_person: Words
+    paying: Words = ()
+    paid_for: Words = ()
     follow_openers: Words
     refer_back: Words
     purpose: Words

@@ -158,3 +158,25 @@ async def test_two_questions_with_informal_question_words_get_both_answers(lang,
     else:
         text = all_text(await conversation.say("who's paying for all this and how's the session organised, online too?"))
         assert answer_part(lang, "funding") in text and answer_part(lang, "session_online") in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_question_about_something_else_in_the_words_of_the_session_is_not_answered(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    questions = {
+        "nl": ["Wanneer is de oorlog afgelopen?", "Is Buitenlandse Zaken op zondag open?",
+               "Hoeveel geld geeft de EU aan Oekraïne?"],
+        "en": ["Where does the mayor of The Hague live?", "Is the Ministry of Foreign Affairs open on Sundays?",
+               "How much money does the EU give to Ukraine?"],
+    }
+    for question in questions[lang]:
+        replies = await conversation.say(question)
+        text = all_text(replies)
+        assert "question.forward" in actions(replies), (question, text)  # no answer: forwarding is offered
+        assert msg_part(lang, "composer.not_known") not in text
+        for key in ("composer.premise.when_no.coming", "composer.premise.funder_yes", "composer.premise.funder_no"):
+            assert msg_part(lang, key) not in text, (question, text)
+        for entry in ("session_when", "session_location", "funding"):
+            assert answer_part(lang, entry) not in text, (question, text)
+    claim = "Betaalt de EU dit programma?" if lang == "nl" else "Is the EU paying for this programme?"
+    assert msg_part(lang, "composer.premise.funder_no") in all_text(await conversation.say(claim))
