@@ -293,6 +293,8 @@ class Database:
         await self.engine.dispose()
         if self._unit_engine is not None and self._unit_thread is not None:
             await asyncio.get_running_loop().run_in_executor(self._unit_thread, self._unit_engine.dispose)
+            self._unit_thread.shutdown(wait=False)  # its thread ends; a unit after this opens no new one
+            self._unit_engine = self._unit_thread = None
 
 
 def _at_once(awaitable: Awaitable[T]) -> T:

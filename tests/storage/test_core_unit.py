@@ -145,3 +145,28 @@ async def test_an_orm_unit_that_fails_changes_nothing(db):
         await db.unit(body)
     async with db.core_transaction() as conn:
         assert await BotStates(conn).read(["state/gone"]) == {}
+
+
+async def test_after_dispose_the_sqlite_thread_ends_and_units_still_work(db_target):
+    import threading
+
+    from storage.db import Database
+
+    def unit_threads() -> int:
+        return sum(thread.name.startswith("sqlite-unit") for thread in threading.enumerate())
+
+    before = unit_threads()
+    db = Database(db_target.url, schema=db_target.schema)
+
+    async def body(conn):
+        return await BotStates(conn).read(["state/none"])
+
+    assert await db.core_unit(body) == {}
+    await db.dispose()
+    for _ in range(100):
+        if unit_threads() == before:
+            break
+        await asyncio.sleep(0.01)
+    assert unit_threads() == before
+    assert await db.core_unit(body) == {}  # the same database object, on the usual connections
+    await db.dispose()
