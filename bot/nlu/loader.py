@@ -14,7 +14,7 @@ from bot.core.content import ContentError, ContentModel, load, parse, parse_each
 
 from .errors import KnowledgeDataError
 from .lexicon import LanguageProfile, SynonymGroup
-from .model import LANGUAGES, IntentDefinition, KnowledgeEntry
+from .model import LANGUAGES, IntentDefinition, KnowledgeEntry, TaskCue
 from .text import fold, tokens
 from .validation import (
     answer_problems,
@@ -103,12 +103,31 @@ class _Entry(ContentModel):
         )
 
 
+class _Cue(ContentModel):
+    """A task said in plain words (see `TaskCue`)."""
+
+    all: Annotated[tuple[Words, ...], Field(min_length=1)]
+    except_: Words = Field(default=(), alias="except")
+    questions: bool = False
+
+    @field_validator("all")
+    @classmethod
+    def _groups(cls, value: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        if any(not group for group in value):
+            raise ValueError("every group of a cue needs at least one phrase")
+        return value
+
+    def value(self) -> TaskCue:
+        return TaskCue(all=self.all, except_=self.except_, questions=self.questions)
+
+
 class _Intent(ContentModel):
     name: Annotated[StrictStr, _checked_by(intent_name_problems)]
     examples: Annotated[dict[str, Words], _checked_by(intent_examples_problems)]
+    cues: tuple[_Cue, ...] = ()
 
     def value(self) -> IntentDefinition:
-        return IntentDefinition(name=self.name, examples=self.examples)
+        return IntentDefinition(name=self.name, examples=self.examples, cues=tuple(c.value() for c in self.cues))
 
 
 class _Synonyms(ContentModel):

@@ -101,15 +101,31 @@ class KnowledgeEntry:
         return ((question,) if question else ()) + self.examples.get(lang, ())
 
 
+@dataclass(frozen=True)
+class TaskCue:
+    """Words that say a task in plain words, whatever the rest of the sentence: every group of `all` must
+    have one of its phrases in the message, no phrase of `except_` may occur, and unless `questions` the
+    message must be a wish or a request, not a question ("we have a planner who could help" offers expertise;
+    "how can we help?" asks). A phrase ending in * matches every word it starts; a word starting with * every
+    word it ends ("*specialist": "waterspecialist")."""
+
+    all: tuple[tuple[str, ...], ...]
+    except_: tuple[str, ...] = ()
+    questions: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class IntentDefinition:
-    """A task the bot can start, recognized from example phrasings per language."""
+    """A task the bot can start, recognized from example phrasings per language, and from `cues` (words
+    that say the task in plain words, in either language)."""
 
     name: str
     examples: Mapping[str, tuple[str, ...]]
+    cues: tuple[TaskCue, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "examples", _frozen_lists(self.examples))
+        object.__setattr__(self, "cues", tuple(self.cues))
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         return self.examples.get(lang, ())

@@ -14,6 +14,7 @@ import numpy as np
 from .analyzer import ENTITY_PREFIX, Analyzer, WordSplitter, question_terms
 from .commands import CommandMatcher
 from .courtesy import Courtesy
+from .cues import TaskCues
 from .decision import Target, Thresholds, decide
 from .errors import KnowledgeDataError
 from .index import IndexView, VectorIndex
@@ -26,6 +27,7 @@ from .validation import collection_problems
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_TEXT = 600  # characters of a message that recognition looks at
+COURTESY = frozenset({"greeting", "thanks"})  # intents a cue may stand in for ("hoi, ik wil ...")
 OTHER_LANGUAGE_FACTOR = 0.99  # a match in the user's own language wins a tie
 
 
@@ -66,6 +68,7 @@ class _Engine:
                 courtesy[intent.name] = [p for lang in LANGUAGES for p in intent.phrasings(lang)]
         # Words that may stand beside a greeting or thanks ("top, bedankt", "hi there"): the fillers.
         self.courtesy = Courtesy(courtesy, extras=frozenset().union(*(data.languages[lang].fillers for lang in LANGUAGES)))
+        self.cues = TaskCues(data.intents)
 
     def recognize(self, text: str, lang: str) -> Recognition:
         text = text[:MAX_TEXT]
@@ -86,7 +89,29 @@ class _Engine:
             factor = 1.0 if index_lang == lang else OTHER_LANGUAGE_FACTOR
             scores = result.values * factor
             merged = scores if merged is None else np.maximum(merged, scores)
-        return decide(self._ranked(merged), self.thresholds, guess, unknown_share)
+        decided = decide(self._ranked(merged), self.thresholds, guess, unknown_share)
+        if decided.kind == "intent" and decided.intent not in COURTESY:
+            return decided
+        if decided.kind == "intent":  # "hoi! wanneer was het ook alweer": the greeting is not what it asks
+            rest = self.courtesy.split(text)[1]
+            if rest and len(rest) < len(text.strip()):
+                asked = self.recognize(rest, lang)
+                if asked.kind != "none":
+                    return asked
+        cued = self._cued(text, guess or lang)
+        if cued is None:
+            return decided
+        return Recognition(kind="intent", intent=cued, score=max(decided.score, self.thresholds.confident_intent), lang_guess=guess)
+
+    def _cued(self, text: str, lang: str) -> str | None:
+        """A task said in plain words (the intents' cues), read without a greeting or thanks around it."""
+        if not self.cues:
+            return None
+        rest = self.courtesy.split(text)[1] or text
+        words = tokens(rest)
+        profile = self.data.languages[lang if lang in LANGUAGES else DEFAULT_LANGUAGE]
+        request = len(words) > 1 and words[0] in profile.request_openers and words[1] in profile.addressees
+        return self.cues.match(words, question=not request and mood(rest, words, profile) == QUESTION)
 
     def _ranked(self, scores: np.ndarray | None) -> list[tuple[Target, float]]:
         """The matching targets by descending score (ties in data order): every intent and the best entries."""

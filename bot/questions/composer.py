@@ -40,6 +40,9 @@ LONG_MESSAGE = 240  # characters: from here on, look for the question in the mes
 MAX_PARTS = 4
 MAX_CLAUSES = 6  # questions looked at in one message (each costs a recognition)
 FOLLOW_UP_TOKENS = 6
+COURTESY = frozenset({"greeting", "thanks"})
+QUESTION_WORD_ASPECT = {"waar": "session_location", "where": "session_location", "wheres": "session_location",
+                        "wanneer": "session_when", "when": "session_when", "whens": "session_when"}
 SESSION_ENTRIES = frozenset({"session_when", "session_location", "session_online"})
 
 def _set(words: str) -> frozenset[str]:
@@ -62,10 +65,19 @@ WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # "Could you tell me | when it starts"): the question is read without it.
 LEAD_IN = re.compile(
     r"^(?:[^\W_]+[\s,']+){0,8}?(?:weten|vertellen|zeggen|uitleggen|know|tell (?:me|us)|explain|wonder|wondering|"
-    r"benieuwd|afvragen|vraag (?:me|ik me) af)[\s,:]+(?=(?:wanneer|waar|wie|wat|welke|welk|hoe|hoeveel|waarom|of|"
+    r"benieuwd|afvragen|vraag (?:me|ik me) af|vroeg (?:me|ik me) af)[\s,:]+(?=(?:wanneer|waar|wie|wat|welke|welk|hoe|hoeveel|waarom|of|"
     r"when|where|who|what|which|how|why|whether|if)\b)",
     re.IGNORECASE,
 )
+# A sentence that asks without a question mark: "ik vroeg me af of ...", "I wonder whether ...".
+ASKING = re.compile(
+    r"\b(?:vroeg (?:me|ik me) af|vraag (?:me|ik me) af|afvragen|benieuwd|graag weten|wil weten|wonder|wondering|"
+    r"would like to know|i'd like to know|want to know|could you|can you|kunt u|kunnen jullie|kun je|please explain)\b",
+    re.IGNORECASE,
+)
+# A question that points back to the sentence before it ("Could you explain that idea?", "Kan dat?").
+REFERS_BACK = re.compile(r"\b(?:that|this|it|those|these|dat|dit|die|deze|het|daar|hier)\b", re.IGNORECASE)
+POINTING_BACK = 3  # content words: fewer, and a word that points back, and the question needs its context
 SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")
 COLON_LEAD = re.compile(r"^.{0,80}?:\s+(?=\S)")
 TIME_RANGE = re.compile(
@@ -242,6 +254,9 @@ class Composer:
         ctx = self._context(lang, now, sessions)
         if recognition is not None:
             ctx.known[" ".join(text.split())] = recognition
+        courtesy, rest = self._recognizer.split_courtesy(text)
+        if courtesy is not None and rest:  # "Hallo! Waar is het?": the greeting is no question of its own
+            text = rest
         question = self.find_question(text)
         clauses = self.clauses(question)[:MAX_CLAUSES]
         ctx.several = len(clauses) > 1
@@ -256,6 +271,8 @@ class Composer:
                 parts.append(part)
                 topic = part.topic or topic
         answered = [p for p in parts if p.answered]
+        if len(answered) > 1:  # a greeting or thanks beside a question is courtesy, not a part to answer
+            answered = [p for p in answered if p.label not in COURTESY] or answered
         if answered:
             parts = answered[:MAX_PARTS]
         else:
@@ -276,16 +293,27 @@ class Composer:
         facts = answer_facts(self._catalog, self._settings, sessions, lang, now) | self._base.initiative_facts(lang)
         return _Context(lang, now, session, facts, tense_of(session, now) if session else "coming")
 
-    @staticmethod
-    def find_question(text: str) -> str:
-        """In a long message, the sentence that asks (the last one with a question mark)."""
+    def find_question(self, text: str) -> str:
+        """In a long message, the sentence that asks: the last one with a question mark, else the last that
+        asks indirectly ("Ik vroeg me af of ..."), else the last that is not only courtesy ("Alvast bedankt!").
+        A question that only points back ("Could you explain that idea?") is read with the sentence before it."""
         text = " ".join(text.split())
         if len(text) <= LONG_MESSAGE:
             return text
         sentences = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-        asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+        said = [s for s in sentences if self._recognizer.split_courtesy(s)[1]]
+        asking = (
+            [s for s in sentences if s.endswith("?")]
+            or [s for s in said if ASKING.search(s)]
+            or said[-1:]
+            or sentences[-1:]
+        )
         found = asking[-1] if asking else text
-        return COLON_LEAD.sub("", found) if len(found.split(":", 1)[-1].split()) >= 3 else found
+        found = COLON_LEAD.sub("", found) if len(found.split(":", 1)[-1].split()) >= 3 else found
+        position = sentences.index(asking[-1]) if asking and asking[-1] in sentences else 0
+        if position > 0 and len(_content_words(found)) < POINTING_BACK and REFERS_BACK.search(found):
+            found = f"{sentences[position - 1]} {found}"
+        return found
 
     @staticmethod
     def clauses(text: str) -> list[str]:
@@ -350,7 +378,7 @@ class Composer:
         if len(aspects) >= 2 and (recognition.kind != "answer" or recognition.entry_id in aspects):
             return [self._entry(entry_id, ctx) for entry_id in aspects]
         if recognition.kind == "answer" and recognition.entry_id:
-            return [self._entry(recognition.entry_id, ctx)]
+            return [self._entry(self._by_question_word(norm, recognition.entry_id), ctx)]
         if recognition.kind == "intent" and recognition.intent:
             entry_id = self._base.task_answers.get(recognition.intent)
             if ctx.several and entry_id and self._known(entry_id):
@@ -358,17 +386,26 @@ class Composer:
             return [Part(label=recognition.intent)]
         if len(aspects) == 1 and len(norm.split()) <= 5:
             return [self._entry(aspects[0], ctx)]
-        passage = self._passage(norm, ctx)
+        passage = self._passage(norm, ctx, unfamiliar=recognition.unfamiliar)
         if passage is not None:
             return [passage]
         return [self._unanswered(clause, recognition, ctx)]
+
+    def _by_question_word(self, norm: str, entry_id: str) -> str:
+        """Among the session's when and where, what the question word asks: "Waar vindt de bijeenkomst
+        plaats?" asks where, though "vindt plaats" is how people ask when."""
+        if entry_id not in SESSION_ENTRIES or len(self._aspects_in(norm)) > 1:
+            return entry_id
+        first = norm.split(maxsplit=1)[0] if norm.strip() else ""
+        asked = QUESTION_WORD_ASPECT.get(first)
+        return asked if asked and asked != entry_id and self._known(asked) and entry_id != "session_online" else entry_id
 
     def _unanswered(self, clause: str, recognition: Recognition, ctx: _Context) -> Part:
         if recognition.kind == "answer" and recognition.entry_id:
             return self._entry(recognition.entry_id, ctx)
         if recognition.kind == "intent" and recognition.intent:
             return Part(label=recognition.intent)
-        passage = self._passage(normalize(clause), ctx)
+        passage = self._passage(normalize(clause), ctx, unfamiliar=recognition.unfamiliar)
         if passage is not None:
             return passage
         if recognition.kind == "suggest" and recognition.candidates:
@@ -525,7 +562,7 @@ class Composer:
         found = sorted((ws.find(norm), entry) for entry, ws in self._aspects.items() if ws.find(norm) >= 0)
         return [entry for _, entry in found if self._known(entry)]
 
-    def _passage(self, norm: str, ctx: _Context) -> Part | None:
+    def _passage(self, norm: str, ctx: _Context, *, unfamiliar: bool = False) -> Part | None:
         """The description's passage that shares the most content words with the question, when it shares at
         least two (and more than any other passage)."""
         words = set(_content_words(norm))
@@ -534,7 +571,10 @@ class Composer:
         scored = sorted(((len(words & terms), i) for i, terms in enumerate(self._passage_terms[ctx.lang])), reverse=True)
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0
-        if best < 2 or best == runner_up or best < len(words) / 2:
+        # A question mostly in words the knowledge data does not know ("can you translate this letter into
+        # Ukrainian?") is likely about something else: the passage must then share most of its words.
+        share = 2 / 3 if unfamiliar else 1 / 2
+        if best < 2 or best == runner_up or best < len(words) * share:
             return None
         passage = self._passages[index]
         heading = self._catalog.text(ctx.lang, "composer.from_description")

@@ -34,10 +34,13 @@ def load(name: str) -> list[dict[str, Any]]:
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["scenarios"]
 
 
-def params(name: str) -> list[Any]:
+def params(name: str, *, strict: bool = True) -> list[Any]:
+    """The scenarios of a file; one marked `xfail` is expected to fail: strictly in the suite we build against
+    (a pass means the mark must go), not strictly in the held-out set, which is only run and never opened to
+    edit its marks (a general improvement that makes one pass shows as XPASS in the counts)."""
     found = []
     for scenario in load(name):
-        marks = [pytest.mark.xfail(reason=str(scenario["xfail"]), strict=True)] if scenario.get("xfail") else []
+        marks = [pytest.mark.xfail(reason=str(scenario["xfail"]), strict=strict)] if scenario.get("xfail") else []
         found.append(pytest.param(scenario, id=scenario["id"], marks=marks))
     return found
 
@@ -114,7 +117,7 @@ async def test_scenario(scenario, make_client, connector):
     await run(scenario, make_client, connector)
 
 
-@pytest.mark.parametrize("scenario", params("heldout2.yaml"))
+@pytest.mark.parametrize("scenario", params("heldout2.yaml", strict=False))
 async def test_heldout2(scenario, make_client, connector):
     await run(scenario, make_client, connector)
 

@@ -1,0 +1,126 @@
+"""Messages as people type them, through /api/messages in Dutch and English: a task said in its own words
+(the intents' cues in content/knowledge/intents.yaml) starts that task; a greeting before a question or a
+task is taken off; a long message whose question has no question mark, or points back to the sentence
+before it, is still answered; the question word decides between when and where; what the data does not
+hold is "not known yet"; and a question about something else is not answered from our description.
+
+The wordings here are deliberately unlike the intents' examples and the entries' phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import all_text, cards, submit_actions
+from tests.wording import answer_part, msg, msg_part
+
+
+def actions(replies: list[dict]) -> list[str]:
+    return [a["data"]["action"] for card in cards(replies) for a in submit_actions(card)]
+
+
+OFFER = {
+    "nl": "Bij ons werkt een ervaren rioleringsspecialist die graag zijn kennis inzet voor een Oekraïense stad",
+    "en": "One of our civil engineers would love to lend a hand with drinking water projects",
+}
+CONTRIBUTE = {
+    "nl": "De raad heeft een budget vrijgemaakt en dat willen we aan het VNG-fonds geven",
+    "en": "Our executive has set aside a sum of money that we want to donate to the fund",
+}
+HUMAN = {
+    "nl": "Liever zou ik even met iemand van de organisatie praten",
+    "en": "I would prefer to speak with an actual person from the organisers",
+}
+MY_OFFERS = {
+    "nl": "Laat eens zien wat wij eerder hebben aangeboden",
+    "en": "Which things have we offered so far? Show me",
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_task_said_in_plain_words_starts_that_task(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    offer = all_text(await conversation.say(OFFER[lang]))
+    assert msg(lang, "offer.form.title") in offer, offer
+    await conversation.say("stop")
+    contribute = all_text(await conversation.say(CONTRIBUTE[lang]))
+    assert msg_part(lang, "contribute.intro.question") in contribute, contribute
+    await conversation.say("stop")
+    human = all_text(await conversation.say(HUMAN[lang]))
+    assert msg(lang, "qa.forward_prompt") in human, human
+    await conversation.say("stop")
+    mine = all_text(await conversation.say(MY_OFFERS[lang]))
+    assert msg(lang, "my_offers.empty") in mine, mine
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_asking_about_a_task_or_about_the_bot_is_not_taken_for_the_task(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    question = "Hoe kunnen wij geld overmaken naar het fonds?" if lang == "nl" else "How can we transfer money to the fund?"
+    replies = await conversation.say(question)
+    assert answer_part(lang, "donate") in all_text(replies)
+    assert msg_part(lang, "contribute.intro.question") not in all_text(replies)
+    bot = "Praat ik nu met een echt mens?" if lang == "nl" else "Am I talking to a real person right now?"
+    replies = await conversation.say(bot)
+    assert msg(lang, "qa.forward_prompt") not in all_text(replies)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_greeting_before_a_question_or_a_task_is_taken_off(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    where = "Goedemiddag! Waar vindt de informatiebijeenkomst plaats?" if lang == "nl" else "Good morning 🙂 where does the meeting take place?"
+    text = all_text(await conversation.say(where))
+    assert answer_part(lang, "session_location") in text and answer_part(lang, "session_when") not in text
+    offer = {
+        "nl": "Hallo, ik ben beleidsadviseur en wil mijn expertise graag aanbieden",
+        "en": "Hi there, I'd be glad to offer my expertise as a policy adviser",
+    }[lang]
+    assert msg(lang, "offer.form.title") in all_text(await conversation.say(offer))
+
+
+LONG_INDIRECT = {
+    "nl": (
+        "Goedemorgen, ik werk bij de afdeling economische zaken van een gemeente in het noorden. Onze wethouder"
+        " heeft de oproep van VNG International gezien en wil graag dat wij er iets mee doen. Ik heb de tekst"
+        " gelezen en vond het een mooi initiatief, maar mijn agenda zit die dag erg vol en de treinreis is lang."
+        " Ik vraag me af of het mogelijk is om de bijeenkomst op afstand via een verbinding te volgen."
+        " Hartelijk dank alvast!"
+    ),
+    "en": (
+        "Good afternoon, I work in the economic affairs department of a municipality in the north. Our alderman"
+        " saw the call from VNG International and would like us to do something with it. I read the text and"
+        " thought it was a fine initiative, but my diary is very full that day and the train journey is long."
+        " I wonder whether it is possible to follow the session remotely through a link."
+        " Many thanks in advance!"
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_long_message_that_asks_without_a_question_mark_is_answered(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    assert len(LONG_INDIRECT[lang]) > 240
+    assert answer_part(lang, "session_online") in all_text(await conversation.say(LONG_INDIRECT[lang]))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_what_the_data_does_not_hold_is_not_known_yet(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    questions = {
+        "nl": ["Moeten de deskundigen zelf naar Oekraïne afreizen?", "Hoe lang loopt het programma nog?",
+               "Tot wanneer kunnen we iemand voor de expertpool aandragen?"],
+        "en": ["Would our specialists need to travel to Ukraine?", "How long does the programme run for?",
+               "Until when can municipalities offer experts?"],
+    }
+    for question in questions[lang]:
+        replies = await conversation.say(question)
+        assert msg_part(lang, "composer.not_known") in all_text(replies), question
+        assert "question.forward" in actions(replies)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_question_about_something_else_is_not_answered_from_the_description(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    question = "Kun je deze brief voor mij in het Oekraïens vertalen?" if lang == "nl" else "Could you translate this letter into Ukrainian for me?"
+    replies = await conversation.say(question)
+    assert msg(lang, "composer.from_description") not in all_text(replies)
+    assert msg(lang, "qa.unknown") in all_text(replies)
