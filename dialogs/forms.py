@@ -174,7 +174,8 @@ class FormDialog(GuidedDialog):
         if item.kind == "number" and item.words:
             nouns = {_fold(w) for code in ("nl", "en") for w in catalog.raw(code, item.words).split(",") if w.strip()}
             for match in _NUMBER_BEFORE.finditer(self.numbers_in_digits(utterance)):
-                if any(_fold(word) in nouns for word in match.group(2).split()):
+                # "stedenbouwkundigen", "waterspecialisten": a compound ends in one of the nouns.
+                if any(_fold(w) in nouns or any(_fold(w).endswith(n) for n in nouns if len(n) >= 6) for w in match.group(2).split()):
                     with contextlib.suppress(Invalid):
                         return validators.whole_number(match.group(1), minimum=item.minimum, maximum=item.maximum)
             return None
