@@ -246,8 +246,9 @@ class Router:
             whole = self._recognizer.recognize(text, lang)
             if whole.kind in ("answer", "intent") and whole.intent not in SMALL_JOBS and whole.score > recognition.score:
                 recognition = whole
-        if recognition.kind != "intent":
-            task = self.task_in_plain_words(rest, lang, details=True) or self._asked_to_do(rest, lang)
+        asked = self._asked_to_do(rest, lang)  # "Kunt u mij inschrijven? Ik kom naar Den Haag.": a request
+        if recognition.kind != "intent" or asked is not None:
+            task = asked or self.task_in_plain_words(rest, lang, details=True)
             if task is not None:
                 set_turn_kind(context, "job")
                 await self.start_job(dc, task, utterance=rest)
