@@ -41,6 +41,7 @@ MAX_PARTS = 4
 MAX_CLAUSES = 6  # questions looked at in one message (each costs a recognition)
 FOLLOW_UP_TOKENS = 6
 COURTESY = frozenset({"greeting", "thanks"})
+SESSION_UNSURE = 0.7  # below this a session answer needs the session named (see `_about_something_else`)
 QUESTION_WORD_ASPECT = {"waar": "session_location", "where": "session_location", "wheres": "session_location",
                         "wanneer": "session_when", "when": "session_when", "whens": "session_when"}
 SESSION_ENTRIES = frozenset({"session_when", "session_location", "session_online"})
@@ -52,9 +53,9 @@ def _set(words: str) -> frozenset[str]:
 QUESTION_WORDS = _set(
     "wanneer waar wie wat welke welk hoe hoeveel waarom waarvoor waarmee kan kunnen kun mag mogen moet moeten is "
     "zijn wordt worden komt krijgen krijg heeft hebben doet gaat betaalt klopt when where who what which how why "
-    "can could is are do does will would may should was were has have whats wheres"
+    "can could is are do does will would may should was were has have whats wheres whos hows whens"
 )
-WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who where when how which why")
+WH_WORDS = _set("wat wie waar wanneer hoe welke welk waarom hoeveel what whats who whos where wheres when whens how hows which why")
 BARE_WORDS = QUESTION_WORDS | {"laat", "lang", "time", "late", "long", "precies", "exactly"}
 PREPOSITIONS = _set("voor met van naar in op bij for with from to at on by")
 CONJUNCTION = re.compile(r"(?:\s*,\s*(?:en|and|&|plus)?|\s+(?:en|and|&|plus))\s+(?=\w)", re.IGNORECASE)
@@ -78,6 +79,7 @@ ASKING = re.compile(
 # A question that points back to the sentence before it ("Could you explain that idea?", "Kan dat?").
 REFERS_BACK = re.compile(r"\b(?:that|this|it|those|these|dat|dit|die|deze|het|daar|hier)\b", re.IGNORECASE)
 POINTING_BACK = 3  # content words: fewer, and a word that points back, and the question needs its context
+WHETHER = re.compile(r"^(?:of|whether|if)\s+", re.IGNORECASE)  # opens a yes/no question asked indirectly
 SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")
 COLON_LEAD = re.compile(r"^.{0,80}?:\s+(?=\S)")
 TIME_RANGE = re.compile(
@@ -212,11 +214,14 @@ class Composer:
         month_names = "|".join(sorted(self._months, key=len, reverse=True))
         self._day_month = re.compile(rf" (\d{{1,2}}) (?:e |ste |de |th |st |nd |rd |of )?({month_names}) | ({month_names}) (\d{{1,2}}) ")
         self._funder = WordSet(w.funder)
+        self._paying = WordSet(w.paying)
+        self._paid_for = WordSet(w.paid_for)
         self._other_payers = WordSet(w.other_payers)
         self._city = WordSet(w.session_city)
         self._not_places = WordSet(w.not_places)
         self._only_online = WordSet(w.only_online)
         self._only_in_person = WordSet(w.only_in_person)
+        self._day_parts = {part: WordSet(words) for part, words in w.day_parts.items()}
         self._openers = WordSet(w.follow_openers)
         self._refer_back = WordSet(w.refer_back)
         self._purpose = WordSet(w.purpose)
@@ -266,7 +271,7 @@ class Composer:
         whole: Recognition | None = None
         for clause in clauses:
             for part in self._clause(clause, ctx, topic):
-                if part.answered and any(p.outcome == part.outcome for p in parts):
+                if part.answered and any(p.outcome == part.outcome or (part.text and p.text == part.text) for p in parts):
                     continue
                 parts.append(part)
                 topic = part.topic or topic
@@ -321,19 +326,23 @@ class Composer:
         when the next part opens as a question ("... en hoe kunnen wij ...", "..., and is there ...")."""
         result: list[str] = []
         for raw in SENTENCE_END.split(text):
-            sentence = LEAD_IN.sub("", raw.strip(" ?!.;,"))
+            bare = raw.strip(" ?!.;,")
+            sentence = LEAD_IN.sub("", bare)
             if not sentence:
                 continue
             mark = "?" if raw.rstrip().endswith("?") else ""  # the recognizer reads a question by its mark
+            indirect = sentence != bare
+            if indirect:  # "ik vroeg me af | of het online kan": asked indirectly, read as the question
+                sentence, mark = WHETHER.sub("", sentence) or sentence, "?"
             pieces, start = [], 0
             for match in CONJUNCTION.finditer(sentence):
-                following = WORD.findall(sentence[match.end() : match.end() + 80].lower())
+                following = [w.replace("'", "") for w in WORD.findall(sentence[match.end() : match.end() + 80].lower())]
                 while following and following[0] in LINKING:  # "en ook: hoe ...", "and also where ..."
                     following = following[1:]
                 first, second = [*following, "", ""][:2]
                 before = sentence[start : match.start()]
                 opens_question = first in QUESTION_WORDS or first == "whether" or (first in PREPOSITIONS and second in QUESTION_WORDS)
-                if opens_question and _asks(before):  # "hoi, waar ..." stays one
+                if opens_question and (indirect or _asks(before)):  # "hoi, waar ..." stays one
                     pieces.append(before)
                     start = match.end()
             pieces.append(sentence[start:])
@@ -378,18 +387,29 @@ class Composer:
         if len(aspects) >= 2 and (recognition.kind != "answer" or recognition.entry_id in aspects):
             return [self._entry(entry_id, ctx) for entry_id in aspects]
         if recognition.kind == "answer" and recognition.entry_id:
+            if self._about_something_else(norm, recognition):
+                return [Part(label="none")]
             return [self._entry(self._by_question_word(norm, recognition.entry_id), ctx)]
         if recognition.kind == "intent" and recognition.intent:
             entry_id = self._base.task_answers.get(recognition.intent)
             if ctx.several and entry_id and self._known(entry_id):
                 return [self._entry(entry_id, ctx)]
             return [Part(label=recognition.intent)]
-        if len(aspects) == 1 and len(norm.split()) <= 5:
+        if len(aspects) == 1 and len(norm.split()) <= 5 and not recognition.unfamiliar:
             return [self._entry(aspects[0], ctx)]
         passage = self._passage(norm, ctx, unfamiliar=recognition.unfamiliar)
         if passage is not None:
             return [passage]
         return [self._unanswered(clause, recognition, ctx)]
+
+    def _about_something_else(self, norm: str, recognition: Recognition) -> bool:
+        """A question the recognizer took, without much certainty, for one about the session's time, place or
+        mode, that does not name the session ("When does the war end?", "Wie is de burgemeester van Den
+        Haag?"): it asks about something else, and gets no answer (the organizers are offered)."""
+        if recognition.entry_id not in SESSION_ENTRIES or recognition.score >= SESSION_UNSURE or norm in self._session_words:
+            return False
+        without_question_words = " " + " ".join(w for w in norm.split() if w not in WH_WORDS) + " "
+        return not self._aspects_in(without_question_words) and len(_content_words(norm)) >= 2
 
     def _by_question_word(self, norm: str, entry_id: str) -> str:
         """Among the session's when and where, what the question word asks: "Waar vindt de bijeenkomst
@@ -402,6 +422,8 @@ class Composer:
 
     def _unanswered(self, clause: str, recognition: Recognition, ctx: _Context) -> Part:
         if recognition.kind == "answer" and recognition.entry_id:
+            if self._about_something_else(normalize(clause), recognition):
+                return Part(label="none")
             return self._entry(recognition.entry_id, ctx)
         if recognition.kind == "intent" and recognition.intent:
             return Part(label=recognition.intent)
@@ -424,8 +446,9 @@ class Composer:
         if norm in self._purpose and short:
             target = self._base.purpose_of.get(last_topic) or self._base.purpose_of["default"]
             return self._entry(target, ctx) if self._known(target) else None
-        own = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
-        own = own or self._derived_fact(norm, ctx, session_implied=last_topic.startswith("session_"))
+        session_topic = last_topic.startswith("session_")
+        own = self._premise(clause, norm, ctx, session_implied=session_topic) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+        own = own or self._derived_fact(norm, ctx, session_implied=session_topic)
         if own is not None:
             return own
         aspects = self._aspects_in(norm)
@@ -447,13 +470,16 @@ class Composer:
         return None
 
     # --- claims --------------------------------------------------------------------------------------------
-    def _premise(self, clause: str, norm: str, ctx: _Context) -> Part | None:
-        if self._funder.find(norm) >= 0 or self._other_payers.find(norm) >= 0:
+    def _premise(self, clause: str, norm: str, ctx: _Context, *, session_implied: bool = False) -> Part | None:
+        """A claim about who pays, or about the session's date, time, place or mode (when the question names
+        the session, or follows one about it: "Is Buitenlandse Zaken op zondag open?" claims nothing of it)."""
+        claims_payer = norm in self._paying and norm in self._paid_for
+        if claims_payer and (self._funder.find(norm) >= 0 or self._other_payers.find(norm) >= 0):
             right = self._funder.find(norm) >= 0 and self._other_payers.find(norm) < 0
             key = "composer.premise.funder_yes" if right else "composer.premise.funder_no"
             return self._part("premise_yes" if right else "premise_no", key, ctx, topic="funding")
         session = ctx.session
-        if session is None:
+        if session is None or not (session_implied or norm in self._session_words):
             return None
         tense = "past" if ctx.tense == "past" else "coming"
         when = self._when_claim(clause, norm, session)
@@ -497,6 +523,10 @@ class Composer:
         wanted = [(start.hour, start.minute), (end.hour, end.minute)]
         for (hour, minute, suffix), (want_h, want_m) in zip(times, wanted, strict=False):
             verdicts.append((_hour24(hour, suffix), minute) == (want_h, want_m))
+        if not times:  # "het is toch 's ochtends?": the part of the day it starts in
+            named = [part for part, words in self._day_parts.items() if norm in words]
+            if len(named) == 1:
+                verdicts.append(named[0] == _day_part(start.hour))
         return all(verdicts) if verdicts else None
 
     def _place_claim(self, clause: str) -> bool | None:
@@ -638,6 +668,10 @@ def _asks(text: str) -> bool:
 def _followed_by(text: str, position: int, words: set[str]) -> bool:
     following = normalize(text[position : position + 20]).split()
     return bool(following) and following[0] in words
+
+
+def _day_part(hour: int) -> str:
+    return "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
 
 
 def _hour24(hour: int, suffix: str | None) -> int:

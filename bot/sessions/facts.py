@@ -73,9 +73,14 @@ class _Words(ContentModel):
     not_places: Words
     only_online: Words
     only_in_person: Words
+    paying: Words = ()
+    paid_for: Words = ()
     follow_openers: Words
     refer_back: Words
     purpose: Words
+    # Parts of the day as people name them in a claim ("'s ochtends", "in the afternoon"): morning ends at
+    # 12:00, afternoon at 18:00.
+    day_parts: dict[Literal["morning", "afternoon", "evening"], Words] = Field(default_factory=dict)
 
 
 class Unknown(ContentModel):

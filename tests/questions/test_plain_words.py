@@ -124,3 +124,59 @@ async def test_a_question_about_something_else_is_not_answered_from_the_descript
     replies = await conversation.say(question)
     assert msg(lang, "composer.from_description") not in all_text(replies)
     assert msg(lang, "qa.unknown") in all_text(replies)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_claim_about_the_part_of_the_day_is_checked(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    wrong = "Is de bijeenkomst nou 's avonds?" if lang == "nl" else "The session is in the evening, isn't it?"
+    assert msg_part(lang, "composer.premise.when_no.coming") in all_text(await conversation.say(wrong))
+    right = "Het is 's middags toch?" if lang == "nl" else "It's in the afternoon, right?"
+    assert msg_part(lang, "composer.premise.when_yes.coming") in all_text(await conversation.say(right))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_more_that_the_data_does_not_hold_is_not_known_yet(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    questions = {
+        "nl": ["Zijn onze specialisten verzekerd als ze gaan?", "In welke taal werken de deskundigen met Oekraïne?",
+               "Vanaf wanneer gaan de experts aan de slag?"],
+        "en": ["Are our specialists insured while they help?", "What language will the experts work in?",
+               "From when will the experts get going?"],
+    }
+    for question in questions[lang]:
+        replies = await conversation.say(question)
+        assert msg_part(lang, "composer.not_known") in all_text(replies), question
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_two_questions_with_informal_question_words_get_both_answers(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    if lang == "nl":
+        text = all_text(await conversation.say("Ik vroeg me af of het ook via Teams kan en wie betaalt dit eigenlijk?"))
+        assert answer_part(lang, "session_online") in text and answer_part(lang, "funding") in text
+    else:
+        text = all_text(await conversation.say("who's paying for all this and how's the session organised, online too?"))
+        assert answer_part(lang, "funding") in text and answer_part(lang, "session_online") in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_question_about_something_else_in_the_words_of_the_session_is_not_answered(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    questions = {
+        "nl": ["Wanneer is de oorlog afgelopen?", "Is Buitenlandse Zaken op zondag open?",
+               "Hoeveel geld geeft de EU aan Oekraïne?"],
+        "en": ["Where does the mayor of The Hague live?", "Is the Ministry of Foreign Affairs open on Sundays?",
+               "How much money does the EU give to Ukraine?"],
+    }
+    for question in questions[lang]:
+        replies = await conversation.say(question)
+        text = all_text(replies)
+        assert "question.forward" in actions(replies), (question, text)  # no answer: forwarding is offered
+        assert msg_part(lang, "composer.not_known") not in text
+        for key in ("composer.premise.when_no.coming", "composer.premise.funder_yes", "composer.premise.funder_no"):
+            assert msg_part(lang, key) not in text, (question, text)
+        for entry in ("session_when", "session_location", "funding"):
+            assert answer_part(lang, entry) not in text, (question, text)
+    claim = "Betaalt de EU dit programma?" if lang == "nl" else "Is the EU paying for this programme?"
+    assert msg_part(lang, "composer.premise.funder_no") in all_text(await conversation.say(claim))
