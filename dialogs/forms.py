@@ -906,7 +906,7 @@ def _as_number(value: Any) -> int | float | None:
     return number
 
 
-_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,])(\d[\d.,]*)\s*(k|duizend|thousand|miljoen|million)?(?![\w])", re.IGNORECASE)
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,-])(\d[\d.,]*)\s*(k|duizend|thousand|miljoen|million)?(?![\w])", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1000, "duizend": 1000, "thousand": 1000, "miljoen": 1_000_000, "million": 1_000_000}
 
 
