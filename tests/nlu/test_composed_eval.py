@@ -31,8 +31,10 @@ HELD_OUT2 = HERE / "eval_heldout2.yaml"
 # its first run, with no invented fact but one confident answer to an out-of-scope question. The issue's bar
 # is 0.95 (TARGET) and zero confident out-of-scope answers; this set is never tuned on, so the test holds
 # what it scored then (accuracy rounded down) and the benchmark reports it separately as "held-out (blind,
-# 2026-12-03)". Raise the floor (and lower the ceiling) as general improvements lift it.
-HELD_OUT2_FLOOR = 0.70
+# 2026-12-03)". Raise the floor (and lower the ceiling) as general improvements lift it: after the intent cues,
+# greetings taken off, the question found in long polite messages and more honest unknowns it scored 54 of 68
+# (0.794; counted by the benchmark, never looked into), still with one confident out-of-scope answer.
+HELD_OUT2_FLOOR = 0.79
 FLOORS = {TUNING: TARGET, HELD_OUT2: HELD_OUT2_FLOOR}
 CONFIDENT_OUT_OF_SCOPE_CEILING = {HELD_OUT2: 1}
 NOW = datetime.fromisoformat("2026-12-03T12:00:00+01:00")
