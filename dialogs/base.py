@@ -2,7 +2,8 @@
 understood, the same way in every form and prompt.
 
 - 'help', 'menu' and 'stop'/'annuleren'/'cancel' work at any step (whole-message commands);
-- 'English please' / 'Nederlands' switches the language and asks the same question again;
+- 'English please' / 'Nederlands' switches the language and asks the same question again, except where the
+  question asks to choose a language: there "Engels" is the answer;
 - 'terug' / 'back' goes to the previous question (`go_back`; a form goes one field back);
 - when the message is not an answer to what was asked (`accepts`), or clearly asks for another task even where
   the field would take any text (a remark, a role, a question to forward: "mijn gegevens" is no remark), it may be
@@ -12,21 +13,33 @@ understood, the same way in every form and prompt.
     runs, pre-filled from that message, and afterwards this one continues where it was. No: this one goes on,
     and the next answer is taken as it is;
   - thanks or a greeting: a short reply, and the question again;
+  (a message that is not an answer and is clearly Dutch or English gets its reply, and the question again, in
+  that language this turn; an answer never changes the language: a title may well be English);
   - anything else: the step's own handling (its "please try again").
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import ComponentDialog, DialogContext, DialogReason, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogContext,
+    DialogReason,
+    DialogTurnResult,
+    DialogTurnStatus,
+    WaterfallDialog,
+)
+from botbuilder.dialogs.prompts import Prompt
 from botbuilder.schema import ActivityTypes
 
 from bot.core.cards import card, card_activity, paragraph, submit
 from bot.core.i18n import LANGUAGES
-from bot.core.turn import card_value, clean_text, lang_of
+from bot.core.turn import card_value, clean_text, lang_of, set_lang
 from bot.nlu.commands import CommandWords
+from bot.nlu.text import tokens
 from dialogs.prompts import YesNo, YesNoPrompt
 from dialogs.services import DialogServices
 
@@ -44,6 +57,27 @@ PENDING_UTTERANCE = "vng.switch_said"  # ... and the message that asked for it (
 TAKE_NEXT = "vng.take_next"  # the person chose to stay: their next answer is taken as it is
 # Jobs that are not tasks to leave this one for: they are answered in place (or are this dialog's own).
 NOT_TASKS = frozenset({*INTERRUPTIONS, *LANGUAGE_SWITCHES, *SMALL_TALK, "ask_question"})
+# A longer message says its parts between commas and full stops, or around "maar"/"but".
+_CLAUSES = re.compile(r"[,;.!?]+|\s(?:maar|but)\s", re.IGNORECASE)
+
+
+STEP_INPUT = "vng.step_input"  # in a StepWaterfall's state: what its current step was run with
+_PLAIN = (str, bool, int, float, type(None))
+
+
+class StepWaterfall(WaterfallDialog):
+    """A waterfall that remembers what each step was run with (a plain value: the previous prompt's answer),
+    so that its current step can be run again: after a language switch, the question is asked anew in the
+    new language, cards included (`GuidedDialog.ask_in_new_language`)."""
+
+    async def run_step(self, dialog_context: DialogContext, index: int, reason: DialogReason, result: object) -> DialogTurnResult:
+        if dialog_context.active_dialog is not None and isinstance(result, _PLAIN):
+            dialog_context.active_dialog.state[STEP_INPUT] = result
+        return await super().run_step(dialog_context, index, reason, result)
+
+    async def run_again(self, dialog_context: DialogContext) -> DialogTurnResult:
+        state = dialog_context.active_dialog.state
+        return await self.run_step(dialog_context, state[self.StepIndex], DialogReason.ReplaceCalled, state.get(STEP_INPUT))
 
 
 class GuidedDialog(ComponentDialog):
@@ -54,6 +88,9 @@ class GuidedDialog(ComponentDialog):
         self.services = services
         self._back_words = CommandWords.from_catalog(services.catalog, {True: "turn.back_words"}, LANGUAGES)
         self._yes_no = YesNo(services.catalog)
+        catalog = services.catalog
+        self._switch_cues = {code: [" ".join(tokens(w)) for w in catalog.raw(code, "turn.switch_cues").split(",") if w.strip()] for code in LANGUAGES}
+        self._openers = {code: [" ".join(tokens(w)) for w in catalog.raw(code, "turn.request_openers").split(",") if w.strip()] for code in LANGUAGES}
 
     # --- hooks a dialog may override --------------------------------------------------------------
     def accepts(self, inner_dc: DialogContext, text: str) -> bool:
@@ -70,6 +107,14 @@ class GuidedDialog(ComponentDialog):
             return self._yes_no.match(text, lang_of(inner_dc.context)) is not None
         return True  # a text prompt (a question, free text) or a dialog that reads its own words
 
+    def names_option(self, inner_dc: DialogContext, text: str) -> bool:
+        """Whether the message names one of the options the step asks to choose from ("English" when asked
+        for working languages): then it is the answer, not the command it would also be."""
+        active = inner_dc.active_dialog
+        dialog = self._dialogs.find_dialog(active.id) if active is not None else None
+        names_option = getattr(dialog, "names_option", None)
+        return active is not None and callable(names_option) and bool(names_option(active.state, text, lang_of(inner_dc.context)))
+
     async def go_back(self, inner_dc: DialogContext) -> DialogTurnResult:
         """'terug'/'back'. A form goes one field back; elsewhere there is nothing to go back to."""
         active = inner_dc.active_dialog
@@ -84,6 +129,18 @@ class GuidedDialog(ComponentDialog):
     async def ask_again(self, inner_dc: DialogContext) -> None:
         """Repeat the question this dialog is waiting on."""
         await inner_dc.reprompt_dialog()
+
+    async def ask_in_new_language(self, inner_dc: DialogContext) -> None:
+        """After a language switch: a prompt of a `StepWaterfall` is asked anew (its step runs again, in the
+        new language); a form renders its question in the language of the turn anyway."""
+        stack = inner_dc.stack
+        if len(stack) >= 2 and isinstance(self._dialogs.find_dialog(stack[0].id), Prompt):
+            waterfall = self._dialogs.find_dialog(stack[1].id)
+            if isinstance(waterfall, StepWaterfall) and STEP_INPUT in stack[1].state:
+                stack.pop(0)  # the prompt in the old language: the step asks it again
+                await waterfall.run_again(inner_dc)
+                return
+        await self.ask_again(inner_dc)
 
     # --- the turn --------------------------------------------------------------------------------
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
@@ -142,9 +199,9 @@ class GuidedDialog(ComponentDialog):
             state.pop(PENDING_UTTERANCE, None)
         switch = recognizer.match_command(text, tuple(LANGUAGE_SWITCHES))
         turns = self.services.turns
-        if switch is not None and turns is not None:
+        if switch is not None and turns is not None and not self.names_option(inner_dc, text):
             await turns.switch_language(inner_dc.context, LANGUAGE_SWITCHES[switch])
-            await self.ask_again(inner_dc)
+            await self.ask_in_new_language(inner_dc)
             return DialogTurnResult(DialogTurnStatus.Waiting)
         if text in self._back_words:
             return await self.go_back(inner_dc)
@@ -166,16 +223,53 @@ class GuidedDialog(ComponentDialog):
         sure = job is not None and recognition.score >= SURE_TASK_SCORE and len(rest.split()) >= MIN_TASK_WORDS
         if not sure:
             job = turns.task_in_plain_words(rest, lang)
+        if job is None or job in NOT_TASKS:
+            found = self._task_instead(rest, lang)
+            job = found[0] if found is not None else job
         return job is not None and job not in NOT_TASKS and turns.knows_job(job) and turns.dialog_for(job) != self.id
+
+    def _task_instead(self, text: str, lang: str) -> tuple[str, str] | None:
+        """(job, the part that asks for it) when a message says it wants something else instead, in one of its
+        parts: "Hmm, laat maar, ik wil toch liever geld geven", "actually, can I offer an expert instead?".
+        Only with a word that says so (`turn.switch_cues`); a question that opens as a request ("kan ik",
+        `turn.request_openers`) is read as the wish it is ("ik wil ..."). The last part that asks for a task wins."""
+        turns = self.services.turns
+        assert turns is not None
+        folded = " ".join(tokens(text))
+        cues = [c for code in LANGUAGES for c in self._switch_cues[code]]
+        if not any(f" {cue} " in f" {folded} " for cue in cues):
+            return None
+        recognizer = self.services.recognizer
+        found: tuple[str, str] | None = None
+        for clause in (c.strip() for c in _CLAUSES.split(text)):
+            words = " ".join(tokens(clause))
+            for cue in cues:
+                words = f" {words} ".replace(f" {cue} ", " ").strip()
+            if len(words.split()) < MIN_TASK_WORDS:
+                continue
+            for code in LANGUAGES:
+                opener = next((o for o in self._openers[code] if words.startswith(o + " ")), None)
+                if opener is not None:
+                    wish = self.services.catalog.text(code, "turn.request_wish")
+                    words = f"{wish} {words[len(opener):].strip()}"
+                    break
+            recognition = recognizer.recognize(words, lang)
+            job = recognition.intent if recognition.kind == "intent" else turns.task_in_plain_words(clause, lang)
+            if job is not None and job not in NOT_TASKS and turns.knows_job(job) and turns.dialog_for(job) != self.id:
+                found = (job, clause)
+        return found
 
     async def _not_an_answer(self, inner_dc: DialogContext, state: dict[str, Any], text: str) -> DialogTurnResult | None:
         """The message does not answer the question: a question, another task, small talk, or a mistake."""
         turns = self.services.turns
         assert turns is not None
         context = inner_dc.context
-        lang = lang_of(context)
         catalog = self.services.catalog
         recognizer = self.services.recognizer
+        clear = recognizer.clear_language(text)
+        if clear is not None and clear != lang_of(context):
+            set_lang(context, clear)  # a question in English in a Dutch chat: answered, and asked again, in English
+        lang = lang_of(context)
         courtesy, rest = recognizer.split_courtesy(text)
         if courtesy is not None and not rest:
             if courtesy == "thanks":
@@ -185,8 +279,16 @@ class GuidedDialog(ComponentDialog):
         recognition = recognizer.recognize(rest or text, lang)
         job = recognition.intent if recognition.kind == "intent" else None
         plain = None if job is not None and job not in NOT_TASKS else turns.task_in_plain_words(rest or text, lang)
+        if plain is None and (job is None or job in NOT_TASKS or recognition.kind != "intent"):
+            instead = self._task_instead(rest or text, lang)  # "laat maar, ik wil liever geld geven"
+            if instead is not None:
+                plain, rest = instead
         if plain is not None:  # "Wij willen graag 25.000 euro bijdragen": a task with details
             job = plain
+        elif job in LANGUAGE_SWITCHES:  # "Can we continue in English?"
+            await turns.switch_language(context, LANGUAGE_SWITCHES[job])
+            await self.ask_in_new_language(inner_dc)
+            return DialogTurnResult(DialogTurnStatus.Waiting)
         if job is not None and job not in NOT_TASKS and turns.dialog_for(job) is None and turns.knows_job(job):
             # A job done in one reply ("mijn gegevens") leaves nothing: do it, then ask the question again.
             await turns.run_job(inner_dc.parent or inner_dc, job)

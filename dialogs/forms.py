@@ -54,7 +54,7 @@ Options = Callable[[str], list[tuple[str, str]]]
 KINDS = ("text", "longtext", "role", "email", "phone", "municipality", "choice", "multichoice", "number", "amount", "consent")
 FREE_TEXT = ("text", "longtext", "role")
 _AMOUNT = re.compile(r"(?:€|\beur(?:o)?\b)\s*(\d[\d.,]*\d|\d)|(\d[\d.,]*\d|\d)\s*(?:€|\beuro?s?\b|\beur\b)", re.IGNORECASE)
-_NUMBER_BEFORE = re.compile(r"\b(\d{1,4})\s+((?:[\w'-]+\s+){0,2}?)([\w'-]+)", re.UNICODE)
+_NUMBER_BEFORE = re.compile(r"\b(\d{1,4})((?:\s+[\w'-]+){1,3})", re.UNICODE)  # "2 housing experts": the count, what it counts
 _NAME_CUES = frozenset({"gemeente", "municipality", "namens", "van", "from", "of", "for", "voor", "city", "stad", "council"})
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\([^)]*\)", re.UNICODE)
 MAX_CHOICE_BUTTONS = 3  # more options than this are typed (numbered list) or chosen in the form
@@ -110,6 +110,7 @@ class FormDialog(GuidedDialog):
         super().__init__(spec.id, services)
         self.spec = spec
         self.yes_no = YesNo(services.catalog)
+        self._number_words: dict[str, str] | None = None
         self.add_dialog(_FormEngine(f"{spec.id}.engine", self))
         self.initial_dialog_id = f"{spec.id}.engine"
 
@@ -172,8 +173,9 @@ class FormDialog(GuidedDialog):
             return find_municipality(utterance, self.services.municipalities)
         if item.kind == "number" and item.words:
             nouns = {_fold(w) for code in ("nl", "en") for w in catalog.raw(code, item.words).split(",") if w.strip()}
-            for match in _NUMBER_BEFORE.finditer(utterance):
-                if _fold(match.group(3)) in nouns:
+            for match in _NUMBER_BEFORE.finditer(self.numbers_in_digits(utterance)):
+                # "stedenbouwkundigen", "waterspecialisten": a compound ends in one of the nouns.
+                if any(_fold(w) in nouns or any(_fold(w).endswith(n) for n in nouns if len(n) >= 6) for w in match.group(2).split()):
                     with contextlib.suppress(Invalid):
                         return validators.whole_number(match.group(1), minimum=item.minimum, maximum=item.maximum)
             return None
@@ -181,6 +183,13 @@ class FormDialog(GuidedDialog):
             return None
         text = f" {_fold(utterance)} "
         picked: list[str] = []
+        # A word in more than one option's label ("management") says none of them.
+        owners: dict[str, set[str]] = {}
+        for code in ("nl", "en"):
+            for value, label in self.options(code, item):
+                for part in _fold(label).split():
+                    owners.setdefault(part, set()).add(value)
+        shared = frozenset(part for part, values in owners.items() if len(values) > 1)
         for value, _ in self.options(lang, item):
             if value == "other":
                 continue
@@ -189,11 +198,45 @@ class FormDialog(GuidedDialog):
                 phrases = [_fold(w) for code in ("nl", "en") if catalog.has(key, code) for w in catalog.raw(code, key).split(",")]
                 if any(p and f" {p} " in text for p in phrases):
                     picked.append(value)
-            elif item.kind == "multichoice" and _label_mentioned(text, [label for code in ("nl", "en") for v, label in self.options(code, item) if v == value]):
+            elif item.kind == "multichoice" and _label_mentioned(
+                text, [label for code in ("nl", "en") for v, label in self.options(code, item) if v == value], shared
+            ):
                 picked.append(value)
         if item.kind == "choice":
             return picked[0] if len(picked) == 1 else None
         return picked
+
+    def numbers_in_digits(self, text: str) -> str:
+        """"twee experts" -> "2 experts": the numbers one to twelve written as words (`form.number_words`)."""
+        if self._number_words is None:
+            found: dict[str, str] = {}
+            for code in ("nl", "en"):
+                for number, variants in enumerate(self.services.catalog.raw(code, "form.number_words").split(","), start=1):
+                    found.update((_fold(v), str(number)) for v in variants.split("|") if v.strip())
+            self._number_words = found
+        words = self._number_words
+        return _WORD.sub(lambda m: words.get(_fold(m.group(0)), m.group(0)), text)
+
+    def detail_phrases(self) -> set[str]:
+        """Phrases that give a field's value in a message that starts the form ("online", "in person", "Engels",
+        "Water en riolering"), in both languages: the details of a task, not the task (bot/core/router.py
+        reads the task with them left out). A number's `words` are the nouns it counts ("experts"): those say
+        the task, so they stay."""
+        catalog = self.services.catalog
+        found: set[str] = set()
+        for item in self.spec.fields:
+            if item.kind not in ("choice", "multichoice"):
+                continue
+            for code in ("nl", "en"):
+                for value, label in self.options(code, item):
+                    if value == "other":
+                        continue
+                    key = f"{item.words}.{value}" if item.words else None
+                    if key is not None and catalog.has(key, code):
+                        found.update(w.strip() for w in catalog.raw(code, key).split(","))
+                    elif item.kind == "multichoice":
+                        found.add(label)
+        return {phrase for phrase in found if phrase and "{" not in phrase}
 
     def prefilled_note(self, lang: str, values: dict[str, Any]) -> str | None:
         """The message that says which fields a message filled in already (None when none)."""
@@ -448,6 +491,21 @@ class _FormEngine(Dialog):
         await dc.context.send_activity(self._question(lang_of(dc.context), self.spec.get(previous), state["values"]))
         return Dialog.end_of_turn
 
+    def names_option(self, state: dict[str, Any], text: str, lang: str) -> bool:
+        """Whether the message is one of the options the form asks to choose from now ("Engels" for the
+        working languages): then it is the answer, even where it would also be a command."""
+        current = state.get("current") if state.get("phase") == "collect" else None
+        if not current:
+            return False
+        item = self.spec.get(current)
+        if item.kind not in ("choice", "multichoice"):
+            return False
+        try:
+            self._clean(lang, item, text)
+        except (Invalid, Suggest):
+            return False
+        return True
+
     def accepts(self, state: dict[str, Any], text: str, lang: str) -> bool:
         """Whether a typed message answers what the form asks right now (see GuidedDialog.accepts)."""
         yes_no = self.form.yes_no
@@ -502,7 +560,7 @@ class _FormEngine(Dialog):
         if kind == "municipality":
             return validators.municipality(raw, self.form.services.municipalities)
         if kind == "number":
-            return validators.whole_number(raw, minimum=item.minimum, maximum=item.maximum)
+            return validators.whole_number(self.form.numbers_in_digits(raw), minimum=item.minimum, maximum=item.maximum)
         if kind == "amount":
             return validators.euro_amount(raw)
         if kind == "choice":
@@ -860,12 +918,13 @@ def _is_only_yes_no(yes_no: YesNo, text: str, lang: str) -> bool:
 _LABEL_STOP = frozenset({"and", "en", "the", "het", "de", "van", "of", "alleen", "only", "ook", "also"})
 
 
-def _label_mentioned(folded_text: str, labels: list[str]) -> bool:
-    """A label word (five letters or more) begins a word of the text: "afvalbeheer" mentions "Afval"."""
+def _label_mentioned(folded_text: str, labels: list[str], shared: frozenset[str] = frozenset()) -> bool:
+    """A label word (five letters or more, and in no other option's label: `shared`) begins a word of the
+    text: "afvalbeheer" mentions "Afval"; "water management" does not mention "Crisis management"."""
     words = folded_text.split()
     for label in labels:
         for part in _fold(label).split():
-            if len(part) < 5 or part in _LABEL_STOP:
+            if len(part) < 5 or part in _LABEL_STOP or part in shared:
                 continue
             stem = part[:6]
             if any(word.startswith(stem) for word in words):

@@ -11,7 +11,8 @@
   - a greeting or thanks around a request is taken off, and the rest handled ("Hallo, waar is het?");
   - a request plus a question ("Ik wil me aanmelden. Waar is het?") -> the answer, then the task;
   - a task in plain words, also when names and amounts make the recognizer unsure ("Wij willen 25.000 euro
-    bijdragen") -> the task, started with the message so the form can pre-fill what it says;
+    bijdragen"), or asked of the assistant as a question ("could you sign me up?") -> the task, started with
+    the message so the form can pre-fill what it says;
   - else one recognizer decides: start a job (intent) or answer a question. An answer may be replaced by a
     feature (`add_answer_override`): registration help when no session is open, say.
 """
@@ -34,6 +35,7 @@ from bot.core.profile import UserProfile
 from bot.core.turn import card_value, clean_text, is_group, lang_of, set_lang
 from bot.nlu.commands import CommandWords
 from bot.nlu.langguess import OtherLanguages
+from bot.nlu.text import tokens
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,10 @@ AnswerOverride = Callable[[TurnContext], Awaitable[bool]]  # True: it replied in
 # of money is money, though: it reads as the word "euro" (a money word in content/knowledge/synonyms.yaml), so
 # "De gemeente Almere wil 10.000 euro geven" reads "De gemeente wil euro geven", a contribution.
 _MONEY = re.compile(r"€\s*\d[\d.,]*|\d[\d.,]*\s*(?:€|k\b|euros?\b|eur\b)", re.IGNORECASE)
-_DETAILS = re.compile(r"\d[\d.,]*")
+_DETAILS = re.compile(r"\d[\d.,]*(?:st|nd|rd|th|ste|de|e)?\b")  # "25.000", "the 4th", "de 4e"
 MIN_PLAIN_TASK_WORDS = 2
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r"[,;.!?]+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # Built-in jobs that are conversation, not tasks a form could be started for.
 SMALL_JOBS = frozenset({"greeting", "thanks", "menu", "help", "cancel", "lang_en", "lang_nl"})
@@ -102,7 +105,11 @@ class Router:
         self._commands: list[tuple[CommandMatcher, JobHandler]] = []
         self._overrides: dict[str, AnswerOverride] = {}
         self._other_languages = other_languages or OtherLanguages(())
+        self._detail_phrases: set[str] = set()  # field values forms read from a request ("online", "Engels")
+        self._details: re.Pattern[str] | None = None
         self._ack_words = CommandWords.from_catalog(catalog, {True: "smalltalk.ack_words"}, LANGUAGES)
+        doers = {" ".join(tokens(d)) for code in LANGUAGES for d in catalog.raw(code, "turn.request_doers").split(",")}
+        self._doers = sorted((d for d in doers if d), key=len, reverse=True)
 
     # --- wiring -------------------------------------------------------------------------------
     def set_answerer(self, answerer: Answerer) -> None:
@@ -114,6 +121,11 @@ class Router:
         self._job_dialogs[job] = dialog_id
         if personal:
             self._personal_jobs.add(job)
+        dialog = self._dialogs.find_dialog(dialog_id)
+        phrases = getattr(dialog, "detail_phrases", None)
+        if callable(phrases):
+            self._detail_phrases.update(phrases())
+            self._details = None  # compiled again on first use
 
     @property
     def personal_jobs(self) -> frozenset[str]:
@@ -234,8 +246,9 @@ class Router:
             whole = self._recognizer.recognize(text, lang)
             if whole.kind in ("answer", "intent") and whole.intent not in SMALL_JOBS and whole.score > recognition.score:
                 recognition = whole
-        if recognition.kind != "intent":
-            task = self.task_in_plain_words(rest, lang)
+        asked = self._asked_to_do(rest, lang)  # "Kunt u mij inschrijven? Ik kom naar Den Haag.": a request
+        if recognition.kind != "intent" or asked is not None:
+            task = asked or self.task_in_plain_words(rest, lang, details=True)
             if task is not None:
                 set_turn_kind(context, "job")
                 await self.start_job(dc, task, utterance=rest)
@@ -258,18 +271,45 @@ class Router:
         else:
             await self._menu(dc)
 
-    def task_in_plain_words(self, text: str, lang: str) -> str | None:
+    def task_in_plain_words(self, text: str, lang: str, *, details: bool = False) -> str | None:
         """A task said with details the recognizer does not know ("Wij willen 25.000 euro bijdragen", "namens
-        de gemeente Utrecht"): recognized once the numbers and names are left out and amounts read as money.
+        de gemeente Utrecht", "in person"): recognized once the numbers and names are left out, and amounts read
+        as money; with `details`, a new message's, also the phrases forms read field values from
+        (`FormDialog.detail_phrases`; not in a form, whose text fields may hold them: "Online information session").
         What is left must say the task in a few words: "wijzig 1" is a choice from a list, not "wijzig".
         Also asked by guided conversations, for a task said in the middle of another one (`TurnPort`)."""
-        words = _DETAILS.sub(" ", _MONEY.sub(" euro ", text)).split()
+        money = _MONEY.sub(" euro ", text)
+        words = _DETAILS.sub(" ", self._without_details(money) if details else money).split()
         plain = " ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
         if len(plain.split()) < MIN_PLAIN_TASK_WORDS or plain == " ".join(text.split()) or self._recognizer.is_question(text, lang):
             return None
         recognition = self._recognizer.recognize(plain, lang)
         job = recognition.intent if recognition.kind == "intent" else None
         return job if job is not None and job not in SMALL_JOBS and self.knows_job(job) else None
+
+    def _asked_to_do(self, text: str, lang: str) -> str | None:
+        """"Hi! I'll join via Teams, could you sign me up?": a question that asks the assistant to do a task
+        (`turn.request_doers`: "could you", "kunt u") is a request for that task, whatever else it says."""
+        for clause in _CLAUSE.split(text):
+            words = " ".join(tokens(clause))
+            doer = next((d for d in self._doers if words.startswith(d + " ")), None)
+            if doer is None:
+                continue
+            recognition = self._recognizer.recognize(self._without_details(words[len(doer):]), lang)
+            job = recognition.intent if recognition.kind == "intent" else None
+            if job is not None and job not in SMALL_JOBS and self.knows_job(job):
+                return job
+        return None
+
+    def _without_details(self, text: str) -> str:
+        """The text without the phrases forms read field values from: "I'd like to attend in person" is a
+        registration whatever the recognizer makes of "in person" (a question about the location)."""
+        if not self._detail_phrases:
+            return text
+        if self._details is None:
+            alternatives = sorted((re.escape(p) for p in self._detail_phrases), key=len, reverse=True)
+            self._details = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+        return self._details.sub(" ", text)
 
     async def _request_and_questions(self, dc: DialogContext, sentences: list[str], whole: str) -> bool:
         """"Ik wil me aanmelden. Waar is het?": every question answered, then the one task started."""

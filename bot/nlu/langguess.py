@@ -80,16 +80,22 @@ class OtherLanguages:
             return None
         letters = [c for c in text.casefold() if c.isalpha()]
         latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+        joined = " ".join(words)
+        best: tuple[int, OtherLanguage] | None = None
         for language in self._languages:
-            if " ".join(words) in language.thanks:
+            if joined in language.thanks:
                 return language.code, True
-            is_it = any(c in language.letters for c in letters) if language.letters else False
-            if not is_it and language.script:
-                is_it = sum(1 for c in letters if language.script in unicodedata.name(c, "")) > len(letters) / 2 and any(w in language.words for w in words)
-            if not is_it and language.words:
-                is_it = sum(1 for w in words if w in language.words) >= min(2, len(words)) and latin == len(letters)
-            if is_it:
-                return language.code, " ".join(words) in language.thanks
+            if language.letters and any(c in language.letters for c in letters):
+                return language.code, False
+            count = sum(1 for w in words if w in language.words)
+            if language.script:
+                is_it = sum(1 for c in letters if language.script in unicodedata.name(c, "")) > len(letters) / 2 and count > 0
+            else:
+                is_it = count >= min(2, len(words)) and latin == len(letters)
+            if is_it and (best is None or count > best[0]):  # shared words: the language with the most
+                best = (count, language)
+        if best is not None:
+            return best[1].code, joined in best[1].thanks
         if latin < len(letters) / 2:
             return "other", False
         return None

@@ -27,6 +27,7 @@ from .validation import collection_problems
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 MAX_TEXT = 600  # characters of a message that recognition looks at
+SURE_INTENT = 0.85  # below this, a task's cues that point to another task win over the resemblance
 COURTESY = frozenset({"greeting", "thanks"})  # intents a cue may stand in for ("hoi, ik wil ...")
 OTHER_LANGUAGE_FACTOR = 0.99  # a match in the user's own language wins a tie
 
@@ -91,6 +92,10 @@ class _Engine:
             merged = scores if merged is None else np.maximum(merged, scores)
         decided = decide(self._ranked(merged), self.thresholds, guess, unknown_share)
         if decided.kind == "intent" and decided.intent not in COURTESY:
+            if decided.score < SURE_INTENT:  # "we geven geld" resembles an offer's examples, but says money
+                cued = self._cued(text, guess or lang)
+                if cued is not None and cued != decided.intent and cued not in COURTESY:
+                    return Recognition(kind="intent", intent=cued, score=decided.score, lang_guess=guess)
             return decided
         if decided.kind == "intent":  # "hoi! wanneer was het ook alweer": the greeting is not what it asks
             rest = self.courtesy.split(text)[1]

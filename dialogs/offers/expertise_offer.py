@@ -116,7 +116,7 @@ def offer_spec(options: OfferChoices) -> FormSpec:
             Field("description", kind="longtext", max_length=1000),
             Field("experts", kind="number", minimum=1, maximum=100, words="offers.expert_words"),
             Field("availability", max_length=300),
-            Field("languages", kind="multichoice", options=options.languages),
+            Field("languages", kind="multichoice", options=options.languages, words="offers.language_words"),
             Field("work_mode", kind="choice", options=options.work_modes, words="offers.work_mode_words"),
             Field("consent", kind="consent"),
         ),

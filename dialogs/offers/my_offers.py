@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.core.cards import card_activity
 from bot.core.i18n import LANGUAGES, Catalog
 from bot.core.turn import card_value, clean_text, lang_of, user_key
 from bot.nlu.commands import CommandWords, command_key
-from dialogs.base import GuidedDialog
+from dialogs.base import GuidedDialog, StepWaterfall
 from dialogs.offers.contribution import ContributionDialog, contribution_values
 from dialogs.offers.expertise_offer import ExpertiseOfferDialog, OffersDeps, offer_values
 from dialogs.prompts import MessagePrompt, YesNoPrompt
@@ -94,7 +94,7 @@ class MyOffersDialog(GuidedDialog):
         self.deps = deps
         self.add_dialog(PickPrompt(f"{self.ID}.pick", services.catalog))
         self.add_dialog(YesNoPrompt(f"{self.ID}.confirm", services.catalog))
-        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", [self.list_step, self.act_step, self.withdraw_step]))
+        self.add_dialog(StepWaterfall(f"{self.ID}.steps", [self.list_step, self.act_step, self.withdraw_step]))
         self.initial_dialog_id = f"{self.ID}.steps"
 
     def t(self, lang: str, key: str, **params: Any) -> str:

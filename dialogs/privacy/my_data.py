@@ -12,13 +12,13 @@ import logging
 from typing import Any, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.cards import card_activity
 from bot.core.turn import lang_of
-from dialogs.base import GuidedDialog
+from dialogs.base import GuidedDialog, StepWaterfall
 from dialogs.prompts import YesNoPrompt
 from dialogs.services import DialogServices
 from storage.privacy.personal_data import Erasure
@@ -48,7 +48,7 @@ class DeleteMyDataDialog(GuidedDialog):
         super().__init__(self.ID, services)
         self.desk = desk
         self.add_dialog(YesNoPrompt(f"{self.ID}.confirm", services.catalog))
-        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", [self.confirm_step, self.erase_step]))
+        self.add_dialog(StepWaterfall(f"{self.ID}.steps", [self.confirm_step, self.erase_step]))
         self.initial_dialog_id = f"{self.ID}.steps"
 
     async def confirm_step(self, step: WaterfallStepContext) -> DialogTurnResult:

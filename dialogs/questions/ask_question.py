@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
 from bot.core.turn import lang_of
-from dialogs.base import GuidedDialog
+from dialogs.base import GuidedDialog, StepWaterfall
 from dialogs.prompts import has_text
 from dialogs.services import DialogServices
 
@@ -19,7 +19,7 @@ class AskQuestionDialog(GuidedDialog):
         super().__init__(self.ID, services)
         self._qa = qa
         self.add_dialog(TextPrompt(f"{self.ID}.text", has_text))
-        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", [self.ask_step, self.answer_step]))
+        self.add_dialog(StepWaterfall(f"{self.ID}.steps", [self.ask_step, self.answer_step]))
         self.initial_dialog_id = f"{self.ID}.steps"
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:

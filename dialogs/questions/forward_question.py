@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
 from bot.core.cards import IN_PLACE, card, card_activity, paragraph, send_in_place, submit
 from bot.core.turn import card_value, lang_of
-from dialogs.base import GuidedDialog
+from dialogs.base import GuidedDialog, StepWaterfall
 from dialogs.prompts import YesNoPrompt, has_text
 from dialogs.services import DialogServices
 from dialogs.validators import echo
@@ -22,7 +22,7 @@ class ForwardQuestionDialog(GuidedDialog):
         self._qa = qa
         self.add_dialog(TextPrompt(f"{self.ID}.text", has_text))
         self.add_dialog(YesNoPrompt(f"{self.ID}.confirm", services.catalog))
-        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", [self.question_step, self.confirm_step, self.save_step]))
+        self.add_dialog(StepWaterfall(f"{self.ID}.steps", [self.question_step, self.confirm_step, self.save_step]))
         self.initial_dialog_id = f"{self.ID}.steps"
 
     async def question_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogTurnResult, WaterfallStepContext
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import ActivityTypes
 
@@ -20,7 +20,7 @@ from bot.core.clock import Clock
 from bot.core.turn import card_value, clean_text, lang_of, user_key
 from bot.sessions import Session
 from dialogs import validators
-from dialogs.base import GuidedDialog
+from dialogs.base import GuidedDialog, StepWaterfall
 from dialogs.prompts import YesNoPrompt
 from dialogs.services import DialogServices
 from storage.registration.models import Registration
@@ -104,7 +104,7 @@ class MyRegistrationDialog(GuidedDialog):
         self.desk = desk
         self.add_dialog(OptionPrompt(f"{self.ID}.choose"))
         self.add_dialog(YesNoPrompt(f"{self.ID}.confirm", services.catalog))
-        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", [self.overview_step, self.act_step, self.cancel_step]))
+        self.add_dialog(StepWaterfall(f"{self.ID}.steps", [self.overview_step, self.act_step, self.cancel_step]))
         self.initial_dialog_id = f"{self.ID}.steps"
 
     def t(self, lang: str, key: str, **params: Any) -> str:
