@@ -33,6 +33,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency
@@ -562,7 +563,13 @@ class _FormEngine(Dialog):
         if kind == "number":
             return validators.whole_number(self.form.numbers_in_digits(raw), minimum=item.minimum, maximum=item.maximum)
         if kind == "amount":
-            return validators.euro_amount(raw)
+            try:
+                return validators.euro_amount(raw)
+            except Invalid:
+                said = _amount_in_words(raw)  # "ongeveer 5000", "about 10k", "rond de 2,5 duizend euro"
+                if said is None:
+                    raise
+                return said
         if kind == "choice":
             said = self._said_option(item, raw)
             return said if said is not None else validators.choice(raw, self.form.options(lang, item))
@@ -897,6 +904,23 @@ def _as_number(value: Any) -> int | float | None:
     if not math.isfinite(number) or abs(number) >= 10**12:
         return None
     return number
+
+
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,-])(\d[\d.,]*)\s*(k|duizend|thousand|miljoen|million)?(?![\w])", re.IGNORECASE)
+_MULTIPLIERS = {"k": 1000, "duizend": 1000, "thousand": 1000, "miljoen": 1_000_000, "million": 1_000_000}
+
+
+def _amount_in_words(text: str) -> str | None:
+    """The one amount a typed answer names among other words ("ongeveer 5000", "about 10k"), else None."""
+    found = _AMOUNT_IN_TEXT.findall(text)
+    if len(found) != 1:
+        return None
+    number, multiplier = found[0]
+    try:
+        amount = Decimal(validators.euro_amount(number)) * _MULTIPLIERS.get(multiplier.lower(), 1)
+        return validators.euro_amount(f"{amount:.2f}")
+    except Invalid:
+        return None
 
 
 def _euro(value: str, lang: str) -> str:

@@ -66,18 +66,22 @@ WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # "Could you tell me | when it starts"): the question is read without it.
 LEAD_IN = re.compile(
     r"^(?:[^\W_]+[\s,']+){0,8}?(?:weten|vertellen|zeggen|uitleggen|know|tell (?:me|us)|explain|wonder|wondering|"
-    r"benieuwd|afvragen|vraag (?:me|ik me) af|vroeg (?:me|ik me) af)[\s,:]+(?=(?:wanneer|waar|wie|wat|welke|welk|hoe|hoeveel|waarom|of|"
+    r"benieuwd|afvragen|vraag (?:me|ik me) af|vroeg (?:me|ik me) af|hoor (?:ik )?graag|hoor ik|laat (?:me|mij|ons) (?:even )?weten|"
+    r"let (?:me|us) know|please advise|advise)[\s,:]+(?=(?:wanneer|waar|wie|wat|welke|welk|hoe|hoeveel|waarom|of|"
     r"when|where|who|what|which|how|why|whether|if)\b)",
     re.IGNORECASE,
 )
 # A sentence that asks without a question mark: "ik vroeg me af of ...", "I wonder whether ...".
 ASKING = re.compile(
     r"\b(?:vroeg (?:me|ik me) af|vraag (?:me|ik me) af|afvragen|benieuwd|graag weten|wil weten|wonder|wondering|"
-    r"would like to know|i'd like to know|want to know|could you|can you|kunt u|kunnen jullie|kun je|please explain)\b",
+    r"would like to know|i'd like to know|want to know|could you|can you|kunt u|kunnen jullie|kun je|please explain|"
+    r"hoor (?:ik )?graag|graag hoor ik|hoor ik graag|laat (?:me|mij|ons) (?:even )?weten|let (?:me|us) know|please advise)\b",
     re.IGNORECASE,
 )
 # A question that points back to the sentence before it ("Could you explain that idea?", "Kan dat?").
-REFERS_BACK = re.compile(r"\b(?:that|this|it|those|these|dat|dit|die|deze|het|daar|hier)\b", re.IGNORECASE)
+REFERS_BACK = re.compile(
+    r"\b(?:that|this|it|those|these|dat|dit|die|deze|het|daar|hier|daarover|hierover|erover|ervan|daarvan)\b", re.IGNORECASE
+)
 POINTING_BACK = 3  # content words: fewer, and a word that points back, and the question needs its context
 WHETHER = re.compile(r"^(?:of|whether|if)\s+", re.IGNORECASE)  # opens a yes/no question asked indirectly
 SENTENCE_END = re.compile(r"(?<=[?!;])\s*|(?<=\.)\s+")

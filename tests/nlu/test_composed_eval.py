@@ -32,8 +32,10 @@ HELD_OUT2 = HERE / "eval_heldout2.yaml"
 # its first run, with no invented fact but one confident answer to an out-of-scope question. The issue's bar
 # is 0.95 (TARGET) and zero confident out-of-scope answers; this set is never tuned on, so the test holds
 # what it scored then (accuracy rounded down) and the benchmark reports it separately as "held-out (blind,
-# 2026-12-03)". Raise the floor (and lower the ceiling) as general improvements lift it.
-HELD_OUT2_FLOOR = 0.70
+# 2026-12-03)". Raise the floor (and lower the ceiling) as general improvements lift it: after the intent cues,
+# greetings taken off, the question found in long polite messages and more honest unknowns it scored 54 of 68
+# (0.794; counted by the benchmark, never looked into), still with one confident out-of-scope answer.
+HELD_OUT2_FLOOR = 0.79
 HELD_OUT3 = HERE / "eval_heldout3.yaml"
 # The third held-out set (written blind on the evening of 2026-12-03, from the announcement only; 60 questions)
 # is likewise only run. Its first run scored 41 of 60 (0.683), with no invented fact and no confident answer to

@@ -180,3 +180,28 @@ async def test_a_question_about_something_else_in_the_words_of_the_session_is_no
             assert answer_part(lang, entry) not in text, (question, text)
     claim = "Betaalt de EU dit programma?" if lang == "nl" else "Is the EU paying for this programme?"
     assert msg_part(lang, "composer.premise.funder_no") in all_text(await conversation.say(claim))
+
+
+LONG_POLITE = {
+    "nl": (
+        "Goedemiddag, ik ben beleidsmedewerker bij een gemeente in het zuiden. Wij hebben de oproep van VNG"
+        " International in ons managementteam besproken en iedereen was positief. Helaas ben ik die dag bezet met"
+        " andere verplichtingen en kan ik niet naar Den Haag. Laat me even weten of ik de bijeenkomst ook online"
+        " kan bijwonen. Met vriendelijke groet."
+    ),
+    "en": (
+        "Good afternoon, I am a policy officer in a municipality in the south. We discussed the call from VNG"
+        " International in our management team and everyone was positive. Unfortunately I am busy with other"
+        " duties that day and cannot travel to The Hague. Please let me know whether I could attend the session"
+        " online as well. Kind regards."
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_a_long_message_that_asks_politely_without_a_question_mark_is_answered_not_started(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    assert len(LONG_POLITE[lang]) > 240
+    replies = await conversation.say(LONG_POLITE[lang])
+    assert answer_part(lang, "session_online") in all_text(replies)
+    assert not any(action.startswith("register.") for action in actions(replies))
