@@ -61,6 +61,11 @@ NOT_TASKS = frozenset({*INTERRUPTIONS, *LANGUAGE_SWITCHES, *SMALL_TALK, "ask_que
 _CLAUSES = re.compile(r"[,;.!?]+|\s(?:maar|but)\s", re.IGNORECASE)
 
 
+def _folded_phrases(phrases: str) -> list[str]:
+    """A catalog's comma-separated phrases as folded words ("Laat maar, I meant" -> ["laat maar", "i meant"])."""
+    return [folded for folded in (" ".join(tokens(p)) for p in phrases.split(",")) if folded]
+
+
 STEP_INPUT = "vng.step_input"  # in a StepWaterfall's state: what its current step was run with
 _PLAIN = (str, bool, int, float, type(None))
 
@@ -89,8 +94,8 @@ class GuidedDialog(ComponentDialog):
         self._back_words = CommandWords.from_catalog(services.catalog, {True: "turn.back_words"}, LANGUAGES)
         self._yes_no = YesNo(services.catalog)
         catalog = services.catalog
-        self._switch_cues = {code: [" ".join(tokens(w)) for w in catalog.raw(code, "turn.switch_cues").split(",") if w.strip()] for code in LANGUAGES}
-        self._openers = {code: [" ".join(tokens(w)) for w in catalog.raw(code, "turn.request_openers").split(",") if w.strip()] for code in LANGUAGES}
+        self._switch_cues = tuple(dict.fromkeys(c for code in LANGUAGES for c in _folded_phrases(catalog.raw(code, "turn.switch_cues"))))
+        self._openers = {code: _folded_phrases(catalog.raw(code, "turn.request_openers")) for code in LANGUAGES}
 
     # --- hooks a dialog may override --------------------------------------------------------------
     def accepts(self, inner_dc: DialogContext, text: str) -> bool:
@@ -236,7 +241,7 @@ class GuidedDialog(ComponentDialog):
         turns = self.services.turns
         assert turns is not None
         folded = " ".join(tokens(text))
-        cues = [c for code in LANGUAGES for c in self._switch_cues[code]]
+        cues = self._switch_cues
         if not any(f" {cue} " in f" {folded} " for cue in cues):
             return None
         recognizer = self.services.recognizer

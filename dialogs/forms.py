@@ -195,9 +195,7 @@ class FormDialog(GuidedDialog):
             if value == "other":
                 continue
             if item.words:
-                key = f"{item.words}.{value}"
-                phrases = [_fold(w) for code in ("nl", "en") if catalog.has(key, code) for w in catalog.raw(code, key).split(",")]
-                if any(p and f" {p} " in text for p in phrases):
+                if any(f" {_fold(p)} " in text for p in self.option_phrases(item, value)):
                     picked.append(value)
             elif item.kind == "multichoice" and _label_mentioned(
                 text, [label for code in ("nl", "en") for v, label in self.options(code, item) if v == value], shared
@@ -223,7 +221,6 @@ class FormDialog(GuidedDialog):
         "Water en riolering"), in both languages: the details of a task, not the task (bot/core/router.py
         reads the task with them left out). A number's `words` are the nouns it counts ("experts"): those say
         the task, so they stay."""
-        catalog = self.services.catalog
         found: set[str] = set()
         for item in self.spec.fields:
             if item.kind not in ("choice", "multichoice"):
@@ -232,12 +229,17 @@ class FormDialog(GuidedDialog):
                 for value, label in self.options(code, item):
                     if value == "other":
                         continue
-                    key = f"{item.words}.{value}" if item.words else None
-                    if key is not None and catalog.has(key, code):
-                        found.update(w.strip() for w in catalog.raw(code, key).split(","))
+                    if item.words:
+                        found.update(self.option_phrases(item, value))
                     elif item.kind == "multichoice":
                         found.add(label)
-        return {phrase for phrase in found if phrase and "{" not in phrase}
+        return {phrase for phrase in found if "{" not in phrase}
+
+    def option_phrases(self, item: Field, value: str) -> list[str]:
+        """The phrasings of one option of a field with `words` (`<words>.<value>`), in both languages."""
+        catalog = self.services.catalog
+        key = f"{item.words}.{value}"
+        return [p.strip() for code in ("nl", "en") if catalog.has(key, code) for p in catalog.raw(code, key).split(",") if p.strip()]
 
     def prefilled_note(self, lang: str, values: dict[str, Any]) -> str | None:
         """The message that says which fields a message filled in already (None when none)."""
@@ -595,8 +597,7 @@ class _FormEngine(Dialog):
             return None
         folded = _fold(raw)
         for value, _ in self.form.options("nl", item):
-            key = f"{item.words}.{value}"
-            if any(folded == _fold(w) for code in ("nl", "en") if self.catalog.has(key, code) for w in self.catalog.raw(code, key).split(",")):
+            if any(folded == _fold(w) for w in self.form.option_phrases(item, value)):
                 return value
         return None
 

@@ -35,7 +35,6 @@ from bot.core.profile import UserProfile
 from bot.core.turn import card_value, clean_text, is_group, lang_of, set_lang
 from bot.nlu.commands import CommandWords
 from bot.nlu.langguess import OtherLanguages
-from bot.nlu.text import tokens
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +107,6 @@ class Router:
         self._detail_phrases: set[str] = set()  # field values forms read from a request ("online", "Engels")
         self._details: re.Pattern[str] | None = None
         self._ack_words = CommandWords.from_catalog(catalog, {True: "smalltalk.ack_words"}, LANGUAGES)
-        doers = {" ".join(tokens(d)) for code in LANGUAGES for d in catalog.raw(code, "turn.request_doers").split(",")}
-        self._doers = sorted((d for d in doers if d), key=len, reverse=True)
 
     # --- wiring -------------------------------------------------------------------------------
     def set_answerer(self, answerer: Answerer) -> None:
@@ -288,14 +285,14 @@ class Router:
         return job if job is not None and job not in SMALL_JOBS and self.knows_job(job) else None
 
     def _asked_to_do(self, text: str, lang: str) -> str | None:
-        """"Hi! I'll join via Teams, could you sign me up?": a question that asks the assistant to do a task
-        (`turn.request_doers`: "could you", "kunt u") is a request for that task, whatever else it says."""
+        """"Hi! I'll join via Teams, could you sign me up?": a part of the message that asks the assistant to do
+        a task ("could you ...", "kunt u ...": `Recognizer.request_to_bot`) is a request for that task,
+        whatever else the message says."""
         for clause in _CLAUSE.split(text):
-            words = " ".join(tokens(clause))
-            doer = next((d for d in self._doers if words.startswith(d + " ")), None)
-            if doer is None:
+            asked = self._recognizer.request_to_bot(clause)
+            if asked is None:
                 continue
-            recognition = self._recognizer.recognize(self._without_details(words[len(doer):]), lang)
+            recognition = self._recognizer.recognize(self._without_details(asked), lang)
             job = recognition.intent if recognition.kind == "intent" else None
             if job is not None and job not in SMALL_JOBS and self.knows_job(job):
                 return job

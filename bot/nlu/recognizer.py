@@ -317,6 +317,17 @@ class Recognizer:
         code = engine.guesser.guess(text or "") or (lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
         return mood(text or "", tokens(text or ""), engine.data.languages[code]) == QUESTION
 
+    def request_to_bot(self, text: str) -> str | None:
+        """What a message asks the assistant to do when it opens as a request to it, in either language (a
+        request opener and an addressee, content/knowledge/language.yaml: "kunt u mij aanmelden", "could you
+        sign me up" -> "mij aanmelden", "sign me up"); None otherwise."""
+        words = tokens(text or "")
+        for lang in LANGUAGES:
+            profile = self._engine.data.languages[lang]
+            if len(words) > 2 and words[0] in profile.request_openers and words[1] in profile.addressees:
+                return " ".join(words[2:])
+        return None
+
     def clear_language(self, text: str) -> str | None:
         """"nl" or "en" when the message is clearly written in that language, else None."""
         return self._engine.guesser.clear(text or "")

@@ -28,9 +28,9 @@ async def test_the_first_message_says_it_is_an_automated_assistant_not_a_person(
 
 def test_dutch_addresses_the_reader_as_u():
     # `language.other.<code>` is written in that other language ("Désolé, je ne parle que ..."), not in Dutch.
-    # Word lists (`*_words`, `turn.switch_cues`, `turn.request_doers`...) are what people type, not what the bot says.
+    # Word lists (`*_words`, `turn.switch_cues`, `turn.request_openers`...) are what people type, not what the bot says.
     foreign = {key for key in catalog().keys("nl") if key.startswith("language.other.") and key != "language.other.spoken"}
-    foreign |= {key for key in catalog().keys("nl") if key.rsplit(".", 1)[-1].endswith(("words", "cues", "openers", "doers"))}
+    foreign |= {key for key in catalog().keys("nl") if key.rsplit(".", 1)[-1].endswith(("words", "cues", "openers"))}
     texts = {key: catalog().raw("nl", key) for key in catalog().keys("nl") if key not in foreign}
     texts.update({f"answer {entry_id}": answer["nl"] for entry_id, answer in answers().items()})
     assert {key: text for key, text in texts.items() if _INFORMAL.search(text)} == {}
