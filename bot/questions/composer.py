@@ -7,6 +7,8 @@ returns the parts of the reply; `bot.questions.answering` turns them into a card
 for follow-ups. The benchmark and the evaluation call it directly.
 
 Per question (a clause of the message), in this order:
+0. a question of a kind the assistant never answers (content/facts.yaml `off_topic`: what a ministry does,
+   planning a Teams meeting, the weather, the news) gets no answer, whatever words it shares with the data;
 1. a follow-up ("en waar?", "wat is het doel ervan?") is read together with the last topic;
 2. a claim the question takes for granted (a date, a time, a place, a mode, who pays) is checked: yes or no,
    with the fact;
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from bot.core.config import Settings
 from bot.core.content import ContentModel, load
@@ -95,6 +99,7 @@ TIME_AT = re.compile(
 TIME_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})[:.](\d{2})(?![\d])")
 YEAR = re.compile(r"\b(20\d\d)\b")
 PLACE = re.compile(r"\b(?:in|te)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)?)")
+PLACE_TYPED = re.compile(r"\b(?:in|te)\s+([\w'-]+)(?:\s+([\w'-]+))?")  # a place typed in lower case, checked against known names
 
 
 def normalize(text: str) -> str:
@@ -183,11 +188,16 @@ class Composition:
         topics = [p.topic for p in self.parts if p.topic]
         return topics[-1] if topics else None
 
+    answers_task: bool = False  # a question about a task ("hoe meld ik me aan?") answered with its entry
+
     @property
     def composed(self) -> bool:
-        """More than the recognizer alone would say: several parts, or a part from the facts."""
+        """More than the recognizer alone would say: several parts, a part from the facts, or a question about
+        a task answered instead of starting it."""
         shown = [p for p in self.parts if p.answered and p.text]
-        return len(shown) > 1 or any(p.label in FACT_LABELS for p in shown) or (self.indirect and bool(shown))
+        return (
+            len(shown) > 1 or any(p.label in FACT_LABELS for p in shown) or ((self.indirect or self.answers_task) and bool(shown))
+        )
 
 
 @dataclass
@@ -199,13 +209,24 @@ class _Context:
     tense: Tense
     several: bool = False
     indirect: bool = False  # asked indirectly: its short clauses are not follow-ups by their shape alone
+    configured: frozenset[str] = frozenset()  # facts organizers have set (venue_address, join_url, donation_details)
+    off_topic: bool = False  # a clause asked about something the assistant never answers
+    answers_task: bool = False  # a clause asked about a task and got the entry that explains it
     known: dict[str, Recognition] = field(default_factory=dict)  # recognitions already made, by text
 
 
 class Composer:
     def __init__(
-        self, *, recognizer: Recognizer, catalog: Catalog, facts: FactBase, description: Description, settings: Settings
+        self,
+        *,
+        recognizer: Recognizer,
+        catalog: Catalog,
+        facts: FactBase,
+        description: Description,
+        settings: Settings,
+        places: frozenset[str] = frozenset(),
     ):
+        """`places`: names of places (normalized), recognized in a claim also when typed without a capital."""
         self._recognizer = recognizer
         # Entries organizers add in Teams later answer their question even where a rule would (they know more).
         self._shipped = frozenset(entry.id for entry in recognizer.entries())
@@ -215,8 +236,14 @@ class Composer:
         w = facts.words
         self._weekdays = {normalize(d).strip(): i for days in w.weekdays.values() for i, d in enumerate(days)}
         self._months = {normalize(m).strip(): i + 1 for months in w.months.values() for i, m in enumerate(months)}
+        # Months as people shorten them: "4 okt", "oct 4".
+        self._months |= {name[:3]: number for name, number in list(self._months.items()) if name[:3] not in self._months}
         month_names = "|".join(sorted(self._months, key=len, reverse=True))
-        self._day_month = re.compile(rf" (\d{{1,2}}) (?:e |ste |de |th |st |nd |rd |of )?({month_names}) | ({month_names}) (\d{{1,2}}) ")
+        # On a normalized text; the spaces around are looked at, not taken, so that matches may share them.
+        self._day_month = re.compile(
+            rf"(?<= )(\d{{1,2}}) (?:e |ste |de |th |st |nd |rd |of )?({month_names})(?= )|(?<= )({month_names}) (\d{{1,2}})(?= )"
+        )
+        self._names_date = frozenset(normalize(word).strip() for word in w.names_date)
         self._funder = WordSet(w.funder)
         self._paying = WordSet(w.paying)
         self._paid_for = WordSet(w.paid_for)
@@ -232,7 +259,12 @@ class Composer:
         self._session_words = WordSet(facts.session_words)
         self._derived = {name: [WordSet(g) for g in groups] for name, groups in facts.derived.items()}
         self._derived_except = {name: WordSet(words) for name, words in facts.derived_except.items()}
-        self._unknowns = [(u, [WordSet(g) for g in u.all]) for u in facts.unknowns]
+        self._unknowns = [(u, [WordSet(g) for g in u.all], WordSet(u.except_)) for u in facts.unknowns]
+        self._off_topic = [([WordSet(g) for g in o.all], WordSet(o.except_)) for o in facts.off_topic]
+        self._task_opens = WordSet(facts.task_questions.opens)
+        self._task_still = WordSet(facts.task_questions.still)
+        self._topic_words = {topic: normalize(" ".join(words)).strip() for topic, words in facts.topic_words.items()}
+        self._places = places
         self._asked = {name: [WordSet(g) for g in groups] for name, groups in facts.asked.items()}
         self._aspects = {entry: WordSet(words) for entry, words in facts.aspects.items()}
         self._types = [(t, [WordSet(g) for g in t.all], WordSet(t.except_)) for t in facts.question_types]
@@ -243,10 +275,11 @@ class Composer:
 
     @classmethod
     def from_content(cls, content: Path, *, recognizer: Recognizer, catalog: Catalog, settings: Settings) -> Composer:
-        """Reads content/facts.yaml and content/description.yaml."""
+        """Reads content/facts.yaml, content/description.yaml and the place names of content/municipalities.yaml."""
         return cls(
             recognizer=recognizer, catalog=catalog, settings=settings,
             facts=FactBase.load(content / "facts.yaml"), description=Description.load(content / "description.yaml"),
+            places=_place_names(content / "municipalities.yaml"),
         )
 
     # --- the whole message ------------------------------------------------------------------------------
@@ -284,10 +317,14 @@ class Composer:
             answered = [p for p in answered if p.label not in COURTESY] or answered
         if answered:
             parts = answered[:MAX_PARTS]
+        elif ctx.off_topic:  # not answered from the whole message either: its question is of a kind never answered
+            parts = [Part(label="none")]
         else:
             whole = ctx.known.get(question) or self._recognizer.recognize(question, lang)
             parts = [self._unanswered(question, whole, ctx)]
-        return Composition(question=question, parts=tuple(parts), recognition=whole, indirect=ctx.indirect)
+        return Composition(
+            question=question, parts=tuple(parts), recognition=whole, indirect=ctx.indirect, answers_task=ctx.answers_task
+        )
 
     def topic_of_task(self, job: str) -> str | None:
         """The entry that explains a task (content/facts.yaml `task_answers`): the topic while it runs."""
@@ -300,7 +337,17 @@ class Composer:
     def _context(self, lang: str, now: datetime, sessions: Sequence[Session]) -> _Context:
         session = featured_session(sessions, now)
         facts = answer_facts(self._catalog, self._settings, sessions, lang, now) | self._base.initiative_facts(lang)
-        return _Context(lang, now, session, facts, tense_of(session, now) if session else "coming")
+        donation = self._settings.donation_details_en if lang == "en" else self._settings.donation_details_nl
+        configured = {
+            name for name, value in (
+                ("venue_address", session.venue_address if session else ""),
+                ("join_url", session.join_url if session else ""),
+                ("donation_details", donation),
+            ) if value and value.strip()
+        }
+        return _Context(
+            lang, now, session, facts, tense_of(session, now) if session else "coming", configured=frozenset(configured)
+        )
 
     def find_question(self, text: str) -> str:
         """In a long message, the sentence that asks: the last one with a question mark, else the last that
@@ -370,6 +417,9 @@ class Composer:
     # --- one question --------------------------------------------------------------------------------------
     def _clause(self, clause: str, ctx: _Context, last_topic: str | None) -> list[Part]:
         norm = normalize(clause)
+        if self._is_off_topic(norm):
+            ctx.off_topic = True
+            return [Part(label="none")]
         by_shape = not ctx.indirect or norm in self._refer_back
         if last_topic and by_shape and self._is_follow_up(norm):
             part = self._follow_up(clause, norm, ctx, last_topic)
@@ -380,8 +430,11 @@ class Composer:
             return [self._entry(recognition.entry_id, ctx)]
         part = None
         if is_question(clause, norm):  # "ik wil me aanmelden voor dinsdag 4 oktober" is a wish, not a claim
-            part = self._premise(clause, norm, ctx) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
-            part = part or self._derived_fact(norm, ctx)
+            dated = self._names_session_date(norm, ctx)  # "welke dag was 4 oktober?" asks about the session
+            if dated and (norm.split() or [""])[0] in WH_WORDS:  # "welke dag was 4 oktober?" asks; it claims nothing
+                part = self._derived_fact(norm, ctx, session_implied=dated)
+            part = part or self._premise(clause, norm, ctx, session_implied=dated) or self._unknown(norm, ctx)
+            part = part or self._asked_fact(norm, ctx) or self._derived_fact(norm, ctx, session_implied=dated)
         if part is not None:
             return [part]
         typed = self._typed(norm, recognition, ctx)
@@ -396,7 +449,8 @@ class Composer:
             return [self._entry(self._by_question_word(norm, recognition.entry_id), ctx)]
         if recognition.kind == "intent" and recognition.intent:
             entry_id = self._base.task_answers.get(recognition.intent)
-            if ctx.several and entry_id and self._known(entry_id):
+            if entry_id and self._known(entry_id) and (ctx.several or self._asks_about_task(clause, norm)):
+                ctx.answers_task = ctx.answers_task or not ctx.several
                 return [self._entry(entry_id, ctx)]
             return [Part(label=recognition.intent)]
         if len(aspects) == 1 and len(norm.split()) <= 5 and not recognition.unfamiliar:
@@ -452,6 +506,8 @@ class Composer:
             return self._entry(target, ctx) if self._known(target) else None
         session_topic = last_topic.startswith("session_")
         own = self._premise(clause, norm, ctx, session_implied=session_topic) or self._unknown(norm, ctx) or self._asked_fact(norm, ctx)
+        lent = self._topic_words.get(last_topic)
+        own = own or (self._asked_fact(f"{norm}{lent} ", ctx) if lent else None)  # "its full name?" after the fund
         own = own or self._derived_fact(norm, ctx, session_implied=session_topic)
         if own is not None:
             return own
@@ -507,7 +563,10 @@ class Composer:
         verdicts: list[bool] = []
         days = [self._weekdays[w] for w in norm.split() if w in self._weekdays]
         verdicts += [d == start.weekday() for d in days]
-        for match in self._day_month.finditer(norm.replace(" ", "  ")):
+        for match in self._day_month.finditer(norm):
+            before = norm[: match.start()].split()
+            if before and before[-1] in self._names_date:
+                continue  # "de bijeenkomst van 4 oktober", "register for oct 4": names the session, claims nothing
             day = match.group(1) or match.group(4)
             month = self._months[match.group(2) or match.group(3)]
             verdicts.append((int(day), month) == (start.day, start.month))
@@ -541,11 +600,37 @@ class Composer:
             if place in self._not_places or normalize(match.group(1).split()[0]) in self._not_places:
                 continue
             return False
+        for match in PLACE_TYPED.finditer(clause.lower()):  # "de bijeenkomst is in amsterdam he": a known place
+            one = normalize(match.group(1)).strip()
+            two = normalize(f"{match.group(1)} {match.group(2)}").strip() if match.group(2) else one
+            for place in (two, one):
+                if place in self._places or f" {place} " in self._city:
+                    return f" {place} " in self._city
         return None
+
+    def _names_session_date(self, norm: str, ctx: _Context) -> bool:
+        """Whether the question names the session's date ("4 oktober", "oct 4"): then it is about the session."""
+        if ctx.session is None:
+            return False
+        start = ctx.session.local_start
+        for match in self._day_month.finditer(norm):
+            day, month = match.group(1) or match.group(4), self._months[match.group(2) or match.group(3)]
+            if (int(day), month) == (start.day, start.month):
+                return True
+        return False
+
+    def _is_off_topic(self, norm: str) -> bool:
+        return any(all_groups(groups, norm) and norm not in excepted for groups, excepted in self._off_topic)
+
+    def _asks_about_task(self, clause: str, norm: str) -> bool:
+        """"Hoe meld ik me aan?", "Kan ik me nog aanmelden?": a question about a task, not a request to start it."""
+        return is_question(clause, norm) and (self._task_opens.find(norm) == 0 or norm in self._task_still)
 
     # --- facts the data holds or lacks ---------------------------------------------------------------------
     def _unknown(self, norm: str, ctx: _Context) -> Part | None:
-        for unknown, groups in self._unknowns:
+        for unknown, groups, excepted in self._unknowns:
+            if unknown.unless in ctx.configured or norm in excepted:
+                continue
             if all_groups(groups, norm):
                 about = unknown.about.get(ctx.lang) or unknown.about["nl"]
                 return Part(label="unknown", text=self._catalog.text(ctx.lang, "composer.not_known", about=about))
@@ -648,10 +733,16 @@ class Composer:
 TAGS = (" toch ", " klopt ", " right ", " correct ", " isnt it ", " is it ", " niet waar ", " or not ", " of niet ")
 
 
+TAIL_TAGS = (" he ",)  # a tag that asks only at the end: "het is in Den Haag, hè"
+
+
 def is_question(clause: str, norm: str) -> bool:
-    """A question mark, a question word or verb first, or a tag ("..., klopt dat?", "..., right")."""
+    """A question mark, a question word or verb first, or a tag ("..., klopt dat?", "..., right", "..., hè")."""
     words = norm.split()
-    return clause.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS) or any(t in norm for t in TAGS)
+    return (
+        clause.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS) or any(t in norm for t in TAGS)
+        or norm.endswith(TAIL_TAGS)
+    )
 
 
 def _unlinked(piece: str) -> str:
@@ -697,3 +788,13 @@ STOP = _set(
 
 def _content_words(text: str) -> list[str]:
     return [w[:6] for w in normalize(text).split() if w not in STOP and len(w) > 2]
+
+
+def _place_names(path: Path) -> frozenset[str]:
+    """The municipalities of content/municipalities.yaml and their other names, normalized (none without the file)."""
+    if not path.exists():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names = [str(n) for group in (data.get("provinces") or {}).values() for n in group]
+    names += [str(alias) for alias in (data.get("aliases") or {})]
+    return frozenset(normalize(n).strip() for n in names)

@@ -76,6 +76,8 @@ class _Words(ContentModel):
     paying: Words = ()
     paid_for: Words = ()
     follow_openers: Words
+    # Words before a date that name the session by it rather than claim it ("de bijeenkomst van 4 oktober").
+    names_date: Words = ()
     refer_back: Words
     purpose: Words
     # Parts of the day as people name them in a claim ("'s ochtends", "in the afternoon"): morning ends at
@@ -83,12 +85,38 @@ class _Words(ContentModel):
     day_parts: dict[Literal["morning", "afternoon", "evening"], Words] = Field(default_factory=dict)
 
 
+Configured = Literal["venue_address", "join_url", "donation_details"]
+
+
 class Unknown(ContentModel):
-    """A question the data cannot answer yet: every group of `all` must be met by one of its words."""
+    """A question the data cannot answer yet: every group of `all` must be met by one of its words, and no
+    word of `except_` may occur. `unless`: a fact organizers may configure (the venue address, the join
+    link, the donation details); once it is set, the question is no longer unknown and the FAQ answers it."""
 
     id: str
     all: tuple[Words, ...]
+    except_: Words = Field(default=(), alias="except")
+    unless: Configured | None = None
     about: dict[str, str]
+
+
+class OffTopic(ContentModel):
+    """A kind of question the assistant never answers, though it shares words with the initiative (what a
+    ministry does in general, how to plan a Teams meeting, the weather, the news of the war): every group
+    of `all` met by one of its words and no word of `except_`. It gets no answer (the organizers are offered)."""
+
+    id: str
+    all: tuple[Words, ...]
+    except_: Words = Field(default=(), alias="except")
+
+
+class TaskQuestions(ContentModel):
+    """A question about a task rather than a request to start it: it opens with one of `opens` ("hoe meld ik
+    me aan", "how do I sign up") or asks with one of `still` whether it can still be done ("kan ik me nog
+    aanmelden?"). It is answered with the entry that explains the task (`task_answers`)."""
+
+    opens: Words = ()
+    still: Words = ()
 
 
 class QuestionType(ContentModel):
@@ -117,6 +145,10 @@ class FactBase(ContentModel):
     task_answers: dict[str, str]
     aspects: dict[str, Words]
     question_types: tuple[QuestionType, ...] = ()
+    off_topic: tuple[OffTopic, ...] = ()
+    task_questions: TaskQuestions = Field(default_factory=TaskQuestions)
+    # The words a topic lends a short follow-up about it ("what's its full name?" after donating: the fund's).
+    topic_words: dict[str, Words] = Field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> FactBase:
