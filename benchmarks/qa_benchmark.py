@@ -158,8 +158,8 @@ def calibrate(knowledge: Path, questions: list[EvalQuestion]) -> None:
 
 def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool, report: dict[str, Any]) -> list[str]:
     """Composed answers (several parts, facts, premises, unknowns, follow-ups) on the tuning set and,
-    separately, the held-out sets (written blind on 2026-12-03, the third that evening) and the fourth development
-    set (written blind, tuned on by general mechanisms only); the CPU and wall-clock time of a whole message
+    separately, the held-out sets (written blind on 2026-12-03, the third and fourth that evening) and the fourth
+    development set (written blind, tuned on by general mechanisms only); the CPU and wall-clock time of a whole message
     through the composer (the gate is on CPU). Returns failures and adds the figures to `report`."""
     content = ROOT / "content"
     composer = Composer.from_content(
@@ -174,6 +174,7 @@ def composed_report(recognizer: Recognizer, repeat: int, show_misses: bool, repo
         ("tuning", "eval_composed.yaml", False),
         ("held-out (blind, 2026-12-03)", "eval_heldout2.yaml", True),
         ("held-out 3 (blind, written 2026-12-03 evening)", "eval_heldout3.yaml", True),
+        ("held-out 4 (blind, written 2026-12-03 late evening)", "eval_heldout4.yaml", True),
         ("dev 4 (written blind 2026-12-03, tuned on by mechanisms)", "eval_dev4.yaml", False),
     ):
         questions = load_composed_set(ROOT / "tests" / "nlu" / file)

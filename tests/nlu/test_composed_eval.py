@@ -1,8 +1,9 @@
 """Composed answers against the evaluation sets: the tuning set (tests/nlu/eval_composed.yaml; its last
 sections are the first held-out set, seen on 2026-12-03 and tuned on since) and the second held-out set,
 written blind on 2026-12-03 (tests/nlu/eval_heldout2.yaml, only ever run), and the third, written blind on the
-evening of 2026-12-03 (tests/nlu/eval_heldout3.yaml, only ever run), and the fourth development set
-(tests/nlu/eval_dev4.yaml, written before reading the knowledge files). Each must be answered as expected
+evening of 2026-12-03 (tests/nlu/eval_heldout3.yaml, only ever run), and the fourth, written blind later that
+evening (tests/nlu/eval_heldout4.yaml, only ever run); and the fourth development set (tests/nlu/eval_dev4.yaml,
+written before reading the knowledge files, tuned on by mechanisms only). Each must be answered as expected
 in at least 95% of cases (a held-out set holds a measured floor until it reaches it), with no invented fact
 and no confident answer to an out-of-scope question; and nothing the composer can say states a fact that
 tests/nlu/facts.yaml does not hold."""
@@ -42,6 +43,12 @@ HELD_OUT3 = HERE / "eval_heldout3.yaml"
 # is likewise only run. Its first run scored 41 of 60 (0.683), with no invented fact and no confident answer to
 # any of its 6 out-of-scope questions. The floor is that accuracy rounded down; the ceiling stays at zero.
 HELD_OUT3_FLOOR = 0.68
+HELD_OUT4 = HERE / "eval_heldout4.yaml"
+# The fourth held-out set (written blind later on the evening of 2026-12-03, from the announcement, the catalogs
+# and the entry ids only; 60 questions, 7 out of scope) is likewise only run. Its first run (2026-12-03) scored
+# 50 of 60 (0.833), with no invented fact and no confident answer to any of its out-of-scope questions. The floor
+# is that accuracy rounded down; the ceiling stays at zero.
+HELD_OUT4_FLOOR = 0.83
 DEV4 = HERE / "eval_dev4.yaml"
 # The fourth development set (115 questions, written on 2026-12-03 from the announcement and the catalogs before
 # reading the knowledge files; its labels were mapped to entry ids afterwards) may be tuned on by mechanisms, never
@@ -49,8 +56,10 @@ DEV4 = HERE / "eval_dev4.yaml"
 # questions. After the off-topic kinds, configured unknowns, dates that name the session and questions about
 # tasks: 110 of 115 (0.957), none invented, no confident out-of-scope answer. The floor is that, rounded down.
 DEV4_FLOOR = 0.95
-FLOORS = {TUNING: TARGET, HELD_OUT2: HELD_OUT2_FLOOR, HELD_OUT3: HELD_OUT3_FLOOR, DEV4: DEV4_FLOOR}
-CONFIDENT_OUT_OF_SCOPE_CEILING = {HELD_OUT2: 1, HELD_OUT3: 0}
+FLOORS = {
+    TUNING: TARGET, HELD_OUT2: HELD_OUT2_FLOOR, HELD_OUT3: HELD_OUT3_FLOOR, HELD_OUT4: HELD_OUT4_FLOOR, DEV4: DEV4_FLOOR,
+}
+CONFIDENT_OUT_OF_SCOPE_CEILING = {HELD_OUT2: 1, HELD_OUT3: 0, HELD_OUT4: 0}
 NOW = datetime.fromisoformat("2026-12-03T12:00:00+01:00")
 
 
@@ -59,7 +68,11 @@ def composer(recognizer) -> Composer:
     return Composer.from_content(content_dir(), recognizer=recognizer, catalog=catalog(), settings=Settings(_env_file=None))
 
 
-@pytest.mark.parametrize("path", [TUNING, HELD_OUT2, HELD_OUT3, DEV4], ids=["tuning", "held-out-2", "held-out-3", "dev-4"])
+@pytest.mark.parametrize(
+    "path",
+    [TUNING, HELD_OUT2, HELD_OUT3, HELD_OUT4, DEV4],
+    ids=["tuning", "held-out-2", "held-out-3", "held-out-4", "dev-4"],
+)
 def test_composed_answers_reach_the_bar(composer, path):
     questions = load_composed_set(path)
     assert len(questions) >= 40 and {q.lang for q in questions} == {"nl", "en"}
@@ -79,7 +92,7 @@ def test_evaluation_questions_are_not_copied_into_the_data(recognizer):
 
     phrasings = {key(p) for e in recognizer.entries() for lang in ("nl", "en") for p in e.phrasings(lang)}
     passages = " ".join(key(getattr(p, lang)) for p in Description.load(content_dir() / "description.yaml").passages for lang in ("nl", "en"))
-    for path in (TUNING, HELD_OUT2, HELD_OUT3, DEV4):
+    for path in (TUNING, HELD_OUT2, HELD_OUT3, HELD_OUT4, DEV4):
         copied = [q.text for q in load_composed_set(path) if key(q.text) in phrasings or key(q.text) in passages]
         assert copied == [], path.name
 

@@ -4,7 +4,8 @@
 `scenarios.yaml` is the suite the behaviour is built against (it includes the former held-out conversations
 of `heldout.yaml`, seen on 3 December 2026); `heldout2.yaml` was written blind on 2026-12-03, after the first
 held-out set had been looked at, and is only run (its results are reported separately, by `test_heldout2`); `heldout3.yaml` was written blind
-on the evening of 2026-12-03 and is likewise only run (`test_heldout3`)."""
+on the evening of 2026-12-03 and is likewise only run (`test_heldout3`), and so is `heldout4.yaml`, written blind
+later that evening (`test_heldout4`)."""
 
 from __future__ import annotations
 
@@ -128,9 +129,14 @@ async def test_heldout3(scenario, make_client, connector):
     await run(scenario, make_client, connector)
 
 
+@pytest.mark.parametrize("scenario", params("heldout4.yaml", strict=False))
+async def test_heldout4(scenario, make_client, connector):
+    await run(scenario, make_client, connector)
+
+
 def test_the_suite_is_big_enough_and_bilingual():
     scenarios = load("scenarios.yaml")
     assert len(scenarios) >= 40
     assert {s.get("lang", "nl") for s in scenarios} == {"nl", "en"}
-    every = scenarios + load("heldout2.yaml") + load("heldout3.yaml")
+    every = scenarios + load("heldout2.yaml") + load("heldout3.yaml") + load("heldout4.yaml")
     assert len({s["id"] for s in every}) == len(every)
