@@ -638,6 +638,8 @@ class Composer:
 
     def _asked_fact(self, norm: str, ctx: _Context) -> Part | None:
         for name, groups in self._asked.items():
+            if all_groups(groups, norm) and self._known(name):  # a fact an entry gives ("wie betaalt dit?")
+                return self._entry(name, ctx)
             if all_groups(groups, norm):
                 topic = {"organiser": "vng_role", "partner": "ukrainian_ownership", "fund": "donate"}.get(name)
                 return self._part(name, f"composer.{name}", ctx, topic=topic)

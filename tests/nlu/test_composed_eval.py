@@ -54,8 +54,9 @@ DEV4 = HERE / "eval_dev4.yaml"
 # reading the knowledge files; its labels were mapped to entry ids afterwards) may be tuned on by mechanisms, never
 # by copying its texts. First run: 92 of 115 (0.800), no invented fact, 6 confident answers to its 15 out-of-scope
 # questions. After the off-topic kinds, configured unknowns, dates that name the session and questions about
-# tasks: 110 of 115 (0.957), none invented, no confident out-of-scope answer. The floor is that, rounded down.
-DEV4_FLOOR = 0.95
+# tasks: 110 of 115 (0.957); with "who pays" asked directly answered by its entry, 111 of 115 (0.965), none
+# invented, no confident out-of-scope answer. The floor is that, rounded down.
+DEV4_FLOOR = 0.96
 FLOORS = {
     TUNING: TARGET, HELD_OUT2: HELD_OUT2_FLOOR, HELD_OUT3: HELD_OUT3_FLOOR, HELD_OUT4: HELD_OUT4_FLOOR, DEV4: DEV4_FLOOR,
 }

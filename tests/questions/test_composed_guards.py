@@ -1,7 +1,8 @@
 """Composed answers through /api/messages, in Dutch and English: questions of a kind the assistant never
 answers get no answer though they share words with the initiative; details organizers have not set yet
 are "not known yet" until they are set; a date names the session; a place typed in lower case is checked;
-a question about a task is answered, not started; a topic lends its words to a short follow-up."""
+a question about a task is answered, not started; a topic lends its words to a short follow-up; who pays is
+answered by its entry, who pays costs such as travel is not known yet."""
 
 from __future__ import annotations
 
@@ -125,3 +126,18 @@ async def test_a_topic_lends_its_words_to_a_short_follow_up(lang, nl, en):
     await conversation.say("Hoe kunnen we doneren?" if lang == "nl" else "How can we donate?")
     text = one_card_text(await conversation.say("en hoe heet het voluit?" if lang == "nl" else "what's its full name?"))
     assert msg(lang, "composer.fund", **facts(lang)) in text
+
+
+WHO_PAYS = {
+    "nl": ("Weet u wie het programma aan Nederlandse kant eigenlijk financiert?", "wie betaalt de reiskosten?"),
+    "en": ("Quick one: who is funding the programme on the Dutch side of things?", "who pays the travel costs?"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_who_pays_is_answered_by_its_entry_and_who_pays_costs_is_not_known_yet(lang, nl, en):
+    conversation = nl if lang == "nl" else en
+    programme, costs = WHO_PAYS[lang]
+    assert answer_part(lang, "funding") in one_card_text(await conversation.say(programme))
+    text = one_card_text(await conversation.say(costs))  # not the programme's money: a neighbouring fact
+    assert msg_part(lang, "composer.not_known") in text and answer_part(lang, "funding") not in text
